@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+// Without a CPU target Swift lowers SIMD fused multiply-adds to per-lane libm calls (~150x slower).
+// DSCOPE_MARCH picks the target for portable binaries, e.g. DSCOPE_MARCH=x86-64-v3.
+let kernelFlags: [SwiftSetting] = {
+    #if arch(x86_64)
+    let march = ProcessInfo.processInfo.environment["DSCOPE_MARCH"] ?? "native"
+    let cpu: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=\(march)"])]
+    #else
+    let cpu: [SwiftSetting] = []
+    #endif
+    // Kernels stay optimised in debug builds so `swift test` runs at a usable speed.
+    return cpu + [
+        .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"], .when(configuration: .debug)),
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    ]
+}()
+
+let package = Package(
+    name: "DiffusionScope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dscope", targets: ["dscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "Kernels", swiftSettings: kernelFlags),
+        .target(name: "Models", dependencies: ["Kernels"]),
+        .target(name: "Decoder", dependencies: ["Models"]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .target(name: "TUI", dependencies: ["Decoder", "CNcursesw"]),
+        .executableTarget(name: "dscope", dependencies: [
+            "TUI", "Decoder", "Models", "Kernels",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DecoderTests", dependencies: ["Decoder"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

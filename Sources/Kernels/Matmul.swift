@@ -1,0 +1,133 @@
+/// out[T × N] = x[T × K] · wᵀ, with w [N × K] in its stored precision (a PyTorch Linear).
+///
+/// Many rows (a whole canvas): x is packed once, transposed into panels of 16 rows; a block of 6
+/// weight rows × `depth` columns is converted to fp32 into a small scratch that stays in L1, and a
+/// 6 × 16 register tile of fused multiply-adds runs over it (the BLIS layout: 12 accumulators,
+/// 2 vector loads and 6 broadcasts per step). Few rows (logits of a handful of positions): one
+/// converted weight row is dotted with each input row; that path is memory-bound anyway.
+public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
+                   into out: UnsafeMutablePointer<Float>, threads: Int) {
+    precondition(rows >= 0)
+    if rows == 0 || w.rows == 0 { return }
+    if rows < MatmulTile.panelRows / 2 {
+        matmulFewRows(x, rows: rows, w, into: out, threads: threads)
+    } else {
+        matmulPacked(x, rows: rows, w, into: out, threads: threads)
+    }
+}
+
+enum MatmulTile {
+    /// Input rows per packed panel (one SIMD16 of accumulator lanes).
+    static let panelRows = 16
+    /// Weight rows per register tile.
+    static let weightRows = 6
+    /// Columns of K converted and consumed per pass; a 6 × 256 fp32 block is 6 KiB.
+    static let depth = 256
+}
+
+private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
+                          into out: UnsafeMutablePointer<Float>, threads: Int) {
+    let K = w.columns, N = w.rows
+    let panelRows = MatmulTile.panelRows, tileRows = MatmulTile.weightRows, depth = MatmulTile.depth
+    let panels = (rows + panelRows - 1) / panelRows
+
+    // xT[panel][k][lane] = x[panel * 16 + lane][k], zero past the last row.
+    let xT = UnsafeMutablePointer<Float>.allocate(capacity: panels * K * panelRows)
+    defer { xT.deallocate() }
+    parallelFor(panels, threads: threads) { panelRange in
+        for panel in panelRange {
+            let packed = xT + panel * K * panelRows
+            for lane in 0..<panelRows {
+                let row = panel * panelRows + lane
+                if row < rows {
+                    let source = x + row * K
+                    for k in 0..<K { packed[k * panelRows + lane] = source[k] }
+                } else {
+                    for k in 0..<K { packed[k * panelRows + lane] = 0 }
+                }
+            }
+        }
+    }
+    out.update(repeating: 0, count: rows * N)
+
+    parallelFor(N, threads: threads, granularity: tileRows) { rowRange in
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * depth)
+        defer { block.deallocate() }
+        var k0 = 0
+        while k0 < K {
+            let kLength = min(depth, K - k0)
+            var n0 = rowRange.lowerBound
+            while n0 < rowRange.upperBound {
+                let nCount = min(tileRows, rowRange.upperBound - n0)
+                for i in 0..<tileRows {
+                    let destination = block + i * depth
+                    if i < nCount {
+                        convertToFloat(w.rowAddress(n0 + i) + k0 * w.dtype.byteSize, w.dtype,
+                                       count: kLength, into: destination)
+                    } else {
+                        destination.update(repeating: 0, count: kLength)
+                    }
+                }
+                for panel in 0..<panels {
+                    let t0 = panel * panelRows
+                    let tile = registerTile(xT + (panel * K + k0) * panelRows, block, depth: kLength)
+                    let tCount = min(panelRows, rows - t0)
+                    accumulate(tile, into: out + t0 * N + n0, rowStride: N,
+                               outRows: tCount, outColumns: nCount)
+                }
+                n0 += nCount
+            }
+            k0 += kLength
+        }
+    }
+}
+
+private typealias Tile = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                          SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+
+@inline(__always)
+private func registerTile(_ xPanel: UnsafePointer<Float>, _ block: UnsafePointer<Float>,
+                          depth: Int) -> Tile {
+    let stride = MatmulTile.depth
+    let w0 = block, w1 = block + stride, w2 = block + 2 * stride
+    let w3 = block + 3 * stride, w4 = block + 4 * stride, w5 = block + 5 * stride
+    var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
+    var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
+    let xs = UnsafeRawPointer(xPanel)
+    for k in 0..<depth {
+        let a = xs.loadUnaligned(fromByteOffset: k * 64, as: SIMD16<Float>.self)
+        c0.addProduct(a, SIMD16(repeating: w0[k]))
+        c1.addProduct(a, SIMD16(repeating: w1[k]))
+        c2.addProduct(a, SIMD16(repeating: w2[k]))
+        c3.addProduct(a, SIMD16(repeating: w3[k]))
+        c4.addProduct(a, SIMD16(repeating: w4[k]))
+        c5.addProduct(a, SIMD16(repeating: w5[k]))
+    }
+    return (c0, c1, c2, c3, c4, c5)
+}
+
+/// Adds tile column i (weight row n0 + i), lane j (input row t0 + j) into out[j][i].
+@inline(__always)
+private func accumulate(_ tile: Tile, into out: UnsafeMutablePointer<Float>, rowStride: Int,
+                        outRows: Int, outColumns: Int) {
+    withUnsafeBytes(of: tile) { raw in
+        let lanes = raw.bindMemory(to: Float.self)
+        for j in 0..<outRows {
+            let row = out + j * rowStride
+            for i in 0..<outColumns { row[i] += lanes[i * 16 + j] }
+        }
+    }
+}
+
+private func matmulFewRows(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
+                           into out: UnsafeMutablePointer<Float>, threads: Int) {
+    let K = w.columns, N = w.rows
+    parallelFor(N, threads: threads, granularity: 64) { rowRange in
+        let converted = UnsafeMutablePointer<Float>.allocate(capacity: K)
+        defer { converted.deallocate() }
+        for n in rowRange {
+            convertToFloat(w.rowAddress(n), w.dtype, count: K, into: converted)
+            for t in 0..<rows { out[t * N + n] = dot(x + t * K, converted, count: K) }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Placeholder until the loaders land.
+enum ModelErrorPlaceholder {}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Decoder
+
+final class MatmulTests: XCTestCase {
+    func testPlaceholderBuilds() {}
+}
