@@ -28,7 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "Kernels", swiftSettings: kernelFlags),
+        .target(name: "CKernels"),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: kernelFlags),
         .target(name: "Models", dependencies: ["Kernels"]),
         .target(name: "Decoder", dependencies: ["Models"]),
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",

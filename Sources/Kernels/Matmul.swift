@@ -1,3 +1,5 @@
+import CKernels
+
 /// out[T × N] = x[T × K] · wᵀ, with w [N × K] in its stored precision (a PyTorch Linear).
 ///
 /// Many rows (a whole canvas): x is packed once, transposed into panels of 16 rows; a block of 6
@@ -23,6 +25,10 @@ enum MatmulTile {
     static let weightRows = 6
     /// Columns of K converted and consumed per pass; a 6 × 256 fp32 block is 6 KiB.
     static let depth = 256
+    /// Weight rows converted per pass (a multiple of `weightRows`); 96 × 256 fp32 is 96 KiB.
+    static let blockRows = 96
+    /// Floats of partial sums per thread (128 KiB), bounding the block for long canvases.
+    static let sumsBudget = 32768
 }
 
 private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
@@ -48,36 +54,53 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
             }
         }
     }
-    out.update(repeating: 0, count: rows * N)
-
+    // Partial sums of a block of weight rows for every input row, n-major so a register tile
+    // adds 16 contiguous lanes; transposed into `out` once per block.
+    let paddedT = panels * panelRows
+    let blockRows = max(tileRows, min(MatmulTile.blockRows, MatmulTile.sumsBudget / paddedT / tileRows * tileRows))
     parallelFor(N, threads: threads, granularity: tileRows) { rowRange in
-        let block = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * depth)
-        defer { block.deallocate() }
-        var k0 = 0
-        while k0 < K {
-            let kLength = min(depth, K - k0)
-            var n0 = rowRange.lowerBound
-            while n0 < rowRange.upperBound {
-                let nCount = min(tileRows, rowRange.upperBound - n0)
-                for i in 0..<tileRows {
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * depth)
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * paddedT)
+        defer { block.deallocate(); sums.deallocate() }
+        var b0 = rowRange.lowerBound
+        while b0 < rowRange.upperBound {
+            let bCount = min(blockRows, rowRange.upperBound - b0)
+            let paddedRows = (bCount + tileRows - 1) / tileRows * tileRows
+            sums.update(repeating: 0, count: paddedRows * paddedT)
+            var k0 = 0
+            while k0 < K {
+                let kLength = min(depth, K - k0)
+                // Strided weight rows stall on memory latency unless the next segment of every
+                // row is requested one pass ahead.
+                if k0 + kLength < K {
+                    dscope_prefetch_rows(w.rowAddress(b0) + (k0 + kLength) * w.dtype.byteSize,
+                                         K * w.dtype.byteSize, Int32(bCount),
+                                         min(depth, K - k0 - kLength) * w.dtype.byteSize)
+                }
+                for i in 0..<paddedRows {
                     let destination = block + i * depth
-                    if i < nCount {
-                        convertToFloat(w.rowAddress(n0 + i) + k0 * w.dtype.byteSize, w.dtype,
+                    if i < bCount {
+                        convertToFloat(w.rowAddress(b0 + i) + k0 * w.dtype.byteSize, w.dtype,
                                        count: kLength, into: destination)
                     } else {
                         destination.update(repeating: 0, count: kLength)
                     }
                 }
-                for panel in 0..<panels {
-                    let t0 = panel * panelRows
-                    let tile = registerTile(xT + (panel * K + k0) * panelRows, block, depth: kLength)
-                    let tCount = min(panelRows, rows - t0)
-                    accumulate(tile, into: out + t0 * N + n0, rowStride: N,
-                               outRows: tCount, outColumns: nCount)
+                for tile in stride(from: 0, to: paddedRows, by: tileRows) {
+                    for panel in 0..<panels {
+                        let partial = registerTile(xT + (panel * K + k0) * panelRows,
+                                                   block + tile * depth, depth: kLength)
+                        accumulate(partial, into: sums + tile * paddedT + panel * panelRows,
+                                   stride: paddedT)
+                    }
                 }
-                n0 += nCount
+                k0 += kLength
             }
-            k0 += kLength
+            for i in 0..<bCount {
+                let row = sums + i * paddedT
+                for t in 0..<rows { out[t * N + b0 + i] = row[t] }
+            }
+            b0 += bCount
         }
     }
 }
@@ -106,17 +129,16 @@ private func registerTile(_ xPanel: UnsafePointer<Float>, _ block: UnsafePointer
     return (c0, c1, c2, c3, c4, c5)
 }
 
-/// Adds tile column i (weight row n0 + i), lane j (input row t0 + j) into out[j][i].
+/// Adds the sums of weight row i (16 input rows) to sums[i · stride ..< i · stride + 16].
 @inline(__always)
-private func accumulate(_ tile: Tile, into out: UnsafeMutablePointer<Float>, rowStride: Int,
-                        outRows: Int, outColumns: Int) {
-    withUnsafeBytes(of: tile) { raw in
-        let lanes = raw.bindMemory(to: Float.self)
-        for j in 0..<outRows {
-            let row = out + j * rowStride
-            for i in 0..<outColumns { row[i] += lanes[i * 16 + j] }
-        }
+private func accumulate(_ tile: Tile, into sums: UnsafeMutablePointer<Float>, stride: Int) {
+    let raw = UnsafeMutableRawPointer(sums)
+    func add(_ lanes: SIMD16<Float>, _ i: Int) {
+        let offset = i * stride * 4
+        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + lanes,
+                       toByteOffset: offset, as: SIMD16<Float>.self)
     }
+    add(tile.0, 0); add(tile.1, 1); add(tile.2, 2); add(tile.3, 3); add(tile.4, 4); add(tile.5, 5)
 }
 
 private func matmulFewRows(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,

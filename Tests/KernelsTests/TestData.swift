@@ -1,0 +1,45 @@
+import Kernels
+
+extension SplitMix64 {
+    /// Uniform in [-scale, scale).
+    mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in nextSignedUnitFloat() * scale }
+    }
+}
+
+/// A weight matrix stored in `dtype`, owning its bytes, plus the exact fp32 values it holds.
+final class StoredWeights {
+    let matrix: WeightMatrix
+    let values: [Float]
+    private let storage: UnsafeMutableRawPointer
+
+    init(_ source: [Float], rows: Int, columns: Int, dtype: WeightDType) {
+        storage = .allocate(byteCount: max(1, source.count * dtype.byteSize), alignment: 64)
+        var exact = source
+        switch dtype {
+        case .f32:
+            storage.copyMemory(from: source, byteCount: source.count * 4)
+        case .bf16:
+            let bits = storage.bindMemory(to: UInt16.self, capacity: source.count)
+            for i in source.indices {
+                bits[i] = bfloat16FromFloat(source[i])
+                exact[i] = floatFromBFloat16(bits[i])
+            }
+        case .f16:
+            let halves = storage.bindMemory(to: Float16.self, capacity: source.count)
+            for i in source.indices {
+                halves[i] = Float16(source[i])
+                exact[i] = Float(halves[i])
+            }
+        }
+        values = exact
+        matrix = WeightMatrix(base: storage, rows: rows, columns: columns, dtype: dtype)
+    }
+
+    deinit { storage.deallocate() }
+}
+
+func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count)
+    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}
