@@ -1,0 +1,33 @@
+/// Everything that can be wrong with a model folder or checkpoint file. Each message names the
+/// file and the problem, so the command line can print it as one line.
+public enum ModelError: Error, CustomStringConvertible, Equatable {
+    case missingFile(path: String, hint: String)
+    case unreadable(path: String, reason: String)
+    case invalidSafetensors(path: String, problem: String)
+    case invalidConfig(path: String, problem: String)
+    case unsupportedModelType(path: String, modelType: String)
+    case missingTensor(path: String, name: String)
+    case tensorShape(path: String, name: String, expected: [Int], found: [Int])
+    case unsupportedDType(path: String, name: String, dtype: String)
+
+    public var description: String {
+        switch self {
+        case let .missingFile(path, hint):
+            "\(path): no such file; \(hint)"
+        case let .unreadable(path, reason):
+            "\(path): cannot read (\(reason))"
+        case let .invalidSafetensors(path, problem):
+            "\(path): not a valid safetensors file: \(problem)"
+        case let .invalidConfig(path, problem):
+            "\(path): invalid model config: \(problem)"
+        case let .unsupportedModelType(path, modelType):
+            "\(path): model_type \"\(modelType)\" is not supported (supported: \"llada\")"
+        case let .missingTensor(path, name):
+            "\(path): tensor \(name) is missing from the checkpoint"
+        case let .tensorShape(path, name, expected, found):
+            "\(path): tensor \(name) has shape \(found), expected \(expected)"
+        case let .unsupportedDType(path, name, dtype):
+            "\(path): tensor \(name) is stored as \(dtype); weights must be F32, BF16 or F16"
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// `config.json` of a LLaDA checkpoint; the coding keys are the Hugging Face keys.
+public struct LLaDAConfig: Codable, Equatable, Sendable {
+    public var modelType: String
+    public var dModel: Int
+    public var nLayers: Int
+    public var nHeads: Int
+    public var nKVHeads: Int
+    public var mlpHiddenSize: Int
+    public var vocabSize: Int
+    public var embeddingSize: Int
+    public var maxSequenceLength: Int
+    public var ropeTheta: Double
+    public var rmsNormEps: Float
+    public var maskTokenId: Int
+    public var eosTokenId: Int
+    public var padTokenId: Int?
+    public var weightTying: Bool
+    public var includeBias: Bool
+    public var activationType: String
+    public var blockType: String
+
+    enum CodingKeys: String, CodingKey {
+        case modelType = "model_type"
+        case dModel = "d_model"
+        case nLayers = "n_layers"
+        case nHeads = "n_heads"
+        case nKVHeads = "n_kv_heads"
+        case mlpHiddenSize = "mlp_hidden_size"
+        case vocabSize = "vocab_size"
+        case embeddingSize = "embedding_size"
+        case maxSequenceLength = "max_sequence_length"
+        case ropeTheta = "rope_theta"
+        case rmsNormEps = "rms_norm_eps"
+        case maskTokenId = "mask_token_id"
+        case eosTokenId = "eos_token_id"
+        case padTokenId = "pad_token_id"
+        case weightTying = "weight_tying"
+        case includeBias = "include_bias"
+        case activationType = "activation_type"
+        case blockType = "block_type"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        modelType = try c.decode(String.self, forKey: .modelType)
+        dModel = try c.decode(Int.self, forKey: .dModel)
+        nLayers = try c.decode(Int.self, forKey: .nLayers)
+        nHeads = try c.decode(Int.self, forKey: .nHeads)
+        nKVHeads = try c.decodeIfPresent(Int.self, forKey: .nKVHeads) ?? nHeads
+        mlpHiddenSize = try c.decode(Int.self, forKey: .mlpHiddenSize)
+        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
+        embeddingSize = try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? vocabSize
+        maxSequenceLength = try c.decodeIfPresent(Int.self, forKey: .maxSequenceLength) ?? 4096
+        ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
+        rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? 1e-5
+        maskTokenId = try c.decodeIfPresent(Int.self, forKey: .maskTokenId) ?? 126_336
+        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? 126_081
+        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
+        weightTying = try c.decodeIfPresent(Bool.self, forKey: .weightTying) ?? false
+        includeBias = try c.decodeIfPresent(Bool.self, forKey: .includeBias) ?? false
+        activationType = try c.decodeIfPresent(String.self, forKey: .activationType) ?? "silu"
+        blockType = try c.decodeIfPresent(String.self, forKey: .blockType) ?? "llama"
+    }
+
+    /// LLaDA-8B-Instruct's published shapes (DECODING.md), with `layers` blocks.
+    public static func llada8B(layers: Int = 32) -> LLaDAConfig {
+        LLaDAConfig(dModel: 4096, nLayers: layers, nHeads: 32, nKVHeads: 32, mlpHiddenSize: 12288,
+                    vocabSize: 126_464, maxSequenceLength: 4096, ropeTheta: 500_000)
+    }
+
+    public init(dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int, mlpHiddenSize: Int,
+                vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double) {
+        modelType = "llada"
+        self.dModel = dModel
+        self.nLayers = nLayers
+        self.nHeads = nHeads
+        self.nKVHeads = nKVHeads
+        self.mlpHiddenSize = mlpHiddenSize
+        self.vocabSize = vocabSize
+        embeddingSize = vocabSize
+        self.maxSequenceLength = maxSequenceLength
+        self.ropeTheta = ropeTheta
+        rmsNormEps = 1e-5
+        maskTokenId = 126_336
+        eosTokenId = 126_081
+        padTokenId = 126_081
+        weightTying = false
+        includeBias = false
+        activationType = "silu"
+        blockType = "llama"
+    }
+
+    public var headDim: Int { dModel / nHeads }
+
+    /// Reads and checks `folder/config.json`.
+    public static func load(folder: String) throws -> LLaDAConfig {
+        let path = (folder as NSString).appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelError.missingFile(path: path, hint: "a model folder needs config.json (Hugging Face layout)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ModelError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
+        }
+        guard let modelType = object["model_type"] as? String else {
+            throw ModelError.invalidConfig(path: path, problem: "no model_type")
+        }
+        guard modelType == "llada" else { throw ModelError.unsupportedModelType(path: path, modelType: modelType) }
+        let config: LLaDAConfig
+        do { config = try JSONDecoder().decode(LLaDAConfig.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+            throw ModelError.invalidConfig(path: path, problem: "missing key \(key.stringValue)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw ModelError.invalidConfig(path: path, problem: "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch {
+            throw ModelError.invalidConfig(path: path, problem: "\(error)")
+        }
+        if let problem = config.problem { throw ModelError.invalidConfig(path: path, problem: problem) }
+        return config
+    }
+
+    /// What makes this configuration unusable, if anything.
+    public var problem: String? {
+        if dModel <= 0 || nLayers <= 0 || nHeads <= 0 || nKVHeads <= 0 || mlpHiddenSize <= 0 || vocabSize <= 0 {
+            return "sizes must be positive"
+        }
+        if dModel % nHeads != 0 { return "d_model \(dModel) is not a multiple of n_heads \(nHeads)" }
+        if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
+        if nHeads % nKVHeads != 0 { return "n_heads \(nHeads) is not a multiple of n_kv_heads \(nKVHeads)" }
+        if embeddingSize < vocabSize { return "embedding_size \(embeddingSize) is smaller than vocab_size \(vocabSize)" }
+        if maskTokenId < 0 || maskTokenId >= embeddingSize { return "mask_token_id \(maskTokenId) is outside the embedding" }
+        if activationType != "silu" { return "activation_type \(activationType) is not supported (silu)" }
+        if blockType != "llama" { return "block_type \(blockType) is not supported (llama)" }
+        if includeBias { return "include_bias true is not supported" }
+        return nil
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the loaders land.
-enum ModelErrorPlaceholder {}
