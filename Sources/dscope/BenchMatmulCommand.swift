@@ -45,6 +45,9 @@ struct BenchMatmulCommand: ParsableCommand {
         // CPU time tells a busy machine apart from a slow kernel.
         print(String(format: "cpu %.3f core-seconds per run (%.1f GFLOP/s per busy core)",
                      cpuPerRepeat, flop / cpuPerRepeat / 1e9))
+        let peak = measureFMAPeakGFLOPS(threads: threads)
+        print(String(format: "fp32 FMA peak of this machine with %d threads, measured now: %.1f GFLOP/s; matmul reaches %.0f%% of it",
+                     threads, peak, flop / median / 1e9 / peak * 100))
         print(String(format: "gflops=%.1f", flop / median / 1e9))
     }
 }

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Models
+
+struct BenchForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Time one full-canvas forward pass of a model, block by block.",
+        discussion: """
+        With --synthetic llada-8b the model has LLaDA-8B-Instruct's real shapes with random bf16 \
+        weights for --layers blocks, so speed and memory at true size are measurable without the \
+        16 GB download; the step time of all 32 blocks is extrapolated from the measured ones.
+        """
+    )
+
+    enum Synthetic: String, ExpressibleByArgument {
+        case llada8b = "llada-8b"
+    }
+
+    @Option(help: "A model folder (config.json + *.safetensors).") var model: String?
+    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b.")
+    var synthetic: Synthetic?
+    @Option(help: "Blocks to build with --synthetic.") var layers = 2
+    @Option(help: "Canvas length (prompt + generation).") var tokens = 256
+    @Option(help: "Positions whose logits are computed (the decoder asks only for masked ones); default: all.")
+    var logitRows: Int?
+    @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Timed passes (after one warm-up).") var repeats = 2
+
+    func validate() throws {
+        guard (model == nil) != (synthetic == nil) else {
+            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b")
+        }
+        guard tokens > 0, threads > 0, repeats > 0, layers > 0 else {
+            throw ValidationError("--tokens, --threads, --repeats and --layers must be positive")
+        }
+        if let logitRows, logitRows < 0 || logitRows > tokens {
+            throw ValidationError("--logit-rows must be between 0 and --tokens")
+        }
+    }
+
+    func run() throws {
+        let loaded: LLaDAModel
+        let fullDepth: Int
+        if let model {
+            loaded = try LLaDAModel(folder: model, threads: threads)
+            fullDepth = loaded.config.nLayers
+        } else {
+            let config = LLaDAConfig.llada8B(layers: layers)
+            fprint("building \(layers) random bf16 blocks of LLaDA-8B shapes…")
+            let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .bf16))
+            loaded = LLaDAModel(config: config, weights: weights, threads: threads)
+            fullDepth = 32
+        }
+        let config = loaded.config
+        var generator = SplitMix64(seed: 3)
+        let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
+        let positions = Array(0..<(logitRows ?? tokens))
+
+        _ = loaded.logits(tokens: canvas, positions: positions)
+        var blockSeconds: [Double] = [], headSeconds: [Double] = [], totalSeconds: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = loaded.logits(tokens: canvas, positions: positions) { phase, seconds in
+                switch phase {
+                case .block: blockSeconds.append(seconds)
+                case .head: headSeconds.append(seconds)
+                case .embedding: break
+                }
+            }
+            totalSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+
+        let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
+        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
+        let headFlop = 2 * Double(positions.count) * d * Double(config.embeddingSize)
+        let perBlock = median(blockSeconds), head = median(headSeconds), step = median(totalSeconds)
+        let measuredFlop = blockFlop * Double(config.nLayers) + headFlop
+        let fullStep = step - perBlock * Double(config.nLayers) + perBlock * Double(fullDepth)
+
+        print("forward \(model ?? "synthetic \(synthetic!.rawValue)"): \(config.nLayers) blocks, "
+            + "\(tokens) tokens, logits for \(positions.count) positions, threads \(threads)")
+        print(String(format: "per block  %8.1f ms  (%.1f GFLOP/s)", perBlock * 1e3, blockFlop / perBlock / 1e9))
+        print(String(format: "head       %8.1f ms  (%.1f GFLOP/s)", head * 1e3, headFlop / max(head, 1e-9) / 1e9))
+        print(String(format: "step       %8.1f ms  measured (%d blocks)", step * 1e3, config.nLayers))
+        if fullDepth != config.nLayers {
+            print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
+        }
+        if let peak = peakResidentBytes() { print("peak RSS   \(humanBytes(peak))") }
+        print(String(format: "gflops=%.1f", measuredFlop / step / 1e9))
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    return values.sorted()[values.count / 2]
+}
+
+/// Progress and notes go to stderr so stdout stays machine-readable.
+func fprint(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Decoder
-
-final class MatmulTests: XCTestCase {
-    func testPlaceholderBuilds() {}
-}
