@@ -1,6 +1,0 @@
-import XCTest
-@testable import Models
-
-final class MatmulTests: XCTestCase {
-    func testPlaceholderBuilds() {}
-}
