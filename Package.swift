@@ -30,10 +30,11 @@ let package = Package(
     targets: [
         .target(name: "CKernels"),
         .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: kernelFlags),
-        .target(name: "Models", dependencies: ["Kernels"]),
+        .target(name: "Models", dependencies: ["Kernels"],
+                resources: [.copy("Resources/tiny-arith")]),
         .target(name: "Decoder", dependencies: ["Models"]),
-        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
-                       providers: [.apt(["libncurses-dev"])]),
+        // Linked through the module map; pkg-config's -D flags would be dropped anyway (TUI.md).
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TUI", dependencies: ["Decoder", "CNcursesw"]),
         .executableTarget(name: "dscope", dependencies: [
             "TUI", "Decoder", "Models", "Kernels",

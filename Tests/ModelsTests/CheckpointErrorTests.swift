@@ -85,7 +85,7 @@ final class CheckpointErrorTests: XCTestCase {
 
     func testEmptyFileIsRejected() throws {
         let path = NSTemporaryDirectory() + "empty-\(UUID().uuidString).safetensors"
-        FileManager.default.createFile(atPath: path, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
         defer { try? FileManager.default.removeItem(atPath: path) }
         XCTAssertThrowsError(try SafetensorsFile(path: path)) { error in
             XCTAssertTrue("\(error)".hasPrefix(path))
