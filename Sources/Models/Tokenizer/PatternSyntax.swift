@@ -65,7 +65,11 @@ struct PatternParser {
     private mutating func sequence() throws -> PatternNode {
         var items: [PatternNode] = []
         while let scalar = next, scalar != "|", scalar != ")" {
-            guard let atom = try atom() else { continue }
+            guard let atom = try atom() else {
+                // Oniguruma scopes `a(?i)b|c` as `a(?i:b|c)`: the flag takes the rest of the group.
+                items.append(try alternation())
+                break
+            }
             items.append(try quantified(atom))
         }
         switch items.count {
@@ -116,7 +120,8 @@ struct PatternParser {
         }
     }
 
-    /// `(?i)`, `(?-i)`, `(?i:…)`: only the case-insensitive flag is supported.
+    /// `(?i)`, `(?-i)`, `(?i:…)`: only the case-insensitive flag is supported. A bare flag group
+    /// gives nil, having switched the flag for the rest of the enclosing group.
     private mutating func flagGroup() throws -> PatternNode? {
         var enable = true
         var ignoresCaseInside = ignoresCase
