@@ -6,8 +6,8 @@ struct BPEModel: Sendable {
     let tokenBytes: [[UInt8]?]
     /// The id of each single byte, or nil when the vocabulary lacks it.
     private let idOfByte: [Int?]
-    /// Byte-level tokens by their bytes, for `ignore_merges`.
-    private let idOfBytes: [[UInt8]: Int]
+    /// Ids by the token text as tokenizer.json spells it.
+    private let idOfToken: [String: Int]
     /// (left id << 32 | right id) → (rank << 32 | merged id).
     private let merges: [UInt64: UInt64]
     /// With `ignore_merges`, a word that is itself a token is taken whole (LLaMA-3 and LLaDA set it).
@@ -43,31 +43,29 @@ struct BPEModel: Sendable {
             throw TokenizerError.missingField(file: file, field: "model.vocab")
         }
 
-        var tokenBytes: [[UInt8]?] = []
-        var idOfBytes: [[UInt8]: Int] = [:]
-        idOfBytes.reserveCapacity(vocabulary.count)
-        for (token, value) in vocabulary {
+        let ids = try vocabulary.map { token, value in
             guard let id = value.integer, (0..<BPEModel.idLimit).contains(id) else {
                 throw TokenizerError.invalidField(file: file, field: "model.vocab[\(token.debugDescription)]",
                                                   problem: "must be an integer id from 0 to \(BPEModel.idLimit - 1)")
             }
-            if id >= tokenBytes.count { tokenBytes += Array(repeating: nil, count: id + 1 - tokenBytes.count) }
+            return id
+        }
+        var tokenBytes = [[UInt8]?](repeating: nil, count: (ids.max() ?? -1) + 1)
+        var idOfToken: [String: Int] = [:]
+        idOfToken.reserveCapacity(vocabulary.count)
+        for ((token, _), id) in zip(vocabulary, ids) {
             // Entries outside the byte-level alphabet (added tokens copied into the vocabulary) stand for their text.
-            if let bytes = ByteLevel.bytes(ofToken: token) {
-                tokenBytes[id] = bytes
-                idOfBytes[bytes] = id
-            } else {
-                tokenBytes[id] = Array(token.utf8)
-            }
+            tokenBytes[id] = ByteLevel.bytes(ofToken: token) ?? Array(token.utf8)
+            idOfToken[token] = id
         }
         self.tokenBytes = tokenBytes
-        self.idOfBytes = idOfBytes
-        idOfByte = (0..<256).map { idOfBytes[[UInt8($0)]] }
-        merges = try Self.merges(json["merges"], idOfBytes: idOfBytes, file: file)
+        self.idOfToken = idOfToken
+        idOfByte = ByteLevel.characterOfByte.map { idOfToken[String($0)] }
+        merges = try Self.merges(json["merges"], idOfToken: idOfToken, file: file)
         ignoresMerges = json["ignore_merges"]?.bool ?? false
         fusesUnknown = json["fuse_unk"]?.bool ?? false
         if let unknown = json["unk_token"]?.string {
-            guard let id = ByteLevel.bytes(ofToken: unknown).flatMap({ idOfBytes[$0] }) else {
+            guard let id = idOfToken[unknown] else {
                 throw TokenizerError.invalidField(file: file, field: "model.unk_token",
                                                   problem: "names \(unknown.debugDescription), which is not in the vocabulary")
             }
@@ -78,43 +76,49 @@ struct BPEModel: Sendable {
     }
 
     /// Merges as "left right" strings or as [left, right] pairs; the rank is the position in the list.
-    private static func merges(_ json: JSONValue?, idOfBytes: [[UInt8]: Int], file: String) throws -> [UInt64: UInt64] {
+    private static func merges(_ json: JSONValue?, idOfToken: [String: Int], file: String) throws -> [UInt64: UInt64] {
         guard let list = json?.array else { throw TokenizerError.missingField(file: file, field: "model.merges") }
         var merges: [UInt64: UInt64] = [:]
         merges.reserveCapacity(list.count)
         for (rank, entry) in list.enumerated() {
-            let pair: [String]
-            switch entry {
-            case .string(let text): pair = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            case .array(let parts): pair = parts.compactMap(\.string)
-            default: pair = []
-            }
-            let shown = pair.joined(separator: " ")
-            guard pair.count == 2, entry.array?.count ?? 2 == 2 else {
+            guard let (left, right) = pair(entry) else {
                 throw TokenizerError.invalidField(file: file, field: "model.merges[\(rank)]",
                                                   problem: "must be \"left right\" or [\"left\", \"right\"]")
             }
             func id(of token: String) throws -> Int {
-                guard let id = ByteLevel.bytes(ofToken: token).flatMap({ idOfBytes[$0] }) else {
-                    throw TokenizerError.unknownMergeToken(file: file, rank: rank, merge: shown, token: token)
+                guard let id = idOfToken[token] else {
+                    throw TokenizerError.unknownMergeToken(file: file, rank: rank, merge: "\(left) \(right)", token: token)
                 }
                 return id
             }
-            let left = try id(of: pair[0]), right = try id(of: pair[1])
-            let merged = try id(of: pair[0] + pair[1])
-            merges[UInt64(left) << 32 | UInt64(right)] = UInt64(rank) << 32 | UInt64(merged)
+            let leftID = try id(of: left), rightID = try id(of: right)
+            let merged = try id(of: left + right)
+            merges[UInt64(leftID) << 32 | UInt64(rightID)] = UInt64(rank) << 32 | UInt64(merged)
         }
         return merges
     }
 
+    private static func pair(_ entry: JSONValue) -> (String, String)? {
+        switch entry {
+        case .string(let text):
+            let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        case .array(let parts):
+            guard parts.count == 2, let left = parts[0].string, let right = parts[1].string else { return nil }
+            return (left, right)
+        default:
+            return nil
+        }
+    }
+
     /// The id of a vocabulary entry, given as tokenizer.json spells it.
     func id(ofToken token: String) -> Int? {
-        ByteLevel.bytes(ofToken: token).flatMap { idOfBytes[$0] }
+        idOfToken[token]
     }
 
     /// Appends the ids of one pre-tokenized word, given as its bytes.
     func encode(word: [UInt8], into ids: inout [Int]) {
-        if ignoresMerges, let id = idOfBytes[word] {
+        if ignoresMerges, let id = idOfToken[ByteLevel.token(spelling: word)] {
             ids.append(id)
             return
         }

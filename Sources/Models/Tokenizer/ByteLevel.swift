@@ -30,13 +30,31 @@ enum ByteLevel {
 
     /// The bytes a vocabulary entry spells, or nil when it uses characters outside the table.
     static func bytes(ofToken token: String) -> [UInt8]? {
+        // The table's characters are all below U+0800, so one or two UTF-8 bytes each.
+        let utf8 = token.utf8
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(token.unicodeScalars.count)
-        for character in token.unicodeScalars {
-            guard let byte = byte(of: character) else { return nil }
+        bytes.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let lead = utf8[index]
+            var value = UInt32(lead)
+            utf8.formIndex(after: &index)
+            if lead >= 0x80 {
+                guard lead & 0xE0 == 0xC0, index != utf8.endIndex else { return nil }
+                value = (value & 0x1F) << 6 | UInt32(utf8[index] & 0x3F)
+                utf8.formIndex(after: &index)
+            }
+            guard let byte = byte(of: Unicode.Scalar(value)!) else { return nil }
             bytes.append(byte)
         }
         return bytes
+    }
+
+    /// A byte string spelt in the table's characters, as tokenizer.json writes tokens.
+    static func token(spelling bytes: [UInt8]) -> String {
+        var token = ""
+        token.unicodeScalars.append(contentsOf: bytes.lazy.map { characterOfByte[Int($0)] })
+        return token
     }
 
     /// Text as the table's characters, byte by byte of its UTF-8: the alphabet the byte-level steps

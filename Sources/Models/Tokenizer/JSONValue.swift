@@ -186,13 +186,16 @@ private struct JSONReader {
     private mutating func string() throws -> String {
         offset += 1
         let start = offset
+        var isASCII = true
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
-                let text = try utf8String(bytes[start..<offset], at: start)
+                let slice = bytes[start..<offset]
+                let text = isASCII ? String(decoding: slice, as: UTF8.self) : try utf8String(slice, at: start)
                 offset += 1
                 return text
             }
+            if byte >= 0x80 { isASCII = false }
             if byte == UInt8(ascii: "\\") { return try escapedString(prefix: bytes[start..<offset]) }
             if byte < 0x20 { throw failure("control character inside a string") }
             offset += 1
