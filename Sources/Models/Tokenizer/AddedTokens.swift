@@ -49,12 +49,12 @@ struct AddedTokenMatcher: Sendable {
     private var children: [[UInt32: Int]] = [[:]]
     private var completes: [Int?] = [nil]
 
-    /// `spellings[i]` is how `tokens[i]` appears in the text it is matched against.
-    init(tokens: [AddedToken], spellings: [[Unicode.Scalar]]) {
+    /// A matcher for text that `normalizer` has normalized; the tokens are normalized likewise.
+    init(tokens: [AddedToken], normalizer: Normalizer) {
         self.tokens = tokens
-        for (index, spelling) in spellings.enumerated() {
+        for (index, token) in tokens.enumerated() {
             var node = 0
-            for scalar in spelling {
+            for scalar in normalizer.normalize(Array(token.content.unicodeScalars)) {
                 if let child = children[node][scalar.value] {
                     node = child
                 } else {

@@ -54,13 +54,8 @@ public struct BPETokenizer: Sendable {
         try Self.checkDecoder(json["decoder"], file: file)
 
         let added = try AddedToken.list(from: json["added_tokens"], file: file)
-        let normalizer = self.normalizer
-        rawAddedTokens = AddedTokenMatcher(tokens: added.filter { !$0.isNormalized },
-                                           spellings: added.filter { !$0.isNormalized }.map { Array($0.content.unicodeScalars) })
-        normalizedAddedTokens = AddedTokenMatcher(tokens: added.filter(\.isNormalized),
-                                                  spellings: added.filter(\.isNormalized).map {
-                                                      normalizer.normalize(Array($0.content.unicodeScalars))
-                                                  })
+        rawAddedTokens = AddedTokenMatcher(tokens: added.filter { !$0.isNormalized }, normalizer: .none)
+        normalizedAddedTokens = AddedTokenMatcher(tokens: added.filter(\.isNormalized), normalizer: normalizer)
         idOfAddedToken = Dictionary(added.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
         specialIDs = Set(added.filter(\.isSpecial).map(\.id))
 
@@ -82,8 +77,7 @@ public struct BPETokenizer: Sendable {
         }
     }
 
-    /// Tokens tokenizer_config.json names must exist; unnamed ones fall back to conventional
-    /// contents among the added tokens.
+    /// Tokens tokenizer_config.json names must exist; unnamed ones fall back to conventional contents.
     private static func specialTokens(config: TokenizerConfig, configFile: String, tokenizerFile: String,
                                       id: (String) -> Int?) throws -> SpecialTokens {
         func resolve(_ named: String?, _ field: String, conventional: [String]) throws -> Int? {
@@ -99,7 +93,7 @@ public struct BPETokenizer: Sendable {
             eos: try resolve(config.eosToken, "eos_token", conventional: SpecialTokens.conventionalEOS),
             pad: try resolve(config.padToken, "pad_token", conventional: []),
             mask: try resolve(config.maskToken, "mask_token", conventional: SpecialTokens.conventionalMask),
-            endOfTurn: try resolve(nil, "", conventional: SpecialTokens.conventionalEndOfTurn))
+            endOfTurn: SpecialTokens.conventionalEndOfTurn.lazy.compactMap(id).first)
     }
 
     private static func read(_ url: URL) throws -> [UInt8] {
@@ -132,24 +126,24 @@ public struct BPETokenizer: Sendable {
         var ids: [Int] = []
         var wordIDs: [[UInt8]: [Int]] = [:]
         for segment in rawAddedTokens.segments(of: scalars) {
-            guard case .text(let raw) = segment else {
-                if case .token(let id) = segment { ids.append(id) }
-                continue
-            }
-            let normalized = normalizer.normalize(Array(scalars[raw]))
-            for part in normalizedAddedTokens.segments(of: normalized) {
-                switch part {
-                case .token(let id):
-                    ids.append(id)
-                case .text(let range):
-                    for word in preTokenizer.words(Array(normalized[range])) {
-                        if let known = wordIDs[word] {
-                            ids += known
-                        } else {
-                            var encoded: [Int] = []
-                            model.encode(word: word, into: &encoded)
-                            wordIDs[word] = encoded
-                            ids += encoded
+            switch segment {
+            case .token(let id):
+                ids.append(id)
+            case .text(let raw):
+                let normalized = normalizer.normalize(Array(scalars[raw]))
+                for part in normalizedAddedTokens.segments(of: normalized) {
+                    switch part {
+                    case .token(let id):
+                        ids.append(id)
+                    case .text(let range):
+                        for word in preTokenizer.words(Array(normalized[range])) {
+                            if let known = wordIDs[word] {
+                                ids += known
+                                continue
+                            }
+                            let start = ids.count
+                            model.encode(word: word, into: &ids)
+                            wordIDs[word] = Array(ids[start...])
                         }
                     }
                 }
@@ -166,8 +160,9 @@ public struct BPETokenizer: Sendable {
     /// The ids to give the model for one user prompt: through the chat template when `chat` is set
     /// and the tokenizer has one; otherwise the text, after BOS if `add_bos_token` asks for it.
     public func promptIDs(for text: String, chat: Bool) throws -> [Int] {
-        if chat, case .headerTurns = try chatTemplate() {
-            return encode(try chatTemplate().render([.user(text)]))
+        if chat {
+            let template = try chatTemplate()
+            if template != .plain { return encode(template.render([.user(text)])) }
         }
         let bos = addsBOS ? specialTokens.bos.map { [$0] } ?? [] : []
         return bos + encode(text)
