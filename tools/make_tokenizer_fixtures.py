@@ -8,7 +8,7 @@ encodes (without post-processing) and its decoded text. The Swift tokenizer must
     python3 tools/make_tokenizer_fixtures.py            # rewrite Tests/ModelsTests/Fixtures/tokenizers
     python3 tools/make_tokenizer_fixtures.py --large DIR  # a synthetic 126k-entry tokenizer, for timing
 
-Needs `tokenizers` (0.23 was used). CI never runs this; the outputs are committed.
+Needs `tokenizers` (0.23 was used) and `jinja2`. CI never runs this; the outputs are committed.
 """
 import argparse
 import json
