@@ -11,7 +11,7 @@ struct DScope: ParsableCommand {
         and how uncertain the model was about each of them.
         """,
         version: DScopeVersion.string,
-        subcommands: [InspectCommand.self, BenchCommand.self]
+        subcommands: [InspectCommand.self, TokenizeCommand.self, BenchCommand.self]
     )
 }
 

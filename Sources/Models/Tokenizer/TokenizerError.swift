@@ -1,0 +1,35 @@
+/// Why a tokenizer folder could not be loaded or used. Every message names the file at fault.
+public enum TokenizerError: Error, CustomStringConvertible, Equatable {
+    case unreadableFile(file: String, reason: String)
+    case malformedJSON(file: String, byteOffset: Int, problem: String)
+    case missingField(file: String, field: String)
+    case invalidField(file: String, field: String, problem: String)
+    /// A component type (model, normalizer, pre-tokenizer, decoder) this reader does not implement.
+    case unsupported(file: String, component: String, type: String, supported: [String])
+    case unknownMergeToken(file: String, rank: Int, merge: String, token: String)
+    case invalidPattern(file: String, pattern: String, problem: String)
+    case unknownChatTemplate(file: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot read the file (\(reason))"
+        case .malformedJSON(let file, let offset, let problem):
+            return "\(file): malformed JSON at byte \(offset): \(problem)"
+        case .missingField(let file, let field):
+            return "\(file): missing \"\(field)\""
+        case .invalidField(let file, let field, let problem):
+            return "\(file): \"\(field)\" \(problem)"
+        case .unsupported(let file, let component, let type, let supported):
+            let known = supported.joined(separator: ", ")
+            return "\(file): unsupported \(component) type \"\(type)\" (supported: \(known))"
+        case .unknownMergeToken(let file, let rank, let merge, let token):
+            return "\(file): merge #\(rank) \"\(merge)\" names \"\(token)\", which is not in the vocabulary"
+        case .invalidPattern(let file, let pattern, let problem):
+            return "\(file): cannot use split pattern \(pattern.debugDescription): \(problem)"
+        case .unknownChatTemplate(let file):
+            return "\(file): chat_template is not a known family (known: LLaDA / LLaMA-3 header turns); "
+                + "run without --chat to use the plain prompt"
+        }
+    }
+}
