@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Models
 
 @main
 struct DScope: ParsableCommand {
@@ -14,6 +16,27 @@ struct DScope: ParsableCommand {
         subcommands: [InspectCommand.self, TokenizeCommand.self, BenchCommand.self]
     )
 }
+
+extension DScope {
+    /// Errors about the user's files print as one `error: <file>: <problem>` line with exit code 1;
+    /// usage errors keep ArgumentParser's message and help hint.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UserFacingError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Typed errors of the layers below, whose descriptions already name the file and the problem.
+protocol UserFacingError: Error, CustomStringConvertible {}
+extension ModelError: UserFacingError {}
+extension TokenizerError: UserFacingError {}
 
 enum DScopeVersion {
     static let string = "0.1.0"

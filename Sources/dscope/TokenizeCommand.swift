@@ -25,15 +25,8 @@ struct TokenizeCommand: ParsableCommand {
     var text: String
 
     func run() throws {
-        let tokenizer: BPETokenizer
-        let ids: [Int]
-        do {
-            tokenizer = try BPETokenizer(folder: URL(fileURLWithPath: model))
-            ids = try tokenizer.promptIDs(for: text, chat: chat)
-        } catch let error as TokenizerError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        let tokenizer = try BPETokenizer(folder: URL(fileURLWithPath: model))
+        let ids = try tokenizer.promptIDs(for: text, chat: chat)
         if pieces {
             for id in ids { print("\(id)\t\(Self.quoted(tokenizer.bytes(of: id)))") }
         } else {

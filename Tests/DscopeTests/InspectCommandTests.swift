@@ -27,6 +27,7 @@ final class InspectCommandTests: XCTestCase {
         for (folder, detail) in cases {
             let result = try DscopeBinary.run(["inspect", fixture(folder)])
             XCTAssertEqual(result.status, 1, folder)
+            XCTAssertTrue(result.stderr.hasPrefix("error: "), result.stderr)
             let lines = result.stderr.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, result.stderr)
             XCTAssertTrue(result.stderr.contains(fixture(folder)), result.stderr)

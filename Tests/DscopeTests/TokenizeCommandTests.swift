@@ -1,0 +1,33 @@
+import Foundation
+import XCTest
+
+final class TokenizeCommandTests: XCTestCase {
+    private func fixture(_ relative: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ModelsTests/Fixtures/tokenizers").appendingPathComponent(relative).path
+    }
+
+    func testPrintsIdsAsOneJSONArrayLine() throws {
+        let result = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "I have 12 apples."])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let ids = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [Int]
+        XCTAssertFalse(ids?.isEmpty ?? true)
+    }
+
+    func testChatWrapsTheQuestionInTheTemplate() throws {
+        let plain = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "2+2?"])
+        let chat = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "--chat", "2+2?"])
+        XCTAssertEqual(chat.status, 0, chat.stderr)
+        XCTAssertGreaterThan(chat.stdout.count, plain.stdout.count)
+    }
+
+    func testMissingTokenizerIsOneErrorLineWithExitOne() throws {
+        let result = try DscopeBinary.run(["tokenize", "--model", fixture("no-such-tokenizer"), "x"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("error: "), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("no-such-tokenizer"), result.stderr)
+    }
+}
