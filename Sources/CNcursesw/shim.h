@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #define NCURSES_WIDECHAR 1
+#include <langinfo.h>
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
