@@ -30,11 +30,7 @@ public struct CanvasView: Sendable {
 
     public func render(into screen: inout Screen, in rect: Rect) {
         guard !rect.isEmpty else { return }
-        var layout = CanvasLayout(snapshot: snapshot, width: rect.width, promptStyle: palette.style(.prompt), cells: cells)
-        let overflows = layout.lines.count > rect.height
-        if overflows && rect.width > 1 {
-            layout = CanvasLayout(snapshot: snapshot, width: rect.width - 1, promptStyle: palette.style(.prompt), cells: cells)
-        }
+        let (layout, overflows) = self.layout(in: rect)
         let first = firstLine(of: layout, height: rect.height)
         let textArea = Rect(row: rect.row, column: rect.column, width: overflows ? rect.width - 1 : rect.width,
                             height: rect.height)
@@ -52,9 +48,18 @@ public struct CanvasView: Sendable {
         }
     }
 
-    /// Lines the canvas needs at `width`, so the app can bound its scrolling.
-    public func lineCount(width: Int) -> Int {
-        CanvasLayout(snapshot: snapshot, width: width, promptStyle: palette.style(.prompt), cells: cells).lines.count
+    /// The first line shown in `rect` and the lines there are, so the app can turn `.follow` into
+    /// a `.line` when the user scrolls, and bound it.
+    public func visibleLines(in rect: Rect) -> (first: Int, total: Int) {
+        let (layout, _) = layout(in: rect)
+        return (firstLine(of: layout, height: rect.height), layout.lines.count)
+    }
+
+    /// A canvas taller than the pane gives up its last column to the scroll markers.
+    private func layout(in rect: Rect) -> (CanvasLayout, overflows: Bool) {
+        let full = CanvasLayout(snapshot: snapshot, width: rect.width, promptStyle: palette.style(.prompt), cells: cells)
+        guard full.lines.count > rect.height, rect.width > 1 else { return (full, false) }
+        return (CanvasLayout(snapshot: snapshot, width: rect.width - 1, promptStyle: palette.style(.prompt), cells: cells), true)
     }
 
     private func firstLine(of layout: CanvasLayout, height: Int) -> Int {

@@ -59,7 +59,9 @@ extension TextPiece {
                 let marks = scalars.prefix { columns(of: $0) == 0 }.prefix(Glyph.maxCombiningMarks)
                 pieces.append(.combiningMarks(String(String.UnicodeScalarView(marks))))
             } else {
-                let marks = scalars.dropFirst().prefix { columns(of: $0) == 0 }.prefix(Glyph.maxCombiningMarks)
+                // A joiner would glue the dropped rest of a sequence to whatever is drawn next.
+                let marks = scalars.dropFirst().prefix { columns(of: $0) == 0 }.filter { $0 != zeroWidthJoiner }
+                    .prefix(Glyph.maxCombiningMarks)
                 var kept = String.UnicodeScalarView([scalars[0]])
                 kept.append(contentsOf: marks)
                 pieces.append(.glyph(Glyph(Character(String(kept)), width: min(baseWidth, 2))))
@@ -75,6 +77,8 @@ extension TextPiece {
             return total
         }
     }
+
+    private static let zeroWidthJoiner: Unicode.Scalar = "\u{200D}"
 
     private static func columns(of scalar: Unicode.Scalar) -> Int {
         Int(wcwidth(wchar_t(bitPattern: scalar.value)))

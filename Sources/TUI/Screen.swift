@@ -60,14 +60,6 @@ public struct Screen: Equatable, Sendable {
         }
     }
 
-    /// Restyles the cells of `rect` without touching their characters.
-    public mutating func restyle(_ rect: Rect, _ change: (CellStyle) -> CellStyle) {
-        let area = rect.intersection(bounds)
-        for row in area.row..<area.bottom {
-            for column in area.column..<area.right { self[row, column].style = change(self[row, column].style) }
-        }
-    }
-
     /// The grid as lines of text with trailing blanks removed; wide glyphs appear once.
     public var text: String { rendered { String($0.character) } }
 

@@ -15,9 +15,6 @@ public struct WaterfallView: Sendable {
         self.palette = palette
     }
 
-    /// Map lines needed to show every step (the layout caps it).
-    public var linesWanted: Int { (snapshot.history.count + 1) / 2 }
-
     public func render(into screen: inout Screen, in rect: Rect) {
         guard !rect.isEmpty else { return }
         let (header, map) = rect.takingTop(1)

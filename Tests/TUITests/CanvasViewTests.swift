@@ -74,7 +74,10 @@ final class CanvasViewTests: XCTestCase {
         XCTAssertEqual(late.text, "56789↑\n0▓▓▓▓\n▓▓▓▓▓", "step 31's commit (position 30) a third down")
         let scrolled = render(decode.snapshot(atStep: 31), width: 6, height: 3) { $0.scroll = .line(2) }
         XCTAssertEqual(scrolled.text, "01234↑\n56789\n01234↓")
-        XCTAssertEqual(CanvasView(snapshot: decode.snapshot(atStep: 1), palette: .monochrome).lineCount(width: 5), 8)
+        let lines = CanvasView(snapshot: decode.snapshot(atStep: 31), palette: .monochrome)
+            .visibleLines(in: Rect(row: 0, column: 0, width: 6, height: 3))
+        XCTAssertEqual(lines.first, 5)
+        XCTAssertEqual(lines.total, 8)
     }
 
     func testDecodedTokensAreColouredByTheChosenMeasure() throws {

@@ -63,6 +63,12 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(screen[0, 0].character, "◌\u{301}")
     }
 
+    func testAnEmojiSequenceKeepsItsFirstEmojiSinceTerminalsDisagreeOnItsWidth() {
+        var screen = Screen(width: 6, height: 1)
+        XCTAssertEqual(screen.put("👨\u{200D}👩\u{200D}👧x❤\u{FE0F}", row: 0, column: 0), 4)
+        XCTAssertEqual(screen.text, "👨x❤\u{FE0F}")
+    }
+
     func testControlsAreReplacedSoTheyCannotMoveTheCursor() {
         var screen = Screen(width: 12, height: 1)
         screen.put("a\nb\tc\u{1B}d\u{7}", row: 0, column: 0)
