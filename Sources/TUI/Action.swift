@@ -1,0 +1,27 @@
+/// What the user asked for; the app loop maps each to a session or view change.
+public enum Action: Hashable, Sendable {
+    case playPause
+    case stepForward
+    case stepBack
+    case firstStep
+    case lastStep
+    case faster
+    case slower
+    case cycleOrder
+    case cycleBlockLength
+    case decreaseParallelism
+    case increaseParallelism
+    case cycleParallelismRule
+    case cycleColorMeasure
+    case toggleGuesses
+    case toggleCompare
+    case export
+    case newPrompt
+    case randomTask
+    case restart
+    case scrollUp
+    case scrollDown
+    case toggleHelp
+    case closeOverlay
+    case quit
+}

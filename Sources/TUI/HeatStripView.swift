@@ -1,0 +1,78 @@
+/// The current entropy of every still-masked position as a strip of cells in position order,
+/// under a legend with the scale; decoded positions show as `·`.
+public struct HeatStripView: Sendable {
+    public var snapshot: DecodeSnapshot
+    public var palette: Palette
+
+    public static let heatGlyph: Character = "█"
+    public static let decodedGlyph: Character = "·"
+
+    public init(snapshot: DecodeSnapshot, palette: Palette) {
+        self.snapshot = snapshot
+        self.palette = palette
+    }
+
+    /// Strip rows needed to give each position its own cell at `width` (the layout caps it).
+    public func rowsWanted(width: Int) -> Int {
+        width > 0 ? max(1, (snapshot.positions.count + width - 1) / width) : 1
+    }
+
+    public func render(into screen: inout Screen, in rect: Rect) {
+        guard !rect.isEmpty else { return }
+        let (legendRow, strip) = rect.takingTop(1)
+        let bins = PositionBins(positions: snapshot.positions.count, columns: strip.width * strip.height)
+        renderLegend(into: &screen, in: legendRow, positionsPerCell: bins.positionsPerColumn)
+        for (index, range) in bins.ranges.enumerated() {
+            let row = strip.row + index / strip.width, column = strip.column + index % strip.width
+            let (glyph, style) = cell(for: range)
+            screen.put(.glyph(Glyph(glyph)), row: row, column: column, style: style, clip: strip)
+        }
+    }
+
+    private func cell(for range: Range<Int>) -> (Character, CellStyle) {
+        var hottest: Double?
+        var anyMasked = false
+        for index in range {
+            if case .masked(let entropy, _) = snapshot.positions[index] {
+                anyMasked = true
+                if let entropy { hottest = max(hottest ?? entropy, entropy) }
+            }
+        }
+        guard anyMasked else { return (Self.decodedGlyph, palette.style(.border)) }
+        guard let hottest else { return (CanvasView.maskGlyph, palette.style(.mask)) }
+        let heat = snapshot.heatFraction(hottest)
+        if palette.shadesHeat { return (Palette.shade(heat), palette.style(.mask)) }
+        return (Self.heatGlyph, palette.style(.heat, at: heat))
+    }
+
+    private func renderLegend(into screen: inout Screen, in rect: Rect, positionsPerCell: Int) {
+        let text = palette.style(.text), border = palette.style(.border)
+        var column = screen.put("── ", row: rect.row, column: rect.column, style: border, clip: rect)
+        column = screen.put("entropy", row: rect.row, column: column, style: palette.style(.title), clip: rect)
+        column = screen.put(" 0 ", row: rect.row, column: column, style: text, clip: rect)
+        let swatches = palette.shadesHeat ? 4 : 8
+        for step in 0..<swatches {
+            let fraction = Double(step) / Double(swatches - 1)
+            let glyph = palette.shadesHeat ? Palette.shade(fraction) : Self.heatGlyph
+            let style = palette.shadesHeat ? palette.style(.mask) : palette.style(.heat, at: fraction)
+            column = screen.put(.glyph(Glyph(glyph)), row: rect.row, column: column, style: style, clip: rect)
+        }
+        var summary = " \(snapshot.entropyScaleNats.fixed(1)) nats"
+        let masked = snapshot.positions.compactMap { position -> Double? in
+            if case .masked(let entropy, _) = position { return entropy ?? .nan }
+            return nil
+        }
+        let known = masked.filter { !$0.isNaN }
+        summary += " · \(masked.count) masked"
+        if let top = known.max() {
+            summary += ", max \(top.fixed(2)), mean \((known.reduce(0, +) / Double(known.count)).fixed(2))"
+        }
+        if positionsPerCell > 1 { summary += " · 1 cell = \(positionsPerCell) positions" }
+        column = screen.put(summary, row: rect.row, column: column, style: text, clip: rect)
+        column = screen.put(" ", row: rect.row, column: column, style: border, clip: rect)
+        if column < rect.right {
+            screen.put(String(repeating: "─", count: rect.right - column), row: rect.row, column: column,
+                       style: border, clip: rect)
+        }
+    }
+}

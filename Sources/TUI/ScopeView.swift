@@ -1,0 +1,97 @@
+/// An overlay drawn over the panes.
+public enum Overlay: Equatable, Sendable {
+    case help
+    case promptEntry(LineEditor)
+}
+
+/// What the user has chosen about the view (not the decode).
+public struct ScopeOptions: Equatable, Sendable {
+    public var measure: ColorMeasure
+    public var showGuesses: Bool
+    public var scroll: CanvasScroll
+    public var overlay: Overlay?
+    /// Playback speed label for the status bar, e.g. "4 steps/s".
+    public var speed: String?
+
+    public init(measure: ColorMeasure = .entropy, showGuesses: Bool = false, scroll: CanvasScroll = .follow,
+                overlay: Overlay? = nil, speed: String? = nil) {
+        self.measure = measure
+        self.showGuesses = showGuesses
+        self.scroll = scroll
+        self.overlay = overlay
+        self.speed = speed
+    }
+}
+
+/// The whole screen: lays out the panes for one decode, or two in compare mode, draws every
+/// view into a fresh grid, then any overlay. The backend only flushes the result.
+public struct ScopeView: Sendable {
+    public var primary: DecodeSnapshot
+    /// The second decode of compare mode; nil shows one pane.
+    public var comparison: DecodeSnapshot?
+    public var options: ScopeOptions
+    public var palette: Palette
+    public var keyMap: KeyMap
+
+    public init(primary: DecodeSnapshot, comparison: DecodeSnapshot? = nil, options: ScopeOptions = ScopeOptions(),
+                palette: Palette, keyMap: KeyMap = .standard) {
+        self.primary = primary
+        self.comparison = comparison
+        self.options = options
+        self.palette = palette
+        self.keyMap = keyMap
+    }
+
+    public func render(width: Int, height: Int) -> Screen {
+        var screen = Screen(width: width, height: height, style: palette.style(.text))
+        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width)
+        guard let layout = ScopeLayout.make(width: width, height: height, comparing: comparison != nil,
+                                            heatRows: heatRows) else {
+            let minimum = ScopeLayout.minimumSize(comparing: comparison != nil, width: width)
+            TooSmallMessage(width: width, height: height, minimumWidth: minimum.width,
+                            minimumHeight: minimum.height, palette: palette).render(into: &screen)
+            return screen
+        }
+        let snapshots = [primary] + (comparison.map { [$0] } ?? [])
+        for (pane, snapshot) in zip(layout.panes, snapshots) {
+            render(snapshot, in: pane, titled: layout.arrangement != .single, into: &screen)
+        }
+        if let divider = layout.divider {
+            for row in divider.row..<divider.bottom {
+                screen.put("│", row: row, column: divider.column, style: palette.style(.border))
+            }
+        }
+        StatusBar(snapshot: primary, palette: palette, speed: options.speed).render(into: &screen, in: layout.status)
+        switch options.overlay {
+        case .help:
+            HelpOverlay(keyMap: keyMap, palette: palette).render(into: &screen, in: screen.bounds)
+        case .promptEntry(let editor):
+            PromptEntryOverlay(editor: editor, palette: palette).render(into: &screen, in: screen.bounds)
+        case nil:
+            break
+        }
+        return screen
+    }
+
+    /// Compare panes are titled by their settings, since the status bar describes only the first.
+    private func render(_ snapshot: DecodeSnapshot, in pane: ScopeLayout.Pane, titled: Bool, into screen: inout Screen) {
+        let steps = snapshot.plannedSteps.map { "step \(snapshot.step)/\($0)" } ?? "step \(snapshot.step)"
+        let title: TitledRule
+        if titled {
+            let status = snapshot.status
+            var detail = "\(steps) · masks \(snapshot.masksLeft)"
+            if let mean = snapshot.meanCommitEntropyNats { detail += " · mean H \(mean.fixed(2))" }
+            title = TitledRule(title: "\(status.order) · \(status.parallelismRule) \(status.parallelismValue)",
+                               detail: detail)
+        } else {
+            title = TitledRule(title: "canvas", detail: "colour: \(options.measure.label) · \(steps)")
+        }
+        title.render(into: &screen, row: pane.title.row, in: pane.title, palette: palette)
+        CanvasView(snapshot: snapshot, palette: palette, measure: options.measure, showGuesses: options.showGuesses,
+                   scroll: options.scroll).render(into: &screen, in: pane.canvas)
+        if let heat = pane.heatStrip {
+            HeatStripView(snapshot: snapshot, palette: palette).render(into: &screen, in: heat)
+        }
+        WaterfallView(snapshot: snapshot, palette: palette).render(into: &screen, in: pane.waterfall)
+    }
+}

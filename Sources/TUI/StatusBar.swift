@@ -1,0 +1,97 @@
+/// Two lines at the bottom: what is being decoded and how (first), how fast and how sure (second).
+/// Narrow terminals drop the least important fields first.
+public struct StatusBar: Sendable {
+    public var snapshot: DecodeSnapshot
+    public var palette: Palette
+    /// Playback speed as the app names it (e.g. "4 steps/s"); nil hides it.
+    public var speed: String?
+
+    public init(snapshot: DecodeSnapshot, palette: Palette, speed: String? = nil) {
+        self.snapshot = snapshot
+        self.palette = palette
+        self.speed = speed
+    }
+
+    public static let separator = " │ "
+
+    struct Field {
+        var text: String
+        /// Lower numbers survive longer when the line is too narrow.
+        var priority: Int
+        var role: StyleRole = .status
+    }
+
+    public func render(into screen: inout Screen, in rect: Rect) {
+        guard !rect.isEmpty else { return }
+        screen.fill(rect, style: palette.style(.status))
+        let lines = rect.height >= 2 ? [settingsFields, progressFields] : [settingsFields + progressFields]
+        for (offset, fields) in lines.prefix(rect.height).enumerated() {
+            draw(Self.fitting(fields, width: rect.width - 1), into: &screen, row: rect.row + offset, in: rect)
+        }
+    }
+
+    var settingsFields: [Field] {
+        let status = snapshot.status
+        var playback = status.playback == .playing ? "▶ playing" : "‖ paused"
+        if snapshot.masksLeft == 0 { playback = "■ done" }
+        if status.isComputing { playback += " · computing…" }
+        let steps = snapshot.plannedSteps.map { "step \(snapshot.step)/\($0)" } ?? "step \(snapshot.step)"
+        var fields = [
+            Field(text: playback, priority: 0),
+            Field(text: status.model, priority: 6),
+            Field(text: "order \(status.order)", priority: 1),
+            Field(text: status.blockLength.map { "block \($0)" } ?? "block all", priority: 4),
+            Field(text: "\(status.parallelismRule) \(status.parallelismValue)", priority: 3),
+            Field(text: steps, priority: 0),
+            Field(text: "masks \(snapshot.masksLeft)", priority: 2),
+        ]
+        if let speed { fields.append(Field(text: speed, priority: 7)) }
+        return fields
+    }
+
+    var progressFields: [Field] {
+        let status = snapshot.status
+        let decoded = snapshot.positions.count - snapshot.masksLeft
+        var fields: [Field] = []
+        if snapshot.step > 0 {
+            fields.append(Field(text: "\((Double(decoded) / Double(snapshot.step)).fixed(2)) tok/step", priority: 3))
+        }
+        if let millis = status.lastStepMillis { fields.append(Field(text: "\(millis.fixed(0)) ms/step", priority: 5)) }
+        if status.computeMillis > 0 {
+            fields.append(Field(text: "\((Double(decoded) / status.computeMillis * 1000).fixed(1)) tok/s", priority: 4))
+        }
+        if let mean = snapshot.meanCommitEntropyNats {
+            fields.append(Field(text: "mean H \(mean.fixed(2)) nats", priority: 3))
+        }
+        if let notice = status.notice { fields.append(Field(text: notice, priority: 1, role: .notice)) }
+        if let message = status.message { fields.append(Field(text: message, priority: 0, role: .notice)) }
+        return fields
+    }
+
+    /// Drops the least important fields until the rest fit; a lone survivor is cut with `…`.
+    static func fitting(_ fields: [Field], width: Int) -> [Field] {
+        var kept = fields
+        func total(_ fields: [Field]) -> Int {
+            fields.map { TextPiece.displayWidth(of: $0.text) }.reduce(0, +)
+                + max(0, fields.count - 1) * TextPiece.displayWidth(of: separator)
+        }
+        while total(kept) > width, kept.count > 1 {
+            let worst = kept.map(\.priority).max()!
+            kept.remove(at: kept.lastIndex { $0.priority == worst }!)
+        }
+        if let only = kept.first, kept.count == 1, TextPiece.displayWidth(of: only.text) > width, width > 0 {
+            kept[0].text = String(only.text.prefix(width - 1)) + "…"
+        }
+        return kept
+    }
+
+    private func draw(_ fields: [Field], into screen: inout Screen, row: Int, in rect: Rect) {
+        let base = palette.style(.status)
+        var column = rect.column + 1
+        for (index, field) in fields.enumerated() {
+            if index > 0 { column = screen.put(Self.separator, row: row, column: column, style: base, clip: rect) }
+            let style = field.role == .status ? base : palette.style(field.role).withBackground(base.background)
+            column = screen.put(field.text, row: row, column: column, style: style.adding(base.attributes), clip: rect)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// The decode settings and timings the status bar shows; counts it derives from the snapshot.
+public struct StatusInfo: Equatable, Sendable {
+    public var model: String
+    /// Order policy name as the user types it: confidence, margin, entropy, random, ar.
+    public var order: String
+    /// Semi-autoregressive block length; nil when the whole generation is one block.
+    public var blockLength: Int?
+    /// Parallelism rule name (fixed, threshold, factor, entropy-bound) and its value with symbol
+    /// (`k=2`, `τ=0.90`, `f=1.0`, `γ=0.5`).
+    public var parallelismRule: String
+    public var parallelismValue: String
+    public var lastStepMillis: Double?
+    /// Model and selection time of every step so far, for tokens per second.
+    public var computeMillis: Double
+    public var playback: Playback
+    /// A forward pass is running off the UI thread.
+    public var isComputing: Bool
+    /// Lasting notice, e.g. that changing a setting branched the decode.
+    public var notice: String?
+    /// One-off message, e.g. an export's result or error.
+    public var message: String?
+
+    public init(model: String, order: String, blockLength: Int? = nil, parallelismRule: String,
+                parallelismValue: String, lastStepMillis: Double? = nil, computeMillis: Double = 0,
+                playback: Playback = .paused, isComputing: Bool = false, notice: String? = nil,
+                message: String? = nil) {
+        self.model = model
+        self.order = order
+        self.blockLength = blockLength
+        self.parallelismRule = parallelismRule
+        self.parallelismValue = parallelismValue
+        self.lastStepMillis = lastStepMillis
+        self.computeMillis = computeMillis
+        self.playback = playback
+        self.isComputing = isComputing
+        self.notice = notice
+        self.message = message
+    }
+}
+
+/// Whether steps advance on their own.
+public enum Playback: Equatable, Sendable {
+    case playing
+    case paused
+}

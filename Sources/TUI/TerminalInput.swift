@@ -1,0 +1,12 @@
+/// What waiting for input produced.
+public enum TerminalInput: Equatable, Sendable {
+    case key(Key)
+    /// The terminal was resized; the next draw repaints everything.
+    case resize(width: Int, height: Int)
+    /// Nothing arrived within the timeout: time for the next animation frame.
+    case timeout
+    /// SIGINT or SIGTERM: quit as if `q` was pressed.
+    case quitSignal(Int32)
+    /// The process was stopped (Ctrl-Z) and continued; the next draw repaints everything.
+    case resumed
+}

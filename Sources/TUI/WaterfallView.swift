@@ -1,0 +1,102 @@
+/// Steps × positions: each row a step (two per line with `▀`), each column a position, coloured
+/// by the position's entropy while it is masked and marked at the step that commits it.
+/// Autoregressive order draws a diagonal; confidence order a scatter — the paper's picture.
+public struct WaterfallView: Sendable {
+    public var snapshot: DecodeSnapshot
+    public var palette: Palette
+
+    public static let upperHalf: Character = "▀"
+    public static let lowerHalf: Character = "▄"
+    /// Commit marker when there is no colour to mark it with.
+    public static let commitGlyph: Character = "●"
+
+    public init(snapshot: DecodeSnapshot, palette: Palette) {
+        self.snapshot = snapshot
+        self.palette = palette
+    }
+
+    public func render(into screen: inout Screen, in rect: Rect) {
+        guard !rect.isEmpty else { return }
+        let (header, map) = rect.takingTop(1)
+        let bins = PositionBins(positions: snapshot.positions.count, columns: map.width)
+        // Pairs start at an even step so a line keeps its two steps while the window slides.
+        let pairs = (snapshot.history.count + 1) / 2
+        let firstPair = max(0, pairs - map.height)
+        for line in 0..<min(map.height, pairs - firstPair) {
+            let top = snapshot.history[2 * (firstPair + line)]
+            let bottomIndex = 2 * (firstPair + line) + 1
+            let bottom = bottomIndex < snapshot.history.count ? snapshot.history[bottomIndex] : nil
+            for (column, range) in bins.ranges.enumerated() {
+                let (glyph, style) = cell(top: state(of: top, range), bottom: bottom.map { state(of: $0, range) } ?? .empty)
+                screen.put(.glyph(Glyph(glyph)), row: map.row + line, column: map.column + column, style: style, clip: map)
+            }
+        }
+        let shownSteps = snapshot.history.isEmpty ? "no steps yet"
+            : "steps \(snapshot.history[2 * firstPair].step)–\(snapshot.history.last!.step) ↓"
+        var detail = "\(shownSteps)  positions →"
+        if bins.positionsPerColumn > 1 { detail += " (1 col = \(bins.positionsPerColumn))" }
+        detail += palette.shadesHeat ? "  \(Self.commitGlyph) commit" : "  ▀ = 2 steps"
+        TitledRule(title: "waterfall", detail: detail).render(into: &screen, row: header.row, in: header, palette: palette)
+        if !palette.shadesHeat {
+            legendSwatch(into: &screen, header: header)
+        }
+    }
+
+    private enum HalfState: Equatable {
+        case empty
+        case masked(heat: Double)
+        case commit
+    }
+
+    private func state(of trace: StepTrace, _ range: Range<Int>) -> HalfState {
+        if range.contains(where: trace.committed.contains) { return .commit }
+        let hottest = range.compactMap { $0 < trace.maskedEntropyNats.count ? trace.maskedEntropyNats[$0] : nil }.max()
+        return hottest.map { .masked(heat: snapshot.heatFraction($0)) } ?? .empty
+    }
+
+    private func cell(top: HalfState, bottom: HalfState) -> (Character, CellStyle) {
+        let background = palette.style(.text)
+        if palette.shadesHeat {
+            if top == .commit || bottom == .commit { return (Self.commitGlyph, palette.style(.title)) }
+            let heat = [top, bottom].compactMap { half -> Double? in
+                if case .masked(let heat) = half { return heat }
+                return nil
+            }.max()
+            return heat.map { (Palette.shade($0), palette.style(.mask)) } ?? (" ", background)
+        }
+        switch (color(of: top), color(of: bottom)) {
+        case (nil, nil):
+            return (" ", background)
+        case (let upper?, nil):
+            return (Self.upperHalf, CellStyle(foreground: upper, background: background.background))
+        case (nil, let lower?):
+            return (Self.lowerHalf, CellStyle(foreground: lower, background: background.background))
+        case (let upper?, let lower?):
+            return (Self.upperHalf, CellStyle(foreground: upper, background: lower))
+        }
+    }
+
+    private func color(of half: HalfState) -> TerminalColor? {
+        switch half {
+        case .empty: return nil
+        case .masked(let heat): return palette.style(.heat, at: heat).foreground
+        case .commit: return commitColor
+        }
+    }
+
+    /// The commit highlight's background (its most visible colour), else its foreground.
+    private var commitColor: TerminalColor {
+        let commit = palette.style(.commit)
+        return commit.background == .terminalDefault ? commit.foreground : commit.background
+    }
+
+    /// Overwrites the rule's end with a coloured `■ commit` key.
+    private func legendSwatch(into screen: inout Screen, header: Rect) {
+        let key = "■ commit "
+        let column = header.right - TextPiece.displayWidth(of: key) - 2
+        guard column > header.column + 20 else { return }
+        screen.put("■", row: header.row, column: column, style: CellStyle(foreground: commitColor,
+                   background: palette.style(.text).background), clip: header)
+        screen.put(" commit ", row: header.row, column: column + 1, style: palette.style(.text), clip: header)
+    }
+}
