@@ -4,18 +4,29 @@ import Models
 public struct VocabularyFacts: Equatable, Sendable {
     public var maskId: Int
     public var eosId: Int
+    /// End of turn (LLaDA-8B-Instruct: `<|eot_id|>` 126348); nil where the model has none or it is
+    /// unknown (config.json does not name it; the tokenizer does).
+    public var endOfTurnId: Int?
     /// Logit columns (may exceed the tokenizer's vocabulary: LLaDA pads its embedding).
     public var logitColumns: Int
 
-    public init(maskId: Int, eosId: Int, logitColumns: Int) {
+    public init(maskId: Int, eosId: Int, endOfTurnId: Int? = nil, logitColumns: Int) {
         self.maskId = maskId
         self.eosId = eosId
+        self.endOfTurnId = endOfTurnId
         self.logitColumns = logitColumns
+    }
+
+    /// EOS and EoT: the tokens LLaDA pads an answer with, shown as a tail and left out of text.
+    public func isEndOfText(_ token: Int) -> Bool {
+        token == eosId || token == endOfTurnId
     }
 }
 
 /// How the decoder sees a model: forward a whole canvas, get logits rows of chosen positions.
-public protocol DenoisingModel: AnyObject {
+/// A session calls it from a worker thread, one call at a time (all forwards in the process are
+/// serialised), so an implementation need not support concurrent calls.
+public protocol DenoisingModel: AnyObject, Sendable {
     var vocabulary: VocabularyFacts { get }
     func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix
 }

@@ -1,0 +1,33 @@
+/// One decoding step: what it committed and what the model thought of every position it left
+/// masked, all from the one forward (two with CFG) of that step.
+public struct StepRecord: Equatable, Sendable {
+    /// 1-based, counted over the whole decode.
+    public var step: Int
+    /// The block the step committed into (0-based).
+    public var block: Int
+    /// The settings in force (a branch changes them mid-way).
+    public var settings: DecodeSettings
+    /// In ranking order: `commits[i].rank == i + 1`.
+    public var commits: [Commit]
+    /// The heatmap row: per generated position, the entropy (nats) this step's forward gave a
+    /// position that is still masked after the step; nil where the position is decoded.
+    public var maskedEntropyNats: [Float?]
+    /// Model forwards this step ran (2 with classifier-free guidance).
+    public var forwardPasses: Int
+    /// Wall time inside the model.
+    public var forwardMillis: Double
+    /// Wall time of the whole step: the forward plus statistics, ranking, sampling and commit.
+    public var stepMillis: Double
+
+    public init(step: Int, block: Int, settings: DecodeSettings, commits: [Commit],
+                maskedEntropyNats: [Float?], forwardPasses: Int, forwardMillis: Double, stepMillis: Double) {
+        self.step = step
+        self.block = block
+        self.settings = settings
+        self.commits = commits
+        self.maskedEntropyNats = maskedEntropyNats
+        self.forwardPasses = forwardPasses
+        self.forwardMillis = forwardMillis
+        self.stepMillis = stepMillis
+    }
+}

@@ -1,0 +1,110 @@
+import XCTest
+@testable import Decoder
+
+final class ParallelismRuleTests: XCTestCase {
+    /// Candidates ranked as given, with these confidences and entropies.
+    private func ranked(confidences: [Float], entropies: [Float]? = nil) -> [Candidate] {
+        confidences.enumerated().map { index, confidence in
+            Candidate(position: index, token: 0, confidence: confidence,
+                      entropyNats: entropies?[index] ?? 0, margin: 0, randomKey: 0, deferred: false)
+        }
+    }
+
+    /// LLaDA generate.py, get_num_transfer_tokens: masks // steps each step, the remainder one
+    /// each on the first steps.
+    private func llada(masks: Int, steps: Int) -> [Int] {
+        (0..<steps).map { masks / steps + ($0 < masks % steps ? 1 : 0) }
+    }
+
+    func testScheduleMatchesLLaDAsRemainderRuleForEveryBlockSize() {
+        for masks in 1...20 {
+            for steps in 1...masks {
+                var left = masks, counts: [Int] = []
+                for spent in 0..<steps {
+                    let count = ParallelismRule.schedule(steps: steps)
+                        .commitCount(ranked: ranked(confidences: Array(repeating: 0.5, count: left)),
+                                     blockCount: 1, stepsSpentInBlock: spent)
+                    counts.append(count)
+                    left -= count
+                }
+                XCTAssertEqual(counts, llada(masks: masks, steps: steps), "\(masks) masks over \(steps) steps")
+            }
+        }
+    }
+
+    func testScheduleSplitsStepsEvenlyOverBlocks() throws {
+        let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
+        let decode = try session(model, length: 10, DecodeSettings(blockLength: 5, parallelism: .schedule(steps: 4)))
+        try decode.runToEnd()
+        XCTAssertEqual(decode.history.map(\.commits.count), [3, 2, 3, 2])
+        XCTAssertEqual(decode.history.map(\.block), [0, 0, 1, 1])
+    }
+
+    func testScheduleWithMoreStepsThanTokensCommitsOnePerStep() throws {
+        let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
+        let decode = try session(model, length: 4, DecodeSettings(parallelism: .schedule(steps: 16)))
+        try decode.runToEnd()
+        XCTAssertEqual(decode.history.count, 4)
+    }
+
+    func testPerStepKCommitsKAndTheBlockRemainderLast() throws {
+        let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
+        let decode = try session(model, length: 8, DecodeSettings(blockLength: 4, parallelism: .perStep(k: 3)))
+        try decode.runToEnd()
+        XCTAssertEqual(decode.history.map(\.commits.count), [3, 1, 3, 1])
+    }
+
+    func testThresholdCommitsEveryConfidenceAtOrAboveTau() {
+        let rule = ParallelismRule.threshold(0.9)
+        let count = rule.commitCount(ranked: ranked(confidences: [0.99, 0.95, 0.9, 0.89, 0.5]),
+                                     blockCount: 1, stepsSpentInBlock: 0)
+        XCTAssertEqual(count, 3)
+    }
+
+    func testThresholdCommitsTheBestCandidateWhenNoneReachesTau() {
+        let count = ParallelismRule.threshold(0.9).commitCount(ranked: ranked(confidences: [0.6, 0.5]),
+                                                               blockCount: 1, stepsSpentInBlock: 0)
+        XCTAssertEqual(count, 1)
+    }
+
+    func testThresholdSessionCommitsExactlyThePositionsWithConfidenceAtLeastTau() throws {
+        let confidences = [0.95, 0.3, 0.92, 0.5, 0.97]
+        let model = ScriptedModel(columns: 16) { _, _, position in
+            peakedRow(columns: 16, token: 1, p: confidences[position - 2])
+        }
+        let decode = try session(model, length: 5, DecodeSettings(parallelism: .threshold(0.9)))
+        XCTAssertEqual(Set(try decode.step().commits.map(\.position)), [0, 2, 4])
+        XCTAssertEqual(try decode.step().commits.map(\.position), [3])
+    }
+
+    func testFactorAcceptsTheNthWhileConfidenceIsAtLeastOneMinusFOverNPlusOne() {
+        // f = 1: thresholds 1/2, 2/3, 3/4, 4/5 for n = 1…4.
+        let rule = ParallelismRule.factor(1)
+        func count(_ confidences: [Float]) -> Int {
+            rule.commitCount(ranked: ranked(confidences: confidences), blockCount: 1, stepsSpentInBlock: 0)
+        }
+        XCTAssertEqual(count([0.9, 0.8, 0.76, 0.7]), 3)
+        XCTAssertEqual(count([0.9, 0.6]), 1)
+        XCTAssertEqual(count([0.1, 0.05]), 1, "the first always")
+        XCTAssertEqual(count([0.99, 0.9, 0.8, 0.8]), 4)
+    }
+
+    func testEntropyBoundTakesTheLargestPrefixWithinGamma() {
+        let rule = ParallelismRule.entropyBound(0.5)
+        func count(_ entropies: [Float]) -> Int {
+            rule.commitCount(ranked: ranked(confidences: entropies.map { _ in 0.5 }, entropies: entropies),
+                             blockCount: 1, stepsSpentInBlock: 0)
+        }
+        // Sums minus max of the prefixes: 0, 0.1, 0.3, 0.6.
+        XCTAssertEqual(count([0.1, 0.2, 0.3, 0.4]), 3)
+        XCTAssertEqual(count([2, 3]), 1, "at least one")
+        // The max need not come last: 0.4 + 0.1 + 0.1 − 0.4 = 0.2, then 1.05 − 0.45 = 0.6.
+        XCTAssertEqual(count([0.4, 0.1, 0.1, 0.45]), 3)
+    }
+
+    func testEntropyBoundZeroCommitsOneTokenPerStepUnlessEntropiesAreZero() {
+        let rule = ParallelismRule.entropyBound(0)
+        XCTAssertEqual(rule.commitCount(ranked: ranked(confidences: [0.5, 0.5], entropies: [0.1, 0.2]),
+                                        blockCount: 1, stepsSpentInBlock: 0), 1)
+    }
+}
