@@ -1,0 +1,98 @@
+import Dispatch
+import Kernels
+import Models
+
+/// One step's inputs, snapshotted so that the step can run on a worker thread while the caller
+/// keeps its session; `run()` is a pure function of them (and the model's weights).
+struct StepPlan: @unchecked Sendable {
+    // @unchecked: the model is only touched on the forward queue, one call at a time.
+    let model: DenoisingModel
+    let vocabulary: VocabularyFacts
+    let canvas: Canvas
+    let settings: DecodeSettings
+    /// 1-based step index over the whole decode.
+    let step: Int
+    let block: Int
+    let blocks: BlockLayout
+    let stepsSpentInBlock: Int
+
+    /// Forward → statistics of every masked row → candidates of the current block → ranking →
+    /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
+    func run() -> StepRecord {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let masked = canvas.maskedPositions
+        var (logits, passes, forwardNanos) = forward(rows: masked.map(canvas.canvasIndex))
+
+        let blockRange = blocks.range(ofBlock: block)
+        let sampler = Sampler(temperature: settings.temperature)
+        let noise = NoiseStreams(seed: settings.seed)
+        var candidates: [Candidate] = []
+        var entropies = [Float?](repeating: nil, count: canvas.generationLength)
+        let columns = logits.columns
+        logits.values.withUnsafeMutableBufferPointer { all in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+            defer { scratch.deallocate() }
+            for (row, position) in masked.enumerated() {
+                let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
+                if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
+                let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns, scratch: scratch)
+                entropies[position] = statistics.entropyNats
+                guard blockRange.contains(position) else { continue }
+                let readOnly = UnsafeBufferPointer(logitsRow)
+                let token = sampler.token(row: readOnly, statistics: statistics) {
+                    noise.stream(.gumbel, step: step, position: position)
+                }
+                candidates.append(Candidate(
+                    position: position, token: token,
+                    confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
+                    entropyNats: statistics.entropyNats, margin: statistics.margin,
+                    randomKey: settings.order == .random ? noise.uniform(.order, step: step, position: position) : 0,
+                    deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
+            }
+        }
+
+        let ranked = settings.order.rank(candidates)
+        let count = settings.parallelism.commitCount(ranked: ranked, blockCount: blocks.blockCount,
+                                                     stepsSpentInBlock: stepsSpentInBlock)
+        let commits = ranked.prefix(count).enumerated().map { index, candidate in
+            Commit(position: candidate.position, token: candidate.token, confidence: candidate.confidence,
+                   entropyNats: candidate.entropyNats, margin: candidate.margin, rank: index + 1)
+        }
+        for commit in commits { entropies[commit.position] = nil }
+        let finished = DispatchTime.now().uptimeNanoseconds
+        return StepRecord(step: step, block: block, settings: settings, commits: commits,
+                          maskedEntropyNats: entropies, forwardPasses: passes,
+                          forwardMillis: Double(forwardNanos) / 1e6,
+                          stepMillis: Double(finished - started) / 1e6)
+    }
+
+    /// Logits of the masked rows; with CFG, u + (s + 1)(c − u) where u comes from the canvas with
+    /// the prompt masked (LLaDA generate.py, cfg_scale).
+    private func forward(rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+        var nanos: UInt64 = 0
+        func timed(_ tokens: [Int]) -> LogitsMatrix {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = model.logits(canvas: tokens, positions: rows)
+            nanos += DispatchTime.now().uptimeNanoseconds - start
+            return result
+        }
+        var conditional = timed(canvas.tokens)
+        guard settings.cfgScale > 0 else { return (conditional, 1, nanos) }
+        var unconditionalCanvas = canvas.tokens
+        for index in canvas.promptIds.indices { unconditionalCanvas[index] = vocabulary.maskId }
+        let unconditional = timed(unconditionalCanvas)
+        let scale = settings.cfgScale + 1
+        for i in conditional.values.indices {
+            let u = unconditional.values[i]
+            conditional.values[i] = u + scale * (conditional.values[i] - u)
+        }
+        return (conditional, 2, nanos)
+    }
+
+    /// LLaDA sets the EOS logit to −∞; a value 10⁴ below the row's maximum has the same softmax
+    /// (p underflows to 0) while keeping p·log p finite in the entropy.
+    private static func suppress(_ token: Int, in row: UnsafeMutableBufferPointer<Float>) {
+        guard row.indices.contains(token) else { return }
+        row[token] = (row.max() ?? 0) - 10_000
+    }
+}
