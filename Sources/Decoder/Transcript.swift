@@ -1,0 +1,130 @@
+import Foundation
+
+/// What a transcript's first line says about the run.
+public struct TranscriptHeader: Equatable, Sendable {
+    public static let format = "dscope-transcript"
+    public static let version = 1
+
+    /// e.g. "dscope 0.1.0".
+    public var tool: String
+    public var model: ModelIdentity
+    public var tokenizerId: String?
+    public var promptText: String?
+    public var promptIds: [Int]
+    public var generationLength: Int
+    public var vocabulary: VocabularyFacts
+    /// The settings of step 1; a step line names any change after that.
+    public var settings: DecodeSettings
+
+    public init(tool: String, model: ModelIdentity, tokenizerId: String?, promptText: String?,
+                promptIds: [Int], generationLength: Int, vocabulary: VocabularyFacts, settings: DecodeSettings) {
+        self.tool = tool
+        self.model = model
+        self.tokenizerId = tokenizerId
+        self.promptText = promptText
+        self.promptIds = promptIds
+        self.generationLength = generationLength
+        self.vocabulary = vocabulary
+        self.settings = settings
+    }
+}
+
+/// A whole decode as JSON Lines: a header, one line per step, a summary (TUI.md, "Transcript and
+/// recording formats"). It replays without the model (`canvas(afterStep:)`).
+public struct Transcript: Equatable, Sendable {
+    public var header: TranscriptHeader
+    public var steps: [StepRecord]
+    /// Piece text of committed ids as the tokenizer gave it; empty without a tokenizer.
+    public var pieces: [Int: String]
+    public var summary: DecodeSummary
+
+    public init(header: TranscriptHeader, steps: [StepRecord], pieces: [Int: String], summary: DecodeSummary) {
+        self.header = header
+        self.steps = steps
+        self.pieces = pieces
+        self.summary = summary
+    }
+
+    public init(session: DecodeSession, model: ModelIdentity, tool: String,
+                promptText: String? = nil, tokenText: TokenText? = nil) {
+        let history = session.history
+        var pieces: [Int: String] = [:]
+        if let tokenText {
+            for record in history { for commit in record.commits { pieces[commit.token] = tokenText.piece(commit.token) } }
+        }
+        self.init(header: TranscriptHeader(tool: tool, model: model, tokenizerId: tokenText?.tokenizerId,
+                                           promptText: promptText, promptIds: session.promptIds,
+                                           generationLength: session.canvas.generationLength,
+                                           vocabulary: session.vocabulary,
+                                           settings: history.first?.settings ?? session.settings),
+                  steps: history, pieces: pieces, summary: session.summary(tokenText: tokenText))
+    }
+
+    /// The canvas as it stood after `step` steps (0 = fully masked).
+    public func canvas(afterStep step: Int) throws -> Canvas {
+        var canvas = Canvas(promptIds: header.promptIds, generationLength: header.generationLength,
+                            maskId: header.vocabulary.maskId)
+        for record in steps.prefix(step) { try canvas.apply(record) }
+        return canvas
+    }
+
+    /// Labels tokens from the recorded pieces; nil when the run had no tokenizer.
+    public var tokenText: TokenText? {
+        guard let tokenizerId = header.tokenizerId else { return nil }
+        let vocabulary = header.vocabulary
+        return RecordedPieces(tokenizerId: tokenizerId, pieces: pieces,
+                              specialIds: Set([vocabulary.maskId, vocabulary.eosId] + (vocabulary.endOfTurnId.map { [$0] } ?? [])))
+    }
+
+    public func jsonLines() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func line<T: Encodable>(_ value: T) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        }
+        let v = header.vocabulary
+        var text = try line(TranscriptLine.Header(
+            format: TranscriptHeader.format, version: TranscriptHeader.version, tool: header.tool,
+            model: .init(id: header.model.id, configHash: header.model.configHash),
+            tokenizer: header.tokenizerId, prompt: .init(text: header.promptText, ids: header.promptIds),
+            generationLength: header.generationLength,
+            vocabulary: .init(maskId: v.maskId, eosId: v.eosId, eotId: v.endOfTurnId, logitColumns: v.logitColumns),
+            settings: .init(header.settings)))
+        var previous = header.settings
+        for record in steps {
+            text += try line(TranscriptLine.Step(
+                step: record.step, block: record.block,
+                commits: record.commits.map {
+                    .init(position: $0.position, token: $0.token, piece: pieces[$0.token], confidence: $0.confidence,
+                          entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
+                },
+                maskedEntropyNats: record.maskedEntropyNats, forwardPasses: record.forwardPasses,
+                forwardMillis: record.forwardMillis, stepMillis: record.stepMillis,
+                settings: record.step == 1 || record.settings != previous ? .init(record.settings) : nil))
+            previous = record.settings
+        }
+        text += try line(TranscriptLine.Summary(summary))
+        return text
+    }
+
+    public func write(to url: URL) throws {
+        try Data(jsonLines().utf8).write(to: url, options: .atomic)
+    }
+}
+
+extension TranscriptLine.Summary {
+    init(_ summary: DecodeSummary) {
+        self.init(text: summary.text, ids: summary.ids, stepMap: summary.stepMap, steps: summary.steps,
+                  forwardPasses: summary.forwardPasses, complete: summary.complete,
+                  decodeMillis: summary.decodeMillis, tokensPerSecond: summary.tokensPerSecond)
+    }
+}
+
+extension DecodeSummary {
+    /// The summary as one JSON object (a transcript's last line; `dscope decode --json`).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(TranscriptLine.Summary(self)), as: UTF8.self)
+    }
+}

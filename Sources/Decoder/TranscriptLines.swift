@@ -1,0 +1,199 @@
+/// The JSON shape of each transcript line (format "dscope-transcript", version 1). Keys are
+/// snake_case; optional values are left out rather than written as null, except inside arrays.
+enum TranscriptLine {
+    struct Kind: Decodable {
+        var type: String
+    }
+
+    struct Header: Codable {
+        var type = "header"
+        var format: String
+        var version: Int
+        var tool: String
+        var model: Model
+        var tokenizer: String?
+        var prompt: Prompt
+        var generationLength: Int
+        var vocabulary: Vocabulary
+        var settings: Settings
+
+        enum CodingKeys: String, CodingKey {
+            case type, format, version, tool, model, tokenizer, prompt, vocabulary, settings
+            case generationLength = "generation_length"
+        }
+    }
+
+    struct Model: Codable {
+        var id: String
+        var configHash: String
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case configHash = "config_hash"
+        }
+    }
+
+    struct Prompt: Codable {
+        var text: String?
+        var ids: [Int]
+    }
+
+    struct Vocabulary: Codable {
+        var maskId: Int
+        var eosId: Int
+        var eotId: Int?
+        var logitColumns: Int
+
+        enum CodingKeys: String, CodingKey {
+            case maskId = "mask_id"
+            case eosId = "eos_id"
+            case eotId = "eot_id"
+            case logitColumns = "logit_columns"
+        }
+    }
+
+    struct Settings: Codable {
+        var order: DecodeOrder
+        var blockLength: Int?
+        var parallelism: Parallelism
+        var temperature: Double
+        var seed: UInt64
+        var cfgScale: Float
+        var suppressEOS: Bool
+        var deferEndOfText: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case order, parallelism, temperature, seed
+            case blockLength = "block_length"
+            case cfgScale = "cfg_scale"
+            case suppressEOS = "suppress_eos"
+            case deferEndOfText = "defer_end_of_text"
+        }
+    }
+
+    /// `{"rule": "schedule", "steps": 128}`, `{"rule": "per_step", "k": 2}`,
+    /// `{"rule": "threshold", "tau": 0.9}`, `{"rule": "factor", "f": 1}`,
+    /// `{"rule": "entropy_bound", "gamma": 0.5}`.
+    struct Parallelism: Codable {
+        var rule: String
+        var steps: Int?
+        var k: Int?
+        var tau: Double?
+        var f: Double?
+        var gamma: Double?
+    }
+
+    struct Step: Codable {
+        var type = "step"
+        var step: Int
+        var block: Int
+        var commits: [Commit]
+        var maskedEntropyNats: [Float?]
+        var forwardPasses: Int
+        var forwardMillis: Double
+        var stepMillis: Double
+        /// Present on the first step and wherever the settings changed (a branch).
+        var settings: Settings?
+
+        enum CodingKeys: String, CodingKey {
+            case type, step, block, commits, settings
+            case maskedEntropyNats = "masked_entropy_nats"
+            case forwardPasses = "forward_passes"
+            case forwardMillis = "forward_ms"
+            case stepMillis = "step_ms"
+        }
+    }
+
+    struct Commit: Codable {
+        var position: Int
+        var token: Int
+        var piece: String?
+        var confidence: Float
+        var entropyNats: Float
+        var margin: Float
+        var rank: Int
+
+        enum CodingKeys: String, CodingKey {
+            case position, token, piece, confidence, margin, rank
+            case entropyNats = "entropy_nats"
+        }
+    }
+
+    struct Summary: Codable {
+        var type = "summary"
+        var text: String?
+        var ids: [Int]
+        var stepMap: [Int?]
+        var steps: Int
+        var forwardPasses: Int
+        var complete: Bool
+        var decodeMillis: Double
+        /// Written for readers of the file; recomputed on reading.
+        var tokensPerSecond: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case type, text, ids, steps, complete
+            case stepMap = "step_map"
+            case forwardPasses = "forward_passes"
+            case decodeMillis = "decode_ms"
+            case tokensPerSecond = "tokens_per_second"
+        }
+    }
+}
+
+extension TranscriptLine.Settings {
+    init(_ settings: DecodeSettings) {
+        order = settings.order
+        blockLength = settings.blockLength
+        parallelism = TranscriptLine.Parallelism(settings.parallelism)
+        temperature = settings.temperature
+        seed = settings.seed
+        cfgScale = settings.cfgScale
+        suppressEOS = settings.suppressEOS
+        deferEndOfText = settings.deferEndOfText
+    }
+
+    /// The settings, or the field that is missing or unknown.
+    func decoded() -> Result<DecodeSettings, FieldProblem> {
+        parallelism.decoded().map {
+            DecodeSettings(order: order, blockLength: blockLength, parallelism: $0, temperature: temperature,
+                           seed: seed, cfgScale: cfgScale, suppressEOS: suppressEOS,
+                           deferEndOfText: deferEndOfText)
+        }
+    }
+}
+
+/// A field of a line and what is wrong with it.
+struct FieldProblem: Error {
+    var field: String
+    var problem: String
+}
+
+extension TranscriptLine.Parallelism {
+    init(_ rule: ParallelismRule) {
+        switch rule {
+        case let .schedule(steps): self.init(rule: "schedule", steps: steps)
+        case let .perStep(k): self.init(rule: "per_step", k: k)
+        case let .threshold(tau): self.init(rule: "threshold", tau: tau)
+        case let .factor(f): self.init(rule: "factor", f: f)
+        case let .entropyBound(gamma): self.init(rule: "entropy_bound", gamma: gamma)
+        }
+    }
+
+    func decoded() -> Result<ParallelismRule, FieldProblem> {
+        func need<T>(_ value: T?, _ key: String) -> Result<T, FieldProblem> {
+            value.map { .success($0) }
+                ?? .failure(FieldProblem(field: "settings.parallelism.\(key)", problem: "missing for rule \(rule)"))
+        }
+        switch rule {
+        case "schedule": return need(steps, "steps").map { .schedule(steps: $0) }
+        case "per_step": return need(k, "k").map { .perStep(k: $0) }
+        case "threshold": return need(tau, "tau").map { .threshold($0) }
+        case "factor": return need(f, "f").map { .factor($0) }
+        case "entropy_bound": return need(gamma, "gamma").map { .entropyBound($0) }
+        default:
+            return .failure(FieldProblem(field: "settings.parallelism.rule",
+                                         problem: "unknown rule \"\(rule)\" (schedule, per_step, threshold, factor, entropy_bound)"))
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+
+extension Transcript {
+    /// Reads and validates a transcript: every step must replay onto the canvas the header
+    /// describes, and the summary must match the replay.
+    public init(jsonLines text: String) throws {
+        self = try TranscriptReader(text: text).read()
+    }
+
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw TranscriptError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        try self.init(jsonLines: String(decoding: data, as: UTF8.self))
+    }
+}
+
+public enum TranscriptError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case empty
+    case notJSON(line: Int)
+    /// A field of a line is missing, of the wrong type, or disagrees with the replay.
+    case field(line: Int, field: String, problem: String)
+    case unexpectedLine(line: Int, found: String, expected: String)
+    case missingSummary(lines: Int)
+
+    public var line: Int? {
+        switch self {
+        case let .notJSON(line), let .field(line, _, _), let .unexpectedLine(line, _, _): return line
+        case .unreadable, .empty, .missingSummary: return nil
+        }
+    }
+
+    private static let advice = "the file was cut short or edited; write it again with dscope decode --transcript FILE"
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "cannot read transcript \(path): \(reason)"
+        case .empty:
+            return "the transcript is empty; \(Self.advice)"
+        case let .notJSON(line):
+            return "transcript line \(line): not a JSON object; \(Self.advice)"
+        case let .field(line, field, problem):
+            return "transcript line \(line), field \(field): \(problem); \(Self.advice)"
+        case let .unexpectedLine(line, found, expected):
+            return "transcript line \(line): a \(found) line where a \(expected) line belongs; \(Self.advice)"
+        case let .missingSummary(lines):
+            return "the transcript ends after line \(lines) without a summary line; \(Self.advice)"
+        }
+    }
+}
+
+private struct TranscriptReader {
+    let lines: [Substring]
+
+    init(text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        self.lines = lines
+    }
+
+    func read() throws -> Transcript {
+        guard !lines.isEmpty else { throw TranscriptError.empty }
+        let header = try readHeader()
+        var canvas = Canvas(promptIds: header.promptIds, generationLength: header.generationLength,
+                            maskId: header.vocabulary.maskId)
+        var steps: [StepRecord] = [], pieces: [Int: String] = [:]
+        var settings = header.settings
+        for number in stride(from: 2, through: lines.count, by: 1) {
+            let type = try decode(TranscriptLine.Kind.self, line: number).type
+            switch type {
+            case "step":
+                let line = try decode(TranscriptLine.Step.self, line: number)
+                if let changed = line.settings { settings = try readSettings(changed, line: number, header: header) }
+                let record = try readStep(line, number: number, settings: settings, header: header, canvas: &canvas)
+                for commit in line.commits { if let piece = commit.piece { pieces[commit.token] = piece } }
+                steps.append(record)
+            case "summary":
+                let summary = try readSummary(line: number, steps: steps, canvas: canvas)
+                guard number == lines.count else {
+                    throw TranscriptError.unexpectedLine(line: number + 1, found: "further", expected: "final (summary)")
+                }
+                return Transcript(header: header, steps: steps, pieces: pieces, summary: summary)
+            case "header":
+                throw TranscriptError.unexpectedLine(line: number, found: "header", expected: "step or summary")
+            default:
+                throw TranscriptError.field(line: number, field: "type", problem: "unknown line type \"\(type)\" (header, step, summary)")
+            }
+        }
+        throw TranscriptError.missingSummary(lines: lines.count)
+    }
+
+    private func readHeader() throws -> TranscriptHeader {
+        let kind = try decode(TranscriptLine.Kind.self, line: 1).type
+        guard kind == "header" else { throw TranscriptError.unexpectedLine(line: 1, found: kind, expected: "header") }
+        let line = try decode(TranscriptLine.Header.self, line: 1)
+        guard line.format == TranscriptHeader.format else {
+            throw TranscriptError.field(line: 1, field: "format", problem: "\"\(line.format)\" is not \(TranscriptHeader.format)")
+        }
+        guard line.version == TranscriptHeader.version else {
+            throw TranscriptError.field(line: 1, field: "version", problem:
+                "version \(line.version) is not the version \(TranscriptHeader.version) this dscope reads; use the dscope that wrote it")
+        }
+        let v = line.vocabulary
+        let vocabulary = VocabularyFacts(maskId: v.maskId, eosId: v.eosId, endOfTurnId: v.eotId, logitColumns: v.logitColumns)
+        if let index = line.prompt.ids.firstIndex(where: { !(0..<v.logitColumns).contains($0) || $0 == v.maskId }) {
+            throw TranscriptError.field(line: 1, field: "prompt.ids[\(index)]", problem: "not a prompt token of \(v.logitColumns) logit columns")
+        }
+        guard line.generationLength > 0 else {
+            throw TranscriptError.field(line: 1, field: "generation_length", problem: "must be at least 1")
+        }
+        var header = TranscriptHeader(tool: line.tool, model: ModelIdentity(id: line.model.id, configHash: line.model.configHash),
+                                      tokenizerId: line.tokenizer, promptText: line.prompt.text, promptIds: line.prompt.ids,
+                                      generationLength: line.generationLength, vocabulary: vocabulary,
+                                      settings: DecodeSettings())
+        header.settings = try readSettings(line.settings, line: 1, header: header)
+        return header
+    }
+
+    private func readSettings(_ line: TranscriptLine.Settings, line number: Int, header: TranscriptHeader) throws -> DecodeSettings {
+        let settings: DecodeSettings
+        switch line.decoded() {
+        case let .success(decoded): settings = decoded
+        case let .failure(problem): throw TranscriptError.field(line: number, field: problem.field, problem: problem.problem)
+        }
+        do { try settings.validate(generationLength: header.generationLength) } catch {
+            throw TranscriptError.field(line: number, field: "settings", problem: "\(error)")
+        }
+        return settings
+    }
+
+    private func readStep(_ line: TranscriptLine.Step, number: Int, settings: DecodeSettings,
+                          header: TranscriptHeader, canvas: inout Canvas) throws -> StepRecord {
+        func fail(_ field: String, _ problem: String) -> TranscriptError {
+            .field(line: number, field: field, problem: problem)
+        }
+        guard line.step == number - 1 else { throw fail("step", "expected \(number - 1), found \(line.step)") }
+        guard !line.commits.isEmpty else { throw fail("commits", "a step commits at least one token") }
+        let blocks = settings.blocks(generationLength: header.generationLength)
+        guard blocks.currentBlock(of: canvas) == line.block else {
+            throw fail("block", "the first block with a mask is \(blocks.currentBlock(of: canvas).map(String.init) ?? "none"), not \(line.block)")
+        }
+        let blockRange = blocks.range(ofBlock: line.block)
+        for (index, commit) in line.commits.enumerated() {
+            guard commit.rank == index + 1 else { throw fail("commits[\(index)].rank", "expected \(index + 1), found \(commit.rank)") }
+            guard (0..<header.vocabulary.logitColumns).contains(commit.token) else {
+                throw fail("commits[\(index)].token", "\(commit.token) is outside the \(header.vocabulary.logitColumns) logit columns")
+            }
+            guard blockRange.contains(commit.position), canvas.isMasked(commit.position) else {
+                throw fail("commits[\(index)].position", "\(commit.position) is not a masked position of block \(line.block)")
+            }
+        }
+        guard line.forwardPasses >= 1 else { throw fail("forward_passes", "must be at least 1") }
+        let record = StepRecord(
+            step: line.step, block: line.block, settings: settings,
+            commits: line.commits.map {
+                Commit(position: $0.position, token: $0.token, confidence: $0.confidence,
+                       entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
+            },
+            maskedEntropyNats: line.maskedEntropyNats, forwardPasses: line.forwardPasses,
+            forwardMillis: line.forwardMillis, stepMillis: line.stepMillis)
+        do { try canvas.apply(record) } catch { throw fail("commits", "\(error)") }
+        guard line.maskedEntropyNats.count == header.generationLength else {
+            throw fail("masked_entropy_nats", "has \(line.maskedEntropyNats.count) entries for \(header.generationLength) positions")
+        }
+        if let position = canvas.cells.indices.first(where: { canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil) }) {
+            throw fail("masked_entropy_nats[\(position)]", "must be a number exactly where the position is still masked")
+        }
+        return record
+    }
+
+    private func readSummary(line number: Int, steps: [StepRecord], canvas: Canvas) throws -> DecodeSummary {
+        let line = try decode(TranscriptLine.Summary.self, line: number)
+        let replayed = DecodeSummary(canvas: canvas, history: steps, tokenText: nil)
+        func check<T: Equatable>(_ field: String, _ found: T, _ expected: T) throws {
+            guard found == expected else {
+                throw TranscriptError.field(line: number, field: field, problem: "\(found) disagrees with the replayed steps (\(expected))")
+            }
+        }
+        try check("steps", line.steps, replayed.steps)
+        try check("ids", line.ids, replayed.ids)
+        try check("step_map", line.stepMap, replayed.stepMap)
+        try check("forward_passes", line.forwardPasses, replayed.forwardPasses)
+        try check("complete", line.complete, replayed.complete)
+        return DecodeSummary(ids: line.ids, text: line.text, stepMap: line.stepMap, steps: line.steps,
+                             forwardPasses: line.forwardPasses, complete: line.complete, decodeMillis: line.decodeMillis)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, line number: Int) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(lines[number - 1].utf8))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw TranscriptError.field(line: number, field: Self.path(context.codingPath + [key]), problem: "missing")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw TranscriptError.field(line: number, field: Self.path(context.codingPath), problem: "not a \(expected)")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw TranscriptError.field(line: number, field: Self.path(context.codingPath), problem: "null where a \(expected) belongs")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw TranscriptError.field(line: number, field: Self.path(context.codingPath), problem: "invalid value")
+        } catch {
+            throw TranscriptError.notJSON(line: number)
+        }
+    }
+
+    /// `commits[2].token` style.
+    private static func path(_ keys: [CodingKey]) -> String {
+        keys.reduce("") { path, key in
+            if let index = key.intValue { return path + "[\(index)]" }
+            return path.isEmpty ? key.stringValue : path + "." + key.stringValue
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import XCTest
+@testable import Decoder
+
+final class TranscriptTests: XCTestCase {
+    private struct LetterPieces: TokenText {
+        let tokenizerId = "letters"
+        func piece(_ id: Int) -> String { String(UnicodeScalar(UInt8(97 + id % 26))) }
+        func text(_ ids: [Int]) -> String { ids.filter { $0 < 30 }.map(piece).joined() }
+    }
+
+    private func decodedTranscript(tokenText: TokenText? = LetterPieces()) throws -> Transcript {
+        let model = ScriptedModel(columns: 32) { _, canvas, position in
+            let decided = canvas.filter { $0 < 31 }.count
+            return peakedRow(columns: 32, token: (position * 3 + decided) % 30, p: 0.2 + 0.07 * Double((position + decided) % 10))
+        }
+        let decode = try session(model, length: 8, DecodeSettings(blockLength: 4, parallelism: .perStep(k: 2), cfgScale: 0.5))
+        try decode.step()
+        try decode.step()
+        try decode.branch(at: 2, settings: DecodeSettings(order: .entropy, blockLength: 4, parallelism: .threshold(0.5), seed: 9))
+        try decode.runToEnd()
+        return Transcript(session: decode, model: ModelIdentity(id: "scripted", configHash: "fnv1a64:0123456789abcdef"),
+                          tool: "dscope test", promptText: "d e", tokenText: tokenText)
+    }
+
+    func testTranscriptRoundTripsExactly() throws {
+        let transcript = try decodedTranscript()
+        let text = try transcript.jsonLines()
+        let read = try Transcript(jsonLines: text)
+        XCTAssertEqual(read, transcript)
+        XCTAssertEqual(try read.jsonLines(), text)
+        XCTAssertEqual(text.split(separator: "\n").count, transcript.steps.count + 2)
+    }
+
+    func testSettingsAppearOnTheFirstStepAndWhereABranchChangedThem() throws {
+        let lines = try decodedTranscript().jsonLines().split(separator: "\n")
+        XCTAssertTrue(lines[1].contains("\"settings\""))
+        XCTAssertFalse(lines[2].contains("\"settings\""))
+        XCTAssertTrue(lines[3].contains("\"rule\":\"threshold\""))
+    }
+
+    func testReplayRebuildsEveryCanvasWithoutTheModel() throws {
+        let transcript = try decodedTranscript()
+        XCTAssertEqual(try transcript.canvas(afterStep: 0).maskedCount, 8)
+        let final = try transcript.canvas(afterStep: transcript.steps.count)
+        XCTAssertEqual(final.generatedIds, transcript.summary.ids)
+        XCTAssertEqual(final.stepMap, transcript.summary.stepMap)
+        XCTAssertEqual(transcript.tokenText?.text(final.generatedIds), transcript.summary.text)
+    }
+
+    func testTranscriptWithoutTokenizerHasNoTextOrPieces() throws {
+        let text = try decodedTranscript(tokenText: nil).jsonLines()
+        XCTAssertFalse(text.contains("\"piece\""))
+        XCTAssertNil(try Transcript(jsonLines: text).summary.text)
+    }
+
+    /// Replaces the first occurrence of `old` on 1-based `line`.
+    private func corrupt(_ text: String, line: Int, _ old: String, _ new: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let range = lines[line - 1].range(of: old)!
+        lines[line - 1].replaceSubrange(range, with: new)
+        return lines.joined(separator: "\n")
+    }
+
+    private func assertError(_ text: String, _ expected: TranscriptError, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try Transcript(jsonLines: text), file: file, line: line) { error in
+            XCTAssertEqual(error as? TranscriptError, expected, file: file, line: line)
+            XCTAssertTrue("\(error)".contains("dscope decode --transcript"), file: file, line: line)
+        }
+    }
+
+    func testCorruptTranscriptNamesTheLineAndTheField() throws {
+        let text = try decodedTranscript().jsonLines()
+        assertError(corrupt(text, line: 3, "\"token\":", "\"tokn\":"),
+                    .field(line: 3, field: "commits[0].token", problem: "missing"))
+        assertError(corrupt(text, line: 2, "\"rank\":1", "\"rank\":\"1\""),
+                    .field(line: 2, field: "commits[0].rank", problem: "not a Int"))
+        assertError(corrupt(text, line: 1, "\"order\":\"confidence\"", "\"order\":\"sideways\""),
+                    .field(line: 1, field: "settings.order", problem: "invalid value"))
+        assertError(corrupt(text, line: 4, "{", "["), .notJSON(line: 4))
+    }
+
+    func testStepThatDoesNotReplayIsRejected() throws {
+        let transcript = try decodedTranscript()
+        let text = try transcript.jsonLines()
+        let decoded = transcript.steps[0].commits[0].position
+        let second = transcript.steps[1].commits[0].position
+        assertError(corrupt(text, line: 3, "\"position\":\(second)", "\"position\":\(decoded)"),
+                    .field(line: 3, field: "commits[0].position", problem: "\(decoded) is not a masked position of block 0"))
+        assertError(corrupt(text, line: 2, "\"step\":1", "\"step\":2"),
+                    .field(line: 2, field: "step", problem: "expected 1, found 2"))
+    }
+
+    func testTruncatedTranscriptReportsTheMissingSummary() throws {
+        let lines = try decodedTranscript().jsonLines().split(separator: "\n")
+        let cut = lines.dropLast().joined(separator: "\n")
+        assertError(cut, .missingSummary(lines: lines.count - 1))
+        assertError("", .empty)
+    }
+
+    func testSummaryThatDisagreesWithTheStepsIsRejected() throws {
+        let transcript = try decodedTranscript()
+        let text = try transcript.jsonLines()
+        let last = transcript.steps.count + 2
+        assertError(corrupt(text, line: last, "\"steps\":\(transcript.steps.count)", "\"steps\":99"),
+                    .field(line: last, field: "steps", problem: "99 disagrees with the replayed steps (\(transcript.steps.count))"))
+    }
+}
