@@ -20,8 +20,9 @@ The AR case runs LLaDA's own recipe (block_length 1, steps = gen_length, low_con
 dscope runs `--order ar` over one block, so it also checks that the two are the same decode.
 
 dscope never commits the mask id (LLaDA's loop can, and then the position stays masked; trained
-models never predict it, random weights do): the loop excludes it too, and a case is kept only if
-the mask id never has the top logit in its block, so that the literal LLaDA loop agrees.
+models never predict it, random weights do): the loop below skips it when choosing x0 (statistics
+keep the full softmax), and a case is kept only if the mask id never has the top logit in its
+block, so that the literal LLaDA loop agrees.
 
 Random weights put many masked positions close together; a case is kept only if every decision
 (argmax, ranking boundary, threshold) clears a margin far above float32 noise, so that the Swift
@@ -158,12 +159,11 @@ def reference_decode(model, cfg: LLaDAConfig, prompt: list[int], case: dict) -> 
         spent = 0
         while (canvas[start:end] == mask_id).any():
             logits = forward(model, canvas, P, mask_id, case.get("cfg_scale", 0.0))
-            mask_wins |= bool((torch.argmax(logits[start:end], dim=-1) == mask_id).any())
-            logits[:, mask_id] = -torch.inf        # dscope never commits the mask id
             if case.get("suppress_eos"):
                 logits[:, cfg.eos_token_id] = -torch.inf
-            x0 = torch.argmax(logits, dim=-1)
             p = torch.softmax(logits.double(), dim=-1)
+            mask_wins |= bool((torch.argmax(logits[start:end], dim=-1) == mask_id).any())
+            x0 = torch.argmax(logits.index_fill(-1, torch.tensor([mask_id]), -torch.inf), dim=-1)
             candidates = [j for j in range(start, end) if canvas[j] == mask_id]
             score = scores_of(order, p, x0, candidates)
             conf = scores_of("confidence", p, x0, candidates)

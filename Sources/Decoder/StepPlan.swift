@@ -24,20 +24,17 @@ struct StepPlan: @unchecked Sendable {
         var (logits, passes, forwardNanos) = forward(rows: masked.map(canvas.canvasIndex))
 
         let blockRange = blocks.range(ofBlock: block)
-        let sampler = Sampler(temperature: settings.temperature)
+        let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)
         let noise = NoiseStreams(seed: settings.seed)
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
         let columns = logits.columns
-        // A committed mask id would still read as a mask to the model; trained models never
-        // predict it, random weights do.
-        let excluded = [vocabulary.maskId] + (settings.suppressEOS ? [vocabulary.eosId] : [])
         logits.values.withUnsafeMutableBufferPointer { all in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: columns)
             defer { scratch.deallocate() }
             for (row, position) in masked.enumerated() {
                 let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
-                Self.exclude(excluded, from: logitsRow)
+                if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
                 let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns, scratch: scratch)
                 entropies[position] = statistics.entropyNats
                 guard blockRange.contains(position) else { continue }
@@ -92,10 +89,10 @@ struct StepPlan: @unchecked Sendable {
         return (conditional, 2, nanos)
     }
 
-    /// LLaDA sets an excluded logit to −∞ (logits_eos_inf); a value 10⁴ below the row's maximum
-    /// has the same softmax (p underflows to 0) while keeping p·log p finite in the entropy.
-    private static func exclude(_ tokens: [Int], from row: UnsafeMutableBufferPointer<Float>) {
-        let floor = (row.max() ?? 0) - 10_000
-        for token in tokens where row.indices.contains(token) { row[token] = floor }
+    /// LLaDA sets the EOS logit to −∞ (logits_eos_inf); a value 10⁴ below the row's maximum has
+    /// the same softmax (p underflows to 0) while keeping p·log p finite in the entropy.
+    private static func suppress(_ token: Int, in row: UnsafeMutableBufferPointer<Float>) {
+        guard row.indices.contains(token) else { return }
+        row[token] = (row.max() ?? 0) - 10_000
     }
 }

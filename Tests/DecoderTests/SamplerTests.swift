@@ -10,10 +10,21 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(decode.canvas.generatedIds, [2, 2, 2])
     }
 
+    func testTheMaskIdIsNeverCommittedEvenWithTheTopLogit() throws {
+        // Column 11 is the scripted model's mask id.
+        let model = ScriptedModel(columns: 12) { _, _, _ in [0, 1, 3, 2, 0, 0, 0, 0, 0, 0, 0, 9] }
+        let decode = try session(model, length: 2, DecodeSettings())
+        try decode.runToEnd()
+        XCTAssertEqual(decode.canvas.generatedIds, [2, 2])
+        let sampled = try session(model, length: 2, DecodeSettings(temperature: 5, seed: 3))
+        try sampled.runToEnd()
+        XCTAssertFalse(sampled.canvas.generatedIds.contains(11))
+    }
+
     func testGumbelMaxSamplesSoftmaxOfLogitsOverTemperature() {
         let logits: [Float] = [0, log(3), -20]
         let statistics = SoftmaxStatistics(logits: logits, count: 3)
-        let sampler = Sampler(temperature: 1)
+        let sampler = Sampler(temperature: 1, maskId: 99)
         let noise = NoiseStreams(seed: 11)
         var counts = [0, 0, 0]
         logits.withUnsafeBufferPointer { row in
