@@ -1,3 +1,6 @@
+import Foundation
+import Models
+
 /// The seam to a tokenizer: the decoder needs the text of ids only to label transcripts and
 /// summaries, so any tokenizer (or a transcript's recorded pieces) can stand behind it.
 public protocol TokenText: Sendable {
@@ -28,4 +31,28 @@ public struct RecordedPieces: TokenText {
     public func text(_ ids: [Int]) -> String {
         ids.filter { !specialIds.contains($0) }.map(piece).joined()
     }
+}
+
+/// A tokenizer.json tokenizer behind the seam.
+public struct TokenizerText: TokenText {
+    public let tokenizer: BPETokenizer
+    public let tokenizerId: String
+
+    public init(tokenizer: BPETokenizer, tokenizerId: String) {
+        self.tokenizer = tokenizer
+        self.tokenizerId = tokenizerId
+    }
+
+    /// Loads `folder`/tokenizer.json; the id is its path and fingerprint.
+    public init(folder: URL) throws {
+        let file = folder.appendingPathComponent("tokenizer.json")
+        let bytes = (try? Data(contentsOf: file)) ?? Data()
+        self.init(tokenizer: try BPETokenizer(folder: folder),
+                  tokenizerId: file.path + " " + ModelIdentity.fingerprint(bytes))
+    }
+
+    /// A lone fragment of a multi-byte character shows as U+FFFD.
+    public func piece(_ id: Int) -> String { String(decoding: tokenizer.bytes(of: id), as: UTF8.self) }
+
+    public func text(_ ids: [Int]) -> String { tokenizer.decode(ids, skipSpecial: true) }
 }

@@ -138,6 +138,20 @@ enum TranscriptLine {
             case decodeMillis = "decode_ms"
             case tokensPerSecond = "tokens_per_second"
         }
+
+        /// Writes `"text": null` without a tokenizer: readers of `--json` can rely on the key.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(type, forKey: .type)
+            try c.encode(text, forKey: .text)
+            try c.encode(ids, forKey: .ids)
+            try c.encode(stepMap, forKey: .stepMap)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(forwardPasses, forKey: .forwardPasses)
+            try c.encode(complete, forKey: .complete)
+            try c.encode(decodeMillis, forKey: .decodeMillis)
+            try c.encodeIfPresent(tokensPerSecond, forKey: .tokensPerSecond)
+        }
     }
 }
 
