@@ -1,0 +1,160 @@
+import ArgumentParser
+import Decoder
+import Foundation
+import Models
+
+struct DecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode one prompt without the TUI and print the answer.",
+        discussion: """
+        Prints the generated text (the ids, comma-separated, when the model folder has no \
+        tokenizer.json); with --json one summary object instead. Defaults follow LLaDA's \
+        generate.py: one block, one token per step (--steps = --gen-length), temperature 0.
+        """
+    )
+
+    @Option(help: "The prompt text (needs the model's tokenizer.json).") var prompt: String?
+    @Option(name: .customLong("prompt-ids"), help: "The prompt as comma-separated token ids, e.g. 1,2,3 (no tokenizer needed).")
+    var promptIds: String?
+    @Flag(help: "Render --prompt as one user turn of the model's chat template.") var chat = false
+    @Option(help: "Model folder (config.json + *.safetensors [+ tokenizer.json]).") var model: String
+
+    @OptionGroup var options: DecodeOptions
+    @Option(help: "Write a JSON Lines transcript of every step to FILE.") var transcript: String?
+    @Flag(help: "Print one JSON summary object (text, ids, step_map, steps, forward_passes, …).") var json = false
+    @Option(help: "Worker threads of the forward.") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        let settings = try options.settings()
+        let folder = URL(fileURLWithPath: model)
+        let hasTokenizer = FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer.json").path)
+        let tokenText = hasTokenizer ? try TokenizerText(folder: folder) : nil
+        let ids = try promptTokens(tokenText)
+        let config = try LLaDAConfig.load(folder: model)
+        let llada = try LLaDAModel(folder: model, threads: max(1, threads))
+        var vocabulary = llada.vocabulary
+        vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
+        let session = try DecodeSession(model: llada, promptIds: ids, generationLength: options.genLength,
+                                        settings: settings, vocabulary: vocabulary)
+
+        let progress = isatty(STDERR_FILENO) == 1
+        try session.runToEnd { record in
+            guard progress else { return }
+            fprintInPlace(String(format: "step %d · %d masked · %.0f ms/step", record.step,
+                                 session.canvas.maskedCount, record.stepMillis))
+        }
+        if progress { fprint("") }
+
+        let summary = session.summary(tokenText: tokenText)
+        if let transcript {
+            let record = Transcript(session: session, model: ModelIdentity(id: model, config: config),
+                                    tool: "dscope \(DScopeVersion.string)", promptText: prompt, tokenText: tokenText)
+            do { try record.write(to: URL(fileURLWithPath: transcript)) } catch {
+                throw DecodeCommandError.transcriptNotWritten(path: transcript, reason: error.localizedDescription)
+            }
+        }
+        if json {
+            print(try summary.json())
+        } else {
+            print(summary.text ?? summary.ids.map(String.init).joined(separator: ","))
+        }
+    }
+
+    private func promptTokens(_ tokenText: TokenizerText?) throws -> [Int] {
+        switch (prompt, promptIds) {
+        case let (nil, list?):
+            guard !chat else { throw DecodeCommandError.chatNeedsText }
+            return try Self.parseIds(list)
+        case let (text?, nil):
+            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: model) }
+            return try tokenText.tokenizer.promptIDs(for: text, chat: chat)
+        default:
+            throw DecodeCommandError.promptSource
+        }
+    }
+
+    /// "1,2,3" → [1, 2, 3].
+    static func parseIds(_ list: String) throws -> [Int] {
+        let fields = list.split(separator: ",", omittingEmptySubsequences: false)
+        let ids = fields.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !fields.isEmpty, ids.count == fields.count, ids.allSatisfy({ $0 >= 0 }) else {
+            throw DecodeCommandError.badPromptIds(list)
+        }
+        return ids
+    }
+}
+
+/// How to decode: the flags `dscope decode` and `dscope bench decode` share.
+struct DecodeOptions: ParsableArguments {
+    @Option(help: "Which masks go first: confidence, margin, entropy, random or ar.") var order = "confidence"
+    @Option(help: "Semi-autoregressive block length (must divide --gen-length); default: one block.") var block: Int?
+    @Option(help: "LLaDA's fixed schedule: forward passes for the whole generation, split evenly over the blocks.")
+    var steps: Int?
+    @Option(help: "Tokens per step.") var k: Int?
+    @Option(help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
+    @Option(help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
+    @Option(help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
+    @Option(name: .customLong("gen-length"), help: "Generated positions.") var genLength = 128
+    @Option(help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T).") var temperature = 0.0
+    @Option(help: "Seed of every random draw (sampling, random order).") var seed: UInt64 = 0
+    @Option(help: "Classifier-free guidance scale (0 = off; costs a second forward per step).") var cfg: Float = 0
+    @Flag(name: .customLong("no-eos"), help: "Never generate EOS (LLaDA's logits_eos_inf).") var noEOS = false
+    @Flag(name: .customLong("eos-last"), help: "Commit EOS/EoT only after every other candidate of the block (LLaDA's confidence_eos_eot_inf).")
+    var eosLast = false
+
+    func settings() throws -> DecodeSettings {
+        guard let decodeOrder = DecodeOrder(rawValue: order) else { throw DecodeCommandError.unknownOrder(order) }
+        let rules: [(String, ParallelismRule?)] = [
+            ("--steps", steps.map { .schedule(steps: $0) }), ("--k", k.map { .perStep(k: $0) }),
+            ("--threshold", threshold.map { .threshold($0) }), ("--factor", factor.map { .factor($0) }),
+            ("--eb", eb.map { .entropyBound($0) }),
+        ].filter { $0.1 != nil }
+        guard rules.count <= 1 else { throw DecodeCommandError.severalRules(rules.map(\.0)) }
+        let settings = DecodeSettings(order: decodeOrder, blockLength: block,
+                                      parallelism: rules.first?.1 ?? .schedule(steps: genLength),
+                                      temperature: temperature, seed: seed, cfgScale: cfg,
+                                      suppressEOS: noEOS, deferEndOfText: eosLast)
+        try settings.validate(generationLength: genLength)
+        return settings
+    }
+
+}
+
+enum DecodeCommandError: UserFacingError {
+    case unknownOrder(String)
+    case severalRules([String])
+    case badPromptIds(String)
+    case promptSource
+    case chatNeedsText
+    case noTokenizer(folder: String)
+    case transcriptNotWritten(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case let .unknownOrder(order):
+            return "--order \(order): use confidence, margin, entropy, random or ar"
+        case let .severalRules(flags):
+            return "\(flags.joined(separator: " and ")) are alternatives: give at most one parallelism rule"
+        case let .badPromptIds(list):
+            return "--prompt-ids \"\(list)\": give non-negative integers separated by commas, e.g. 1,2,3"
+        case .promptSource:
+            return "give exactly one of --prompt TEXT or --prompt-ids 1,2,3"
+        case .chatNeedsText:
+            return "--chat renders --prompt TEXT with the chat template; --prompt-ids are used as given"
+        case let .noTokenizer(folder):
+            return "\(folder): no tokenizer.json, so --prompt TEXT cannot be tokenized; pass --prompt-ids instead"
+        case let .transcriptNotWritten(path, reason):
+            return "\(path): cannot write the transcript: \(reason)"
+        }
+    }
+}
+
+extension DecodeSettingsError: UserFacingError {}
+extension DecodeSessionError: UserFacingError {}
+extension TranscriptError: UserFacingError {}
+
+/// Rewrites the current stderr line (progress on a terminal).
+func fprintInPlace(_ message: String) {
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + message).utf8))
+}
