@@ -27,11 +27,6 @@ public enum Cell: Equatable, Sendable {
     case masked
     case decoded(step: Int, Commit)
 
-    public var commit: Commit? {
-        if case let .decoded(_, commit) = self { return commit }
-        return nil
-    }
-
     public var step: Int? {
         if case let .decoded(step, _) = self { return step }
         return nil

@@ -1,5 +1,18 @@
-/// The JSON shape of each transcript line (format "dscope-transcript", version 1). Keys are
-/// snake_case; optional values are left out rather than written as null, except inside arrays.
+/// The JSON shape of each transcript line. Format "dscope-transcript", version 1: UTF-8 JSON
+/// Lines, sorted snake_case keys, optional values left out (null only inside arrays and for the
+/// summary's text); positions are offsets into the generated part.
+///
+///     header   {"type": "header", "format", "version", "tool", "model": {"id", "config_hash"},
+///               "tokenizer"?, "prompt": {"text"?, "ids"}, "generation_length",
+///               "vocabulary": {"mask_id", "eos_id", "eot_id"?, "logit_columns"}, "settings": S}
+///     step s   {"type": "step", "step", "block", "commits": [{"position", "token", "piece"?,
+///               "confidence", "entropy_nats", "margin", "rank"}], "masked_entropy_nats": [H or
+///               null per position], "forward_passes", "forward_ms", "step_ms", "settings": S on
+///               step 1 and after a branch}
+///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
+///               "forward_passes", "complete", "decode_ms", "tokens_per_second"}
+///     S        {"order", "block_length"?, "parallelism": {"rule", …}, "temperature", "seed",
+///               "cfg_scale", "suppress_eos", "defer_end_of_text"}
 enum TranscriptLine {
     struct Kind: Decodable {
         var type: String

@@ -25,13 +25,6 @@ public enum TranscriptError: Error, CustomStringConvertible, Equatable {
     case unexpectedLine(line: Int, found: String, expected: String)
     case missingSummary(lines: Int)
 
-    public var line: Int? {
-        switch self {
-        case let .notJSON(line), let .field(line, _, _), let .unexpectedLine(line, _, _): return line
-        case .unreadable, .empty, .missingSummary: return nil
-        }
-    }
-
     private static let advice = "the file was cut short or edited; write it again with dscope decode --transcript FILE"
 
     public var description: String {
