@@ -16,18 +16,25 @@ public struct Sampler: Sendable {
     /// T = 0: the argmax, ties to the lowest id. T > 0: Gumbel-max, argmax over v of
     /// l_v − T·log(−log u_v) in Float64 — the log of LLaDA's exp(l)/(−log u)^T, an exact sample
     /// of softmax(l/T); LLaDA notes that low precision here measurably hurts quality. Ties go to
-    /// the lowest id. Each column draws its uniform, the mask's too, so streams stay aligned.
+    /// the lowest id.
     public func token(row: UnsafeBufferPointer<Float>, statistics: SoftmaxStatistics,
                       noise: () -> UniformStream) -> Int {
         if temperature == 0 && statistics.topId != maskId { return statistics.topId }
-        var uniforms = noise()
-        var best = -1, bestKey = -Double.infinity
-        for (id, logit) in row.enumerated() {
-            var key = Double(logit)
-            if temperature > 0 { key -= temperature * log(-log(uniforms.next())) }
-            if id != maskId && (best < 0 || key > bestKey) {
+        let uniforms = noise()
+        func key(_ id: Int) -> Double {
+            let logit = Double(row[id])
+            return temperature > 0 ? logit - temperature * log(-log(uniforms.uniform(id))) : logit
+        }
+        var best = statistics.topId != maskId ? statistics.topId : (maskId == 0 ? 1 : 0)
+        var bestKey = key(best)
+        // No column whose logit plus the largest possible noise stays below the best key can
+        // win; skipping it (and its two logs) leaves the sample unchanged.
+        let reach = temperature > 0 ? -temperature * log(-log(UniformStream.largest)) : 0
+        for id in row.indices where id != maskId && id != best && Double(row[id]) + reach >= bestKey {
+            let candidate = key(id)
+            if candidate > bestKey || (candidate == bestKey && id < best) {
                 best = id
-                bestKey = key
+                bestKey = candidate
             }
         }
         return best

@@ -58,3 +58,33 @@ final class SamplerTests: XCTestCase {
         }
     }
 }
+
+extension SamplerTests {
+    func testUniformStreamMatchesSequentialSplitMix64Draws() {
+        let stream = NoiseStreams(seed: 9).stream(.gumbel, step: 2, position: 4)
+        var sequential = SplitMix64(seed: stream.seed)
+        for index in 0..<100 {
+            XCTAssertEqual(stream.uniform(index), (Double(sequential.next() >> 12) + 0.5) * 0x1.0p-52)
+        }
+        XCTAssertLessThan(UniformStream.largest, 1)
+    }
+
+    func testSkippingColumnsThatCannotWinLeavesTheSampleUnchanged() {
+        var generator = SplitMix64(seed: 4)
+        let logits = (0..<300).map { _ in generator.nextSignedUnitFloat() * 6 }
+        let statistics = SoftmaxStatistics(logits: logits, count: logits.count)
+        let noise = NoiseStreams(seed: 21)
+        logits.withUnsafeBufferPointer { row in
+            for step in 1...50 {
+                let stream = noise.stream(.gumbel, step: step, position: 0)
+                let exhaustive = row.indices.filter { $0 != 7 }.max { a, b in
+                    let ka = Double(row[a]) - 0.8 * log(-log(stream.uniform(a)))
+                    let kb = Double(row[b]) - 0.8 * log(-log(stream.uniform(b)))
+                    return ka < kb || (ka == kb && a > b)
+                }
+                XCTAssertEqual(Sampler(temperature: 0.8, maskId: 7).token(row: row, statistics: statistics) { stream },
+                               exhaustive)
+            }
+        }
+    }
+}
