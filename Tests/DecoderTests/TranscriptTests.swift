@@ -1,4 +1,5 @@
 import XCTest
+import Models
 @testable import Decoder
 
 final class TranscriptTests: XCTestCase {
@@ -103,5 +104,15 @@ final class TranscriptTests: XCTestCase {
         let last = transcript.steps.count + 2
         assertError(corrupt(text, line: last, "\"steps\":\(transcript.steps.count)", "\"steps\":99"),
                     .field(line: last, field: "steps", problem: "99 disagrees with the replayed steps (\(transcript.steps.count))"))
+    }
+
+    func testTranscriptOfALLaDADecodeRoundTrips() throws {
+        let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/llada-tiny").path
+        let model = try LLaDAModel(folder: folder, threads: 1)
+        let settings = DecodeSettings(order: .random, blockLength: 4, parallelism: .entropyBound(1), temperature: 0.7, seed: 3)
+        let decode = try DecodeSession(model: model, promptIds: [5, 9, 11], generationLength: 12, settings: settings)
+        try decode.runToEnd()
+        let transcript = Transcript(session: decode, model: ModelIdentity(id: folder, config: model.config), tool: "dscope test")
+        XCTAssertEqual(try Transcript(jsonLines: transcript.jsonLines()), transcript)
     }
 }
