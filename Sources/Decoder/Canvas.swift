@@ -23,7 +23,7 @@ public struct Commit: Equatable, Sendable {
 }
 
 /// A generated position: still masked, or committed at a 1-based step.
-public enum Cell: Equatable, Sendable {
+public enum PositionState: Equatable, Sendable {
     case masked
     case decoded(step: Int, Commit)
 
@@ -40,52 +40,52 @@ public struct Canvas: Equatable, Sendable {
     public let maskId: Int
     /// Model input: the prompt, then each generated position's token or the mask id.
     public private(set) var tokens: [Int]
-    public private(set) var cells: [Cell]
+    public private(set) var states: [PositionState]
     public private(set) var maskedCount: Int
 
     public init(promptIds: [Int], generationLength: Int, maskId: Int) {
         self.promptIds = promptIds
         self.maskId = maskId
         tokens = promptIds + Array(repeating: maskId, count: generationLength)
-        cells = Array(repeating: .masked, count: generationLength)
+        states = Array(repeating: .masked, count: generationLength)
         maskedCount = generationLength
     }
 
-    public var generationLength: Int { cells.count }
+    public var generationLength: Int { states.count }
     public var isComplete: Bool { maskedCount == 0 }
 
     /// Canvas index of a generated position.
     public func canvasIndex(_ position: Int) -> Int { promptIds.count + position }
 
-    public func isMasked(_ position: Int) -> Bool { cells[position] == .masked }
+    public func isMasked(_ position: Int) -> Bool { states[position] == .masked }
 
     /// Generated positions still masked, left to right.
-    public var maskedPositions: [Int] { cells.indices.filter { cells[$0] == .masked } }
+    public var maskedPositions: [Int] { states.indices.filter { states[$0] == .masked } }
 
     /// The generated tokens, the mask id where nothing is committed yet.
     public var generatedIds: [Int] { Array(tokens[promptIds.count...]) }
 
     /// 1-based step at which each generated position was committed; nil while masked.
-    public var stepMap: [Int?] { cells.map(\.step) }
+    public var stepMap: [Int?] { states.map(\.step) }
 
     /// The number of distinct steps that committed inside `range` (the LLaDA schedule's progress
     /// through a block, read from the canvas alone so that back() and branch() need no extra state).
     public func stepsSpent(in range: Range<Int>) -> Int {
-        Set(cells[range].compactMap(\.step)).count
+        Set(states[range].compactMap(\.step)).count
     }
 
     public mutating func apply(_ record: StepRecord) throws {
         var seen = Set<Int>()
         for commit in record.commits {
-            guard cells.indices.contains(commit.position) else {
-                throw CanvasError.outside(position: commit.position, step: record.step, length: cells.count)
+            guard states.indices.contains(commit.position) else {
+                throw CanvasError.outside(position: commit.position, step: record.step, length: states.count)
             }
-            guard cells[commit.position] == .masked, seen.insert(commit.position).inserted else {
+            guard states[commit.position] == .masked, seen.insert(commit.position).inserted else {
                 throw CanvasError.alreadyDecoded(position: commit.position, step: record.step)
             }
         }
         for commit in record.commits {
-            cells[commit.position] = .decoded(step: record.step, commit)
+            states[commit.position] = .decoded(step: record.step, commit)
             tokens[canvasIndex(commit.position)] = commit.token
         }
         maskedCount -= record.commits.count
@@ -94,8 +94,8 @@ public struct Canvas: Equatable, Sendable {
     /// Exactly reverses `apply(record)` of the most recent step.
     public mutating func undo(_ record: StepRecord) {
         for commit in record.commits {
-            precondition(cells[commit.position].step == record.step, "undo out of order")
-            cells[commit.position] = .masked
+            precondition(states[commit.position].step == record.step, "undo out of order")
+            states[commit.position] = .masked
             tokens[canvasIndex(commit.position)] = maskId
             maskedCount += 1
         }

@@ -64,6 +64,6 @@ public struct BlockLayout: Equatable, Sendable {
 
     /// The block to decode now: the first with a masked position; nil once the canvas is complete.
     public func currentBlock(of canvas: Canvas) -> Int? {
-        canvas.cells.firstIndex(of: .masked).map(block(of:))
+        canvas.states.firstIndex(of: .masked).map(block(of:))
     }
 }

@@ -158,7 +158,7 @@ private struct TranscriptReader {
         guard line.maskedEntropyNats.count == header.generationLength else {
             throw fail("masked_entropy_nats", "has \(line.maskedEntropyNats.count) entries for \(header.generationLength) positions")
         }
-        if let position = canvas.cells.indices.first(where: { canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil) }) {
+        if let position = canvas.states.indices.first(where: { canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil) }) {
             throw fail("masked_entropy_nats[\(position)]", "must be a number exactly where the position is still masked")
         }
         return record

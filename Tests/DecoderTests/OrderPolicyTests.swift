@@ -58,7 +58,7 @@ final class OrderPolicyTests: XCTestCase {
                 let record = try decode.step()
                 let block = decode.blocks.range(ofBlock: record.block)
                 XCTAssertTrue(record.commits.allSatisfy { block.contains($0.position) }, "\(order) step \(record.step)")
-                XCTAssertTrue(decode.canvas.cells[..<block.lowerBound].allSatisfy { $0 != .masked }, "\(order)")
+                XCTAssertTrue(decode.canvas.states[..<block.lowerBound].allSatisfy { $0 != .masked }, "\(order)")
             }
             XCTAssertEqual(decode.history.map(\.block), [0, 0, 1, 1, 2, 2], "\(order)")
         }
