@@ -15,21 +15,22 @@ struct BenchDecodeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Model folder (config.json + *.safetensors).") var model: String
+    @OptionGroup var model: ModelOptions
     @Option(name: .customLong("prompt-ids"), help: "Prompt ids, e.g. 1,2,3; default: 16 seeded random ids.")
     var promptIds: String?
     @OptionGroup var options: DecodeOptions
-    @Option(help: "Worker threads of the forward.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Whole decodes to time (after one warm-up step).") var repeats = 1
 
     func run() throws {
-        guard repeats > 0, threads > 0 else { throw ValidationError("--repeats and --threads must be positive") }
-        let settings = try options.settings()
-        let llada = try LLaDAModel(folder: model, threads: threads)
+        guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
+        let location = try model.location()
+        let generationLength = options.generationLength(defaults: location.generationDefaults)
+        let settings = try options.settings(generationLength: generationLength)
+        let llada = try LLaDAModel(folder: location.folder, threads: model.threads)
         let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(llada.config)
 
         func session() throws -> DecodeSession {
-            try DecodeSession(model: llada, promptIds: prompt, generationLength: options.genLength, settings: settings)
+            try DecodeSession(model: llada, promptIds: prompt, generationLength: generationLength, settings: settings)
         }
         try session().step()
         var stepMillis: [Double] = [], forwardMillis: [Double] = []
@@ -48,13 +49,13 @@ struct BenchDecodeCommand: ParsableCommand {
 
         let total = stepMillis.reduce(0, +), forward = forwardMillis.reduce(0, +)
         let overhead = zip(stepMillis, forwardMillis).map { $0 - $1 }
-        print("decode \(model): \(llada.config.nLayers) blocks, vocabulary \(llada.config.embeddingSize), "
-            + "prompt \(prompt.count) + \(options.genLength) generated, threads \(threads)")
+        print("decode \(location.name): \(llada.config.nLayers) blocks, vocabulary \(llada.config.embeddingSize), "
+            + "prompt \(prompt.count) + \(generationLength) generated, threads \(model.threads)")
         print("steps      \(steps / repeats) per decode, \(passes / repeats) forward passes, \(repeats) decode(s) timed")
         print(String(format: "step       %8.3f ms  median", median(stepMillis)))
         print(String(format: "forward    %8.3f ms  median", median(forwardMillis)))
         print(String(format: "overhead   %8.3f ms  median per step, %.3f ms max", median(overhead), overhead.max() ?? 0))
-        print(String(format: "tokens/s   %8.1f", Double(options.genLength * repeats) / (total / 1000)))
+        print(String(format: "tokens/s   %8.1f", Double(generationLength * repeats) / (total / 1000)))
         print(String(format: "overhead=%.4f", (total - forward) / max(total, 1e-9)))
     }
 

@@ -17,25 +17,26 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: "The prompt text (needs the model's tokenizer.json).") var prompt: String?
     @Option(name: .customLong("prompt-ids"), help: "The prompt as comma-separated token ids, e.g. 1,2,3 (no tokenizer needed).")
     var promptIds: String?
-    @Flag(help: "Render --prompt as one user turn of the model's chat template.") var chat = false
-    @Option(help: "Model folder (config.json + *.safetensors [+ tokenizer.json]).") var model: String
+    @Flag(inversion: .prefixedNo,
+          help: "Render --prompt as one user turn of the model's chat template, when it has one.")
+    var chat = true
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var options: DecodeOptions
     @Option(help: "Write a JSON Lines transcript of every step to FILE.") var transcript: String?
     @Flag(help: "Print one JSON summary object (text, ids, step_map, steps, forward_passes, …).") var json = false
-    @Option(help: "Worker threads of the forward.") var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
-        let settings = try options.settings()
-        let folder = URL(fileURLWithPath: model)
-        let hasTokenizer = FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer.json").path)
-        let tokenText = hasTokenizer ? try TokenizerText(folder: folder) : nil
+        let location = try model.location()
+        let generationLength = options.generationLength(defaults: location.generationDefaults)
+        let settings = try options.settings(generationLength: generationLength)
+        let tokenText = try model.tokenText(location)
         let ids = try promptTokens(tokenText)
-        let config = try LLaDAConfig.load(folder: model)
-        let llada = try LLaDAModel(folder: model, threads: max(1, threads))
+        let config = try LLaDAConfig.load(folder: location.folder)
+        let llada = try LLaDAModel(folder: location.folder, threads: model.threads)
         var vocabulary = llada.vocabulary
         vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
-        let session = try DecodeSession(model: llada, promptIds: ids, generationLength: options.genLength,
+        let session = try DecodeSession(model: llada, promptIds: ids, generationLength: generationLength,
                                         settings: settings, vocabulary: vocabulary)
 
         let progress = isatty(STDERR_FILENO) == 1
@@ -48,7 +49,7 @@ struct DecodeCommand: ParsableCommand {
 
         let summary = session.summary(tokenText: tokenText)
         if let transcript {
-            let record = Transcript(session: session, model: ModelIdentity(id: model, config: config),
+            let record = Transcript(session: session, model: ModelIdentity(id: location.name, config: config),
                                     tool: "dscope \(DScopeVersion.string)", promptText: prompt, tokenText: tokenText)
             do { try record.write(to: URL(fileURLWithPath: transcript)) } catch {
                 throw DecodeCommandError.transcriptNotWritten(path: transcript, reason: error.localizedDescription)
@@ -64,10 +65,9 @@ struct DecodeCommand: ParsableCommand {
     private func promptTokens(_ tokenText: TokenizerText?) throws -> [Int] {
         switch (prompt, promptIds) {
         case let (nil, list?):
-            guard !chat else { throw DecodeCommandError.chatNeedsText }
-            return try Self.parseIds(list)
+                        return try Self.parseIds(list)
         case let (text?, nil):
-            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: model) }
+            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: try model.location().folder) }
             return try tokenText.tokenizer.promptIDs(for: text, chat: chat)
         default:
             throw DecodeCommandError.promptSource
@@ -95,7 +95,8 @@ struct DecodeOptions: ParsableArguments {
     @Option(help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
     @Option(help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
     @Option(help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
-    @Option(name: .customLong("gen-length"), help: "Generated positions.") var genLength = 128
+    @Option(name: .customLong("gen-length"), help: "Generated positions (default: the model's generation_config.json, else 128).")
+    var genLength: Int?
     @Option(help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T).") var temperature = 0.0
     @Option(help: "Seed of every random draw (sampling, random order).") var seed: UInt64 = 0
     @Option(help: "Classifier-free guidance scale (0 = off; costs a second forward per step).") var cfg: Float = 0
@@ -103,7 +104,11 @@ struct DecodeOptions: ParsableArguments {
     @Flag(name: .customLong("eos-last"), help: "Commit EOS/EoT only after every other candidate of the block (LLaDA's confidence_eos_eot_inf).")
     var eosLast = false
 
-    func settings() throws -> DecodeSettings {
+    func generationLength(defaults: GenerationDefaults) -> Int {
+        genLength ?? defaults.generationLength ?? 128
+    }
+
+    func settings(generationLength: Int) throws -> DecodeSettings {
         guard let decodeOrder = DecodeOrder(rawValue: order) else { throw DecodeCommandError.unknownOrder(order) }
         let rules: [(String, ParallelismRule?)] = [
             ("--steps", steps.map { .schedule(steps: $0) }), ("--k", k.map { .perStep(k: $0) }),
@@ -112,10 +117,10 @@ struct DecodeOptions: ParsableArguments {
         ].filter { $0.1 != nil }
         guard rules.count <= 1 else { throw DecodeCommandError.severalRules(rules.map(\.0)) }
         let settings = DecodeSettings(order: decodeOrder, blockLength: block,
-                                      parallelism: rules.first?.1 ?? .schedule(steps: genLength),
+                                      parallelism: rules.first?.1 ?? .schedule(steps: generationLength),
                                       temperature: temperature, seed: seed, cfgScale: cfg,
                                       suppressEOS: noEOS, deferEndOfText: eosLast)
-        try settings.validate(generationLength: genLength)
+        try settings.validate(generationLength: generationLength)
         return settings
     }
 
@@ -126,7 +131,6 @@ enum DecodeCommandError: UserFacingError {
     case severalRules([String])
     case badPromptIds(String)
     case promptSource
-    case chatNeedsText
     case noTokenizer(folder: String)
     case transcriptNotWritten(path: String, reason: String)
 
@@ -140,8 +144,6 @@ enum DecodeCommandError: UserFacingError {
             return "--prompt-ids \"\(list)\": give non-negative integers separated by commas, e.g. 1,2,3"
         case .promptSource:
             return "give exactly one of --prompt TEXT or --prompt-ids 1,2,3"
-        case .chatNeedsText:
-            return "--chat renders --prompt TEXT with the chat template; --prompt-ids are used as given"
         case let .noTokenizer(folder):
             return "\(folder): no tokenizer.json, so --prompt TEXT cannot be tokenized; pass --prompt-ids instead"
         case let .transcriptNotWritten(path, reason):

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Decoder
+import Foundation
+import Models
+
+/// `--model` and `--threads`, shared by every command that runs a model.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "A bundled model name (\(ModelLocation.bundledNames.joined(separator: ", "))) or a Hugging Face model folder (config.json + *.safetensors + tokenizer.json).")
+    var model = ModelLocation.defaultName
+
+    @Option(help: "Worker threads of the forward pass.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+    }
+
+    func location() throws -> ModelLocation { try ModelLocation(model) }
+
+    /// The model's tokenizer, or nil when its folder has no tokenizer.json.
+    func tokenText(_ location: ModelLocation) throws -> TokenizerText? {
+        guard FileManager.default.fileExists(atPath: location.file("tokenizer.json")) else { return nil }
+        return try TokenizerText(folder: URL(fileURLWithPath: location.folder))
+    }
+}
