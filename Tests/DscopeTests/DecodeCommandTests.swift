@@ -66,7 +66,7 @@ final class DecodeCommandTests: XCTestCase {
                                (tokenizer.path + "/tokenizer_config.json", "tokenizer_config.json")] {
             try FileManager.default.copyItem(atPath: source, toPath: folder.appendingPathComponent(name).path)
         }
-        let byText = try DscopeBinary.run(["decode", "--model", folder.path, "--prompt", "a+b=c", "--gen-length", "8", "--json"])
+        let byText = try DscopeBinary.run(["decode", "--model", folder.path, "--prompt", "a+b=c", "--no-chat", "--gen-length", "8", "--json"])
         let byIds = try DscopeBinary.run(["decode", "--model", folder.path, "--prompt-ids", "64,10,65,28,66", "--gen-length", "8", "--json"])
         XCTAssertEqual(byText.status, 0, byText.stderr)
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(byText.stdout.utf8)) as? [String: Any])
