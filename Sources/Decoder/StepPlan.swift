@@ -30,12 +30,10 @@ struct StepPlan: @unchecked Sendable {
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
         let columns = logits.columns
         logits.values.withUnsafeMutableBufferPointer { all in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: columns)
-            defer { scratch.deallocate() }
             for (row, position) in masked.enumerated() {
                 let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
                 if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
-                let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns, scratch: scratch)
+                let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns)
                 entropies[position] = statistics.entropyNats
                 guard blockRange.contains(position) else { continue }
                 let readOnly = UnsafeBufferPointer(logitsRow)

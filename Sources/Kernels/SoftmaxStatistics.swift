@@ -10,48 +10,57 @@ public struct SoftmaxStatistics: Equatable, Sendable {
     public var secondProbability: Float
     public var margin: Float { topProbability - secondProbability }
 
-    /// Statistics of `logits[0..<count]`, one pass for the top two, one vectorised exp pass.
-    public init(logits: UnsafePointer<Float>, count: Int,
-                scratch: UnsafeMutablePointer<Float>? = nil) {
+    /// Statistics of `logits[0..<count]` in two vectorised passes (top two values; then exp and the
+    /// entropy sums) plus a scan for the first index of the maximum. LLaDA-8B rows are 126k wide
+    /// and every masked position needs one, so this runs ~256 times per step.
+    public init(logits: UnsafePointer<Float>, count: Int) {
         precondition(count > 0)
-        var best = 0, second = -1
-        for i in 1..<count {
-            let value = logits[i]
-            if value > logits[best] {
-                second = best
-                best = i
-            } else if second < 0 || value > logits[second] {
-                second = i
-            }
-        }
-        let maxLogit = logits[best]
-        let shifted = scratch ?? UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { if scratch == nil { shifted.deallocate() } }
-        for i in 0..<count { shifted[i] = logits[i] - maxLogit }
-        var weightedShift: Double = 0
-        var partitionSum = SIMD16<Float>(), weightedSum = SIMD16<Float>()
-        let raw = UnsafeMutableRawPointer(shifted)
+        let raw = UnsafeRawPointer(logits)
+        let whole = count / 16 * 16
+
+        // Per lane the largest and second-largest value seen (duplicates count twice).
+        var laneTop = SIMD16<Float>(repeating: -.infinity), laneSecond = laneTop
         var i = 0
-        while i + 16 <= count {
-            let z = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            let e = exp16(z)
-            partitionSum += e
-            weightedSum.addProduct(e, z)
+        while i < whole {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            laneSecond = pointwiseMax(laneSecond, pointwiseMin(laneTop, v))
+            laneTop = pointwiseMax(laneTop, v)
             i += 16
         }
-        var partition = Double(partitionSum.sum())
-        weightedShift = Double(weightedSum.sum())
-        while i < count {
-            let z = shifted[i]
+        var top = laneTop.max(), second = laneSecond.max()
+        var topLaneSeen = false
+        for lane in 0..<16 {
+            if laneTop[lane] == top && !topLaneSeen { topLaneSeen = true } else { second = max(second, laneTop[lane]) }
+        }
+        for j in whole..<count {
+            let v = logits[j]
+            if v > top { second = top; top = v } else if v > second { second = v }
+        }
+
+        var topId = 0
+        while logits[topId] != top { topId += 1 }
+
+        var partitionLanes = SIMD16<Float>(), weightedLanes = SIMD16<Float>()
+        let shift = SIMD16<Float>(repeating: top)
+        i = 0
+        while i < whole {
+            let z = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - shift
+            let e = exp16(z)
+            partitionLanes += e
+            weightedLanes.addProduct(e, z)
+            i += 16
+        }
+        var partition = Double(partitionLanes.sum()), weighted = Double(weightedLanes.sum())
+        for j in whole..<count {
+            let z = logits[j] - top
             let e = exp(z)
             partition += Double(e)
-            weightedShift += Double(e * z)
-            i += 1
+            weighted += Double(e * z)
         }
         // H = log Z − Σ e·z / Z with z = logit − max and Z = Σ e.
-        entropyNats = Float(max(0, log(partition) - weightedShift / partition))
-        topId = best
+        entropyNats = Float(max(0, log(partition) - weighted / partition))
+        self.topId = topId
         topProbability = Float(1 / partition)
-        secondProbability = second < 0 ? 0 : Float(Double(exp(logits[second] - maxLogit)) / partition)
+        secondProbability = count == 1 ? 0 : Float(Double(exp(second - top)) / partition)
     }
 }
