@@ -53,24 +53,24 @@ class Recipe:
     # data
     train_tasks: int = 300_000
     # model
-    d_model: int = 256
+    d_model: int = 192
     n_layers: int = 4
-    n_heads: int = 8
-    mlp_hidden_size: int = 768
+    n_heads: int = 6
+    mlp_hidden_size: int = 512
     rope_theta: float = 10000.0
     # optimisation
-    batch_size: int = 64
+    batch_size: int = 32
     lr: float = 2e-3
     min_lr_ratio: float = 0.1
     warmup_steps: int = 200
-    max_steps: int = 12_000
+    max_steps: int = 14_000
     weight_decay: float = 0.05
     beta2: float = 0.98
     grad_clip: float = 1.0
     mask_eps: float = 1e-3
     # bookkeeping
     log_every: int = 25
-    eval_every: int = 500
+    eval_every: int = 1000
     eval_tasks: int = 100
     checkpoint_minutes: float = 5.0
 
