@@ -3,7 +3,7 @@ import Foundation
 /// Where a model is and in which format: a Hugging Face folder (config.json, *.safetensors,
 /// tokenizer.json) or a llama.cpp GGUF file. The one place that turns a path the user gave into a
 /// model and its tokenizer.
-public enum ModelLocation: @unchecked Sendable {
+public enum ModelLocation: Sendable {
     case huggingFaceFolder(String)
     /// Opened once: its metadata describes both the model and the tokenizer.
     case ggufFile(GGUFFile)

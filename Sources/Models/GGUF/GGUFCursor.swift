@@ -29,51 +29,49 @@ struct GGUFCursor {
 
     /// A u64 count or size that must fit in the bytes left, `minimumBytes` per item.
     mutating func readCount(_ what: @autoclosure () -> String, minimumBytes: Int) throws -> Int {
-        let name = what()
-        let count = try read(UInt64.self, name)
+        let count = try read(UInt64.self, what())
         guard count <= UInt64(remaining / max(1, minimumBytes)) else {
-            throw invalid("\(name) is \(count) but only \(remaining) bytes follow at byte \(offset) (truncated or damaged file?)")
+            throw invalid("\(what()) is \(count) but only \(remaining) bytes follow at byte \(offset) (truncated or damaged file?)")
         }
         return Int(count)
     }
 
     mutating func readString(_ what: @autoclosure () -> String) throws -> String {
-        let name = what()
-        let length = try readCount("length of \(name)", minimumBytes: 1)
+        let length = try readCount("the length of \(what())", minimumBytes: 1)
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
         offset += length
         return text
     }
 
+    /// Names are built only for error messages: a vocabulary array holds 100k+ values.
     mutating func readValue(type: UInt32, _ what: @autoclosure () -> String, depth: Int = 0) throws -> GGUFValue {
-        let name = what()
         switch type {
-        case 0: return .uint8(try read(UInt8.self, name))
-        case 1: return .int8(try read(Int8.self, name))
-        case 2: return .uint16(try read(UInt16.self, name))
-        case 3: return .int16(try read(Int16.self, name))
-        case 4: return .uint32(try read(UInt32.self, name))
-        case 5: return .int32(try read(Int32.self, name))
-        case 6: return .float32(Float(bitPattern: try read(UInt32.self, name)))
+        case 0: return .uint8(try read(UInt8.self, what()))
+        case 1: return .int8(try read(Int8.self, what()))
+        case 2: return .uint16(try read(UInt16.self, what()))
+        case 3: return .int16(try read(Int16.self, what()))
+        case 4: return .uint32(try read(UInt32.self, what()))
+        case 5: return .int32(try read(Int32.self, what()))
+        case 6: return .float32(Float(bitPattern: try read(UInt32.self, what())))
         case 7:
-            let byte = try read(UInt8.self, name)
-            guard byte <= 1 else { throw invalid("\(name) is a bool stored as \(byte), not 0 or 1") }
+            let byte = try read(UInt8.self, what())
+            guard byte <= 1 else { throw invalid("\(what()) is a bool stored as \(byte), not 0 or 1") }
             return .bool(byte == 1)
-        case 8: return .string(try readString(name))
+        case 8: return .string(try readString(what()))
         case 9:
-            guard depth < Self.maxArrayDepth else { throw invalid("\(name) nests arrays deeper than \(Self.maxArrayDepth)") }
-            let elementType = try read(UInt32.self, "element type of \(name)")
-            let count = try readCount("length of \(name)", minimumBytes: Self.minimumBytes(ofType: elementType))
+            guard depth < Self.maxArrayDepth else { throw invalid("\(what()) nests arrays deeper than \(Self.maxArrayDepth)") }
+            let elementType = try read(UInt32.self, "the element type of \(what())")
+            let count = try readCount("the length of \(what())", minimumBytes: Self.minimumBytes(ofType: elementType))
             var elements: [GGUFValue] = []
             elements.reserveCapacity(count)
             for index in 0..<count {
-                elements.append(try readValue(type: elementType, "\(name)[\(index)]", depth: depth + 1))
+                elements.append(try readValue(type: elementType, "\(what())[\(index)]", depth: depth + 1))
             }
             return .array(elements)
-        case 10: return .uint64(try read(UInt64.self, name))
-        case 11: return .int64(try read(Int64.self, name))
-        case 12: return .float64(Double(bitPattern: try read(UInt64.self, name)))
-        default: throw invalid("\(name) has unknown value type \(type)")
+        case 10: return .uint64(try read(UInt64.self, what()))
+        case 11: return .int64(try read(Int64.self, what()))
+        case 12: return .float64(Double(bitPattern: try read(UInt64.self, what())))
+        default: throw invalid("\(what()) has unknown value type \(type)")
         }
     }
 

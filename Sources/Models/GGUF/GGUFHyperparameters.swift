@@ -13,8 +13,11 @@ public enum GGUFHyperparameters {
             throw ModelError.unsupportedArchitecture(path: file.path, architecture: architecture)
         }
         let keys = MetadataKeys(file: file, architecture: architecture)
-        guard let embedding = file.tensor("token_embd.weight"), embedding.dimensions.count == 2 else {
+        guard let embedding = file.tensor("token_embd.weight") else {
             throw ModelError.missingTensor(path: file.path, name: "token_embd.weight")
+        }
+        guard embedding.dimensions.count == 2 else {
+            throw ModelError.invalidGGUF(path: file.path, problem: "token_embd.weight has dimensions \(embedding.dimensions), expected [embedding_length, vocabulary]")
         }
         let heads = try keys.integer("attention.head_count")
         var config = LLaDAConfig(
