@@ -6,8 +6,9 @@ public enum QuantizedBlock {
     public static let q8_0Bytes = 2 + 32
     public static let q4_0Bytes = 2 + 16
 
-    /// Dequantises `count / 32` consecutive Q8_0 blocks; `count` is a multiple of 32.
-    @inline(__always)
+    /// Dequantises `count / 32` consecutive Q8_0 blocks; `count` is a multiple of 32. Kept out of
+    /// line so the float conversions inlined into the matmul stay as small as they were.
+    @inline(never)
     static func dequantizeQ8_0(_ source: UnsafeRawPointer, count: Int,
                                into destination: UnsafeMutablePointer<Float>) {
         var block = source, out = destination
@@ -21,7 +22,7 @@ public enum QuantizedBlock {
     }
 
     /// Dequantises `count / 32` consecutive Q4_0 blocks; `count` is a multiple of 32.
-    @inline(__always)
+    @inline(never)
     static func dequantizeQ4_0(_ source: UnsafeRawPointer, count: Int,
                                into destination: UnsafeMutablePointer<Float>) {
         var block = source, out = destination
