@@ -1,5 +1,5 @@
-/// Conversions from the stored 16-bit formats to Float. Written as plain loops over raw
-/// buffers so LLVM vectorises them (zero-extend + shift for bf16, vcvtph2ps for f16).
+/// Conversions from the stored 16-bit and block-quantised formats to Float. Written as plain loops
+/// over raw buffers so LLVM vectorises them (zero-extend + shift for bf16, vcvtph2ps for f16).
 
 @inline(__always)
 public func floatFromBFloat16(_ bits: UInt16) -> Float {
@@ -15,7 +15,8 @@ public func bfloat16FromFloat(_ value: Float) -> UInt16 {
     return UInt16(truncatingIfNeeded: (bits &+ roundingBias) >> 16)
 }
 
-/// Converts `count` values stored as `dtype` at `source` into Floats at `destination`.
+/// Converts `count` values stored as `dtype` at `source` into Floats at `destination`; for the
+/// quantised types `source` is a block boundary and `count` a multiple of 32.
 @inline(__always)
 public func convertToFloat(_ source: UnsafeRawPointer, _ dtype: WeightDType, count: Int,
                            into destination: UnsafeMutablePointer<Float>) {
@@ -28,5 +29,9 @@ public func convertToFloat(_ source: UnsafeRawPointer, _ dtype: WeightDType, cou
     case .f16:
         let halves = source.assumingMemoryBound(to: Float16.self)
         for i in 0..<count { destination[i] = Float(halves[i]) }
+    case .q8_0:
+        QuantizedBlock.dequantizeQ8_0(source, count: count, into: destination)
+    case .q4_0:
+        QuantizedBlock.dequantizeQ4_0(source, count: count, into: destination)
     }
 }

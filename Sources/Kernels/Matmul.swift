@@ -3,10 +3,10 @@ import CKernels
 /// out[T × N] = x[T × K] · wᵀ, with w [N × K] in its stored precision (a PyTorch Linear).
 ///
 /// Many rows (a whole canvas): x is packed once, transposed into panels of 16 rows; a block of 6
-/// weight rows × `depth` columns is converted to fp32 into a small scratch that stays in L1, and a
-/// 6 × 16 register tile of fused multiply-adds runs over it (the BLIS layout: 12 accumulators,
-/// 2 vector loads and 6 broadcasts per step). Few rows (logits of a handful of positions): one
-/// converted weight row is dotted with each input row; that path is memory-bound anyway.
+/// weight rows × `depth` columns is converted (or dequantised) to fp32 into a small scratch that
+/// stays in L1, and a 6 × 16 register tile of fused multiply-adds runs over it (the BLIS layout:
+/// 12 accumulators, 2 vector loads and 6 broadcasts per step). Few rows (logits of a handful of
+/// positions): one converted weight row is dotted with each input row; that path is memory-bound.
 public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                    into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
@@ -23,7 +23,8 @@ enum MatmulTile {
     static let panelRows = 16
     /// Weight rows per register tile.
     static let weightRows = 6
-    /// Columns of K converted and consumed per pass; a 6 × 256 fp32 block is 6 KiB.
+    /// Columns of K converted and consumed per pass (a multiple of the 32-value quantised block);
+    /// a 6 × 256 fp32 block is 6 KiB.
     static let depth = 256
     /// Weight rows converted per pass (a multiple of `weightRows`); 96 × 256 fp32 is 96 KiB.
     static let blockRows = 96
@@ -73,14 +74,16 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
                 // Strided weight rows stall on memory latency unless the next segment of every
                 // row is requested one pass ahead.
                 if k0 + kLength < K {
-                    dscope_prefetch_rows(w.rowAddress(b0) + (k0 + kLength) * w.dtype.byteSize,
-                                         K * w.dtype.byteSize, Int32(bCount),
-                                         min(depth, K - k0 - kLength) * w.dtype.byteSize)
+                    dscope_prefetch_rows(w.rowAddress(b0) + w.dtype.byteCount(values: k0 + kLength),
+                                         w.rowBytes, Int32(bCount),
+                                         w.dtype.byteCount(values: min(depth, K - k0 - kLength)))
                 }
+                // `depth` is a whole number of quantised blocks, so every segment starts on one.
+                let segmentOffset = w.dtype.byteCount(values: k0)
                 for i in 0..<paddedRows {
                     let destination = block + i * depth
                     if i < bCount {
-                        convertToFloat(w.rowAddress(b0 + i) + k0 * w.dtype.byteSize, w.dtype,
+                        convertToFloat(w.rowAddress(b0 + i) + segmentOffset, w.dtype,
                                        count: kLength, into: destination)
                     } else {
                         destination.update(repeating: 0, count: kLength)

@@ -1,12 +1,14 @@
 /// An owned weight matrix of uniform random values in [-scale, scale), stored as `dtype`:
-/// synthetic models of real shapes for benchmarks, without a download.
+/// synthetic models of real shapes for benchmarks, without a download. Quantised blocks get a
+/// scale that maps their largest code to about `scale` and uniformly random codes.
 public final class RandomWeights: @unchecked Sendable {
     public let matrix: WeightMatrix
     private let storage: UnsafeMutableRawPointer
 
     public init(rows: Int, columns: Int, dtype: WeightDType, seed: UInt64, scale: Float = 0.02) {
         let count = rows * columns
-        storage = .allocate(byteCount: max(1, count * dtype.byteSize), alignment: 64)
+        let byteCount = rows * dtype.byteCount(values: columns)
+        storage = .allocate(byteCount: max(1, byteCount), alignment: 64)
         var generator = SplitMix64(seed: seed)
         switch dtype {
         case .f32:
@@ -18,6 +20,15 @@ public final class RandomWeights: @unchecked Sendable {
         case .f16:
             let halves = storage.bindMemory(to: Float16.self, capacity: count)
             for i in 0..<count { halves[i] = Float16(generator.nextSignedUnitFloat() * scale) }
+        case .q8_0, .q4_0:
+            let largestCode: Float = dtype == .q8_0 ? 127 : 8
+            let bytes = storage.bindMemory(to: UInt8.self, capacity: byteCount)
+            for block in stride(from: 0, to: byteCount, by: dtype.blockBytes) {
+                let blockScale = Float16(scale / largestCode).bitPattern
+                bytes[block] = UInt8(truncatingIfNeeded: blockScale)
+                bytes[block + 1] = UInt8(truncatingIfNeeded: blockScale >> 8)
+                for i in 2..<dtype.blockBytes { bytes[block + i] = UInt8(truncatingIfNeeded: generator.next()) }
+            }
         }
         matrix = WeightMatrix(base: storage, rows: rows, columns: columns, dtype: dtype)
     }

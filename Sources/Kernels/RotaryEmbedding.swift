@@ -1,16 +1,27 @@
 import Foundation
 
-/// Rotary position embedding, "rotate half" convention: the head dimension is split into two
-/// halves and out = x·cos + cat(−x₂, x₁)·sin, with inv_freq[i] = θ^(−2i/headDim).
+/// Which two coordinates of a head one rotary frequency turns.
+public enum RotaryPairing: String, Sendable {
+    /// (i, i + d/2), Hugging Face's "rotate half": out = x·cos + cat(−x₂, x₁)·sin.
+    case halves
+    /// (2i, 2i + 1). llama.cpp's converter reorders each q/k head's rows into this order for its
+    /// rope kernel; attention only needs q·k, which is the same in any order q and k share, so
+    /// rotating adjacent pairs undoes the permutation without touching the weights.
+    case adjacent
+}
+
+/// Rotary position embedding with inv_freq[i] = θ^(−2i/headDim) turning pair i by position·inv_freq[i].
 public struct RotaryEmbedding: Sendable {
     public let headDim: Int
     public let theta: Double
+    public let pairing: RotaryPairing
     private let inverseFrequencies: [Float]
 
-    public init(headDim: Int, theta: Double) {
+    public init(headDim: Int, theta: Double, pairing: RotaryPairing = .halves) {
         precondition(headDim % 2 == 0, "rotary embedding needs an even head dimension")
         self.headDim = headDim
         self.theta = theta
+        self.pairing = pairing
         // Computed in fp32 like the reference: 1 / θ^(2i/d).
         inverseFrequencies = (0..<headDim / 2).map { i in
             1 / Float(pow(theta, Double(Float(2 * i) / Float(headDim))))
@@ -20,6 +31,8 @@ public struct RotaryEmbedding: Sendable {
     /// Rotates `heads` heads of every row in place; row t sits at position `firstPosition + t`.
     public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, firstPosition: Int = 0) {
         let half = headDim / 2
+        // Pair i is (first + i·step, first + i·step + partner).
+        let (step, partner) = pairing == .halves ? (1, half) : (2, 1)
         var cosines = [Float](repeating: 0, count: half)
         var sines = [Float](repeating: 0, count: half)
         for t in 0..<rows {
@@ -32,9 +45,10 @@ public struct RotaryEmbedding: Sendable {
             for h in 0..<heads {
                 let head = x + (t * heads + h) * headDim
                 for i in 0..<half {
-                    let x1 = head[i], x2 = head[i + half]
-                    head[i] = x1 * cosines[i] - x2 * sines[i]
-                    head[i + half] = x2 * cosines[i] + x1 * sines[i]
+                    let first = i * step, second = first + partner
+                    let x1 = head[first], x2 = head[second]
+                    head[first] = x1 * cosines[i] - x2 * sines[i]
+                    head[second] = x2 * cosines[i] + x1 * sines[i]
                 }
             }
         }

@@ -26,7 +26,7 @@ struct BenchDecodeCommand: ParsableCommand {
         let location = try model.location()
         let generationLength = options.generationLength(defaults: location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
-        let llada = try LLaDAModel(folder: location.folder, threads: model.threads)
+        let llada = try location.model(threads: model.threads)
         let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(llada.config)
 
         func session() throws -> DecodeSession {

@@ -18,7 +18,7 @@ struct BenchForwardCommand: ParsableCommand {
         case llada8b = "llada-8b"
     }
 
-    @Option(help: "A model folder (config.json + *.safetensors).") var model: String?
+    @Option(help: "A model folder (config.json + *.safetensors) or a .gguf file.") var model: String?
     @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b.")
     var synthetic: Synthetic?
     @Option(help: "Blocks to build with --synthetic.") var layers = 2
@@ -44,7 +44,7 @@ struct BenchForwardCommand: ParsableCommand {
         let loaded: LLaDAModel
         let fullDepth: Int
         if let model {
-            loaded = try LLaDAModel(folder: model, threads: threads)
+            loaded = try ModelLocation(model).model(threads: threads)
             fullDepth = loaded.config.nLayers
         } else {
             let config = LLaDAConfig.llada8B(layers: layers)

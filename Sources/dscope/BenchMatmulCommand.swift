@@ -5,19 +5,23 @@ import Kernels
 struct BenchMatmulCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matmul",
-        abstract: "Time out[M×N] = x[M×K]·wᵀ with random weights stored as f32, bf16 or f16."
+        abstract: "Time out[M×N] = x[M×K]·wᵀ with random weights stored as f32, bf16, f16, q8_0 or q4_0."
     )
 
     @Option(help: "Rows of the activation (canvas positions).") var m = 128
     @Option(help: "Inner dimension.") var k = 4096
     @Option(help: "Rows of the weight matrix (output features).") var n = 4096
-    @Option(help: "Stored precision of the weights: f32, bf16 or f16.") var weights: WeightDType = .bf16
+    @Option(help: "Stored precision of the weights: f32, bf16, f16, q8_0 or q4_0 (K a multiple of 32).")
+    var weights: WeightDType = .bf16
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed repetitions (after one warm-up).") var repeats = 10
 
     func validate() throws {
         guard m > 0, k > 0, n > 0 else { throw ValidationError("--m, --k and --n must be positive") }
         guard threads > 0, repeats > 0 else { throw ValidationError("--threads and --repeats must be positive") }
+        guard k % weights.blockLength == 0 else {
+            throw ValidationError("\(weights) weights are blocks of \(weights.blockLength) values: --k must be a multiple of it")
+        }
     }
 
     func run() throws {

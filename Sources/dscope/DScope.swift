@@ -8,9 +8,9 @@ struct DScope: ParsableCommand {
         commandName: "dscope",
         abstract: "Step a diffusion language model's decode and watch the masked canvas fill in.",
         discussion: """
-        DiffusionScope loads LLaDA-architecture checkpoints (Hugging Face folders with config.json, \
-        *.safetensors and tokenizer.json) and shows, step by step, which masked positions get decoded \
-        and how uncertain the model was about each of them.
+        DiffusionScope loads LLaDA and Dream checkpoints (Hugging Face folders with config.json, \
+        *.safetensors and tokenizer.json, or llama.cpp GGUF files) and shows, step by step, which \
+        masked positions get decoded and how uncertain the model was about each of them.
         """,
         version: DScopeVersion.string,
         subcommands: [InspectCommand.self, TokenizeCommand.self, DecodeCommand.self, BenchCommand.self]

@@ -32,8 +32,8 @@ struct DecodeCommand: ParsableCommand {
         let settings = try options.settings(generationLength: generationLength)
         let tokenText = try model.tokenText(location)
         let ids = try promptTokens(tokenText)
-        let config = try LLaDAConfig.load(folder: location.folder)
-        let llada = try LLaDAModel(folder: location.folder, threads: model.threads)
+        let config = try location.config()
+        let llada = try location.model(threads: model.threads)
         var vocabulary = llada.vocabulary
         vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
         let session = try DecodeSession(model: llada, promptIds: ids, generationLength: generationLength,
@@ -67,7 +67,7 @@ struct DecodeCommand: ParsableCommand {
         case let (nil, list?):
                         return try Self.parseIds(list)
         case let (text?, nil):
-            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: try model.location().folder) }
+            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: try model.location().path) }
             return try tokenText.tokenizer.promptIDs(for: text, chat: chat)
         default:
             throw DecodeCommandError.promptSource

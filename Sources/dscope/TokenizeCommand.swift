@@ -12,7 +12,7 @@ struct TokenizeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Model folder holding tokenizer.json (and tokenizer_config.json when it has one).")
+    @Option(help: "Model folder holding tokenizer.json (and tokenizer_config.json when it has one), or a .gguf file.")
     var model: String
 
     @Flag(help: "Render TEXT as one user turn of the model's chat template first.")
@@ -25,7 +25,11 @@ struct TokenizeCommand: ParsableCommand {
     var text: String
 
     func run() throws {
-        let tokenizer = try BPETokenizer(folder: URL(fileURLWithPath: model))
+        let location = try ModelLocation(model)
+        guard let tokenizer = try location.tokenizer() else {
+            throw ModelError.missingFile(path: (location.path as NSString).appendingPathComponent("tokenizer.json"),
+                                         hint: "this model folder has no tokenizer")
+        }
         let ids = try tokenizer.promptIDs(for: text, chat: chat)
         if pieces {
             for id in ids { print("\(id)\t\(Self.quoted(tokenizer.bytes(of: id)))") }

@@ -17,12 +17,34 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("parameters"), result.stdout)
     }
 
+    func testGGUFReportShowsFormatTensorTypesAndTheModelDscopeRuns() throws {
+        let result = try DscopeBinary.run(["inspect", fixture("gguf-llada-q4_0/model.gguf")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for line in ["format        GGUF v3", "tensor types  F32 × 5, Q4_0 × 15 tensors", "90,880 bytes",
+                     "tokenizer     gpt2 (pre refact), 832 tokens, 544 merges",
+                     "llada: 2 layers, d_model 64, 4 heads (2 kv)", "head          tied to the embedding",
+                     "logits        in place", "q/k rows      permuted by llama.cpp"] {
+            XCTAssertTrue(result.stdout.contains(line), "\(line) missing from:\n\(result.stdout)")
+        }
+    }
+
+    func testDreamReportShowsBiasesAndShiftedLogits() throws {
+        let result = try DscopeBinary.run(["inspect", fixture("dream-bf16")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("dream: 2 layers"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("q/k/v bias"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("logits        shifted"), result.stdout)
+    }
+
     func testBadInputsExitOneWithOneLineNamingTheFile() throws {
         let cases: [(String, String)] = [
             ("broken/missing-tensor", "blocks.0.up_proj.weight"),
             ("broken/unknown-model-type", "gpt2"),
             ("broken/no-config", "config.json"),
             ("no-such-folder", "no-such-folder"),
+            ("broken/bad-magic.gguf", "bad magic"),
+            ("broken/out-of-bounds.gguf", "b.weight"),
+            ("broken/valid-two-tensors.gguf", "token_embd.weight"),
         ]
         for (folder, detail) in cases {
             let result = try DscopeBinary.run(["inspect", fixture(folder)])

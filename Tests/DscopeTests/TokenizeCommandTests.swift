@@ -23,6 +23,16 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertGreaterThan(chat.stdout.count, plain.stdout.count)
     }
 
+    func testGGUFFileTokenizesLikeTheFolderItWasConvertedFrom() throws {
+        let gguf = fixture("../gguf-llada-q8_0/model.gguf")
+        for extra in [[], ["--chat"]] {
+            let fromFolder = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel")] + extra + ["I have 12 apples."])
+            let fromGGUF = try DscopeBinary.run(["tokenize", "--model", gguf] + extra + ["I have 12 apples."])
+            XCTAssertEqual(fromGGUF.status, 0, fromGGUF.stderr)
+            XCTAssertEqual(fromGGUF.stdout, fromFolder.stdout)
+        }
+    }
+
     func testMissingTokenizerIsOneErrorLineWithExitOne() throws {
         let result = try DscopeBinary.run(["tokenize", "--model", fixture("no-such-tokenizer"), "x"])
         XCTAssertEqual(result.status, 1)

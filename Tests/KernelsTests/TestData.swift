@@ -8,13 +8,15 @@ extension SplitMix64 {
 }
 
 /// A weight matrix stored in `dtype`, owning its bytes, plus the exact fp32 values it holds.
+/// Quantised blocks are encoded by `QuantizedTestBlocks` and decoded by its scalar reference.
 final class StoredWeights {
     let matrix: WeightMatrix
     let values: [Float]
     private let storage: UnsafeMutableRawPointer
 
     init(_ source: [Float], rows: Int, columns: Int, dtype: WeightDType) {
-        storage = .allocate(byteCount: max(1, source.count * dtype.byteSize), alignment: 64)
+        let byteCount = rows * dtype.byteCount(values: columns)
+        storage = .allocate(byteCount: max(1, byteCount), alignment: 64)
         var exact = source
         switch dtype {
         case .f32:
@@ -31,6 +33,10 @@ final class StoredWeights {
                 halves[i] = Float16(source[i])
                 exact[i] = Float(halves[i])
             }
+        case .q8_0, .q4_0:
+            let bytes = QuantizedTestBlocks.encode(source, dtype)
+            storage.copyMemory(from: bytes, byteCount: bytes.count)
+            exact = QuantizedTestBlocks.decode(bytes, dtype)
         }
         values = exact
         matrix = WeightMatrix(base: storage, rows: rows, columns: columns, dtype: dtype)

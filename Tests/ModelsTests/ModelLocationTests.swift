@@ -1,20 +1,35 @@
 import XCTest
 @testable import Models
 
+/// One entry point for every format: a bundled name, a Hugging Face folder, a GGUF file.
 final class ModelLocationTests: XCTestCase {
     func testBundledModelIsFoundByNameWithItsFiles() throws {
         let location = try ModelLocation(ModelLocation.defaultName)
         XCTAssertEqual(location.name, "tiny-arith")
-        for file in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "heldout.jsonl"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: location.file(file)), file)
-        }
+        XCTAssertNotNil(location.companionFile("heldout.jsonl"))
+        XCTAssertNotNil(try location.tokenizer())
+        XCTAssertEqual(try location.config().modelType, "llada")
         XCTAssertNotNil(location.generationDefaults.generationLength)
     }
 
-    func testAFolderPathIsUsedAsGiven() throws {
-        let location = try ModelLocation(Fixture.path("llada-f32"))
-        XCTAssertEqual(location.folder, Fixture.path("llada-f32"))
-        XCTAssertEqual(location.generationDefaults, GenerationDefaults())
+    func testFolderIsHuggingFaceAndFileIsGGUF() throws {
+        guard case .huggingFaceFolder = try ModelLocation(Fixture.path("llada-gqa")).format else {
+            return XCTFail("folder not read as Hugging Face layout")
+        }
+        guard case .ggufFile(let file) = try ModelLocation(Fixture.path("gguf-llada-f16/model.gguf")).format else {
+            return XCTFail("file not read as GGUF")
+        }
+        XCTAssertEqual(file.architecture, "llada")
+    }
+
+    func testConfigOfEitherFormatWithoutLoadingWeights() throws {
+        XCTAssertEqual(try ModelLocation(Fixture.path("llada-gqa")).config().nKVHeads, 2)
+        XCTAssertEqual(try ModelLocation(Fixture.path("gguf-dream-q8_0/model.gguf")).config().modelType, "dream")
+    }
+
+    func testFolderWithoutTokenizerHasNone() throws {
+        XCTAssertNil(try ModelLocation(Fixture.path("llada-f32")).tokenizer())
+        XCTAssertEqual(try ModelLocation(Fixture.path("llada-f32")).generationDefaults, GenerationDefaults())
     }
 
     func testUnknownNameSaysWhatToGive() {
@@ -22,12 +37,13 @@ final class ModelLocationTests: XCTestCase {
             let message = "\(error)"
             XCTAssertTrue(message.hasPrefix("no-such-model:"), message)
             XCTAssertTrue(message.contains("tiny-arith"), message)
+            XCTAssertTrue(message.contains(".gguf"), message)
         }
     }
 
-    func testAFileIsNotAModelFolder() {
+    func testAFileThatIsNotGGUFIsReportedAsSuch() {
         XCTAssertThrowsError(try ModelLocation(Fixture.path("llada-f32/config.json"))) { error in
-            XCTAssertTrue("\(error)".contains("not a folder"))
+            XCTAssertTrue("\(error)".contains("not a valid GGUF file: bad magic"), "\(error)")
         }
     }
 }

@@ -4,8 +4,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case missingFile(path: String, hint: String)
     case unreadable(path: String, reason: String)
     case invalidSafetensors(path: String, problem: String)
+    case invalidGGUF(path: String, problem: String)
     case invalidConfig(path: String, problem: String)
     case unsupportedModelType(path: String, modelType: String)
+    case unsupportedArchitecture(path: String, architecture: String)
     case missingTensor(path: String, name: String)
     case tensorShape(path: String, name: String, expected: [Int], found: [Int])
     case unsupportedDType(path: String, name: String, dtype: String)
@@ -18,16 +20,20 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             "\(path): cannot read (\(reason))"
         case let .invalidSafetensors(path, problem):
             "\(path): not a valid safetensors file: \(problem)"
+        case let .invalidGGUF(path, problem):
+            "\(path): not a valid GGUF file: \(problem)"
         case let .invalidConfig(path, problem):
             "\(path): invalid model config: \(problem)"
         case let .unsupportedModelType(path, modelType):
-            "\(path): model_type \"\(modelType)\" is not supported (supported: \"llada\")"
+            "\(path): model_type \"\(modelType)\" is not supported (supported: \"llada\", \"dream\")"
+        case let .unsupportedArchitecture(path, architecture):
+            "\(path): GGUF architecture \"\(architecture)\" is not supported (supported: \"llada\", \"dream\")"
         case let .missingTensor(path, name):
             "\(path): tensor \(name) is missing from the checkpoint"
         case let .tensorShape(path, name, expected, found):
             "\(path): tensor \(name) has shape \(found), expected \(expected)"
         case let .unsupportedDType(path, name, dtype):
-            "\(path): tensor \(name) is stored as \(dtype); weights must be F32, BF16 or F16"
+            "\(path): tensor \(name) is stored as \(dtype); weights must be F32, BF16 or F16 (or Q8_0, Q4_0 in GGUF)"
         }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-
-/// `config.json` of a LLaDA checkpoint; the coding keys are the Hugging Face keys.
+/// The hyperparameters of the bidirectional LLaMA-style block stack that LLaDA and Dream share.
+/// Decoded from LLaDA's `config.json` (the coding keys are its Hugging Face keys), or converted
+/// from Dream's (`DreamConfig`) or from a GGUF file's metadata (`GGUFHyperparameters`).
 public struct LLaDAConfig: Codable, Equatable, Sendable {
     public var modelType: String
     public var dModel: Int
@@ -20,6 +20,11 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
     public var includeBias: Bool
     public var activationType: String
     public var blockType: String
+    /// Biases on the q, k and v projections (Dream, after Qwen2); not a LLaDA config.json key.
+    public var qkvBias = false
+    /// Position i's prediction is logits row i − 1 (row 0 for position 0), as Dream was trained;
+    /// LLaDA predicts each position in place. Not a LLaDA config.json key.
+    public var shiftsLogits = false
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
@@ -94,32 +99,19 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
 
     public var headDim: Int { dModel / nHeads }
 
-    /// Reads and checks `folder/config.json`.
+    /// Reads and checks `folder/config.json`: LLaDA's keys, or Dream's for `model_type` "Dream".
     public static func load(folder: String) throws -> LLaDAConfig {
-        let path = (folder as NSString).appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ModelError.missingFile(path: path, hint: "a model folder needs config.json (Hugging Face layout)")
-        }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
-        }
-        guard let modelType = object["model_type"] as? String else {
-            throw ModelError.invalidConfig(path: path, problem: "no model_type")
-        }
-        guard modelType == "llada" else { throw ModelError.unsupportedModelType(path: path, modelType: modelType) }
+        let json = try ConfigJSON(folder: folder)
         let config: LLaDAConfig
-        do { config = try JSONDecoder().decode(LLaDAConfig.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
-            throw ModelError.invalidConfig(path: path, problem: "missing key \(key.stringValue)")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw ModelError.invalidConfig(path: path, problem: "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))")
-        } catch {
-            throw ModelError.invalidConfig(path: path, problem: "\(error)")
+        switch json.modelType.lowercased() {
+        case "llada": config = try json.decode(LLaDAConfig.self)
+        case "dream":
+            let dream = try json.decode(DreamConfig.self)
+            if let problem = dream.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
+            config = dream.blockStack
+        default: throw ModelError.unsupportedModelType(path: json.path, modelType: json.modelType)
         }
-        if let problem = config.problem { throw ModelError.invalidConfig(path: path, problem: problem) }
+        if let problem = config.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
         return config
     }
 

@@ -13,7 +13,8 @@ public struct LogitsMatrix: Sendable {
 }
 
 /// The LLaDA transformer (DECODING.md): a LLaMA-style block stack with fully bidirectional
-/// attention and no time input; each position predicts its own token in place.
+/// attention and no time input; each position predicts its own token in place. Dream runs on the
+/// same stack with q/k/v biases and reads its predictions one row earlier (`shiftsLogits`).
 /// Not thread-safe: one forward at a time (activations are reused between calls).
 public final class LLaDAModel: @unchecked Sendable {
     public let config: LLaDAConfig
@@ -26,15 +27,22 @@ public final class LLaDAModel: @unchecked Sendable {
         self.config = config
         self.weights = weights
         self.threads = max(1, threads)
-        rotary = RotaryEmbedding(headDim: config.headDim, theta: config.ropeTheta)
+        rotary = RotaryEmbedding(headDim: config.headDim, theta: config.ropeTheta,
+                                 pairing: weights.rotaryPairing)
     }
 
-    /// Loads `folder/config.json` and its safetensors weights (memory-mapped, stored precision).
+    /// Loads a Hugging Face folder: `config.json` (LLaDA or Dream) and its safetensors weights
+    /// (memory-mapped, stored precision).
     public convenience init(folder: String, threads: Int) throws {
         let config = try LLaDAConfig.load(folder: folder)
-        let weights = try LLaDAWeights(config: config, source: SafetensorsCheckpoint(folder: folder))
+        let weights = try LLaDAWeights(config: config, source: SafetensorsCheckpoint(folder: folder),
+                                       layout: .huggingFace(for: config))
         self.init(config: config, weights: weights, threads: threads)
     }
+
+    /// Whether position i's prediction is logits row i − 1 (row 0 for position 0) rather than
+    /// row i: true for Dream. `logits` returns the rows asked for; the decoder applies the shift.
+    public var shiftsLogits: Bool { config.shiftsLogits }
 
     /// Runs the whole canvas and returns the logits of `positions` only (the decoder needs the
     /// rows of masked positions, not every 126k-wide row). Optional `timing` receives seconds
@@ -83,6 +91,9 @@ public final class LLaDAModel: @unchecked Sendable {
         matmul(a.normed, rows: T, block.query, into: a.q, threads: threads)
         matmul(a.normed, rows: T, block.key, into: a.k, threads: threads)
         matmul(a.normed, rows: T, block.value, into: a.v, threads: threads)
+        addBias(block.queryBias, to: a.q, rows: T)
+        addBias(block.keyBias, to: a.k, rows: T)
+        addBias(block.valueBias, to: a.v, rows: T)
         rotary.apply(a.q, rows: T, heads: heads)
         rotary.apply(a.k, rows: T, heads: kvHeads)
         bidirectionalAttention(q: a.q, queries: T, k: a.k, v: a.v, keys: T, heads: heads,
@@ -97,6 +108,13 @@ public final class LLaDAModel: @unchecked Sendable {
         swiGLU(gate: a.gate, up: a.up, count: T * hidden)
         matmul(a.gate, rows: T, block.down, into: a.projected, threads: threads)
         add(a.projected, into: a.x, count: T * d)
+    }
+
+    private func addBias(_ bias: [Float]?, to x: UnsafeMutablePointer<Float>, rows: Int) {
+        guard let bias else { return }
+        bias.withUnsafeBufferPointer { b in
+            for t in 0..<rows { add(b.baseAddress!, into: x + t * b.count, count: b.count) }
+        }
     }
 
     private func activations(forRows rows: Int) -> Activations {

@@ -1,11 +1,14 @@
 import Kernels
 
-/// The tensors of one LLaDA block, in stored precision ([out × in], like PyTorch Linear).
+/// The tensors of one block, in stored precision ([out × in], like PyTorch Linear).
 public struct LLaDABlockWeights: Sendable {
     public let attentionNorm: [Float]       // (d)
     public let query: WeightMatrix          // (n_heads·head_dim, d)
     public let key: WeightMatrix            // (n_kv_heads·head_dim, d)
     public let value: WeightMatrix          // (n_kv_heads·head_dim, d)
+    public let queryBias: [Float]?          // (n_heads·head_dim)     Dream only
+    public let keyBias: [Float]?            // (n_kv_heads·head_dim)  Dream only
+    public let valueBias: [Float]?          // (n_kv_heads·head_dim)  Dream only
     public let attentionOutput: WeightMatrix // (d, d)
     public let feedForwardNorm: [Float]     // (d)
     public let gate: WeightMatrix           // (hidden, d)  ff_proj
@@ -13,36 +16,44 @@ public struct LLaDABlockWeights: Sendable {
     public let down: WeightMatrix           // (d, hidden)  ff_out
 }
 
-/// All tensors of a LLaDA model, looked up by their Hugging Face names.
+/// All tensors of a LLaDA (or Dream) model, looked up by the names `layout` gives them.
 public struct LLaDAWeights: @unchecked Sendable {
     public let tokenEmbedding: WeightMatrix // (embedding_size, d)  wte
     public let blocks: [LLaDABlockWeights]
     public let finalNorm: [Float]           // (d)  ln_f
     public let outputHead: WeightMatrix     // (embedding_size, d)  ff_out, or wte when tied
+    /// The order of each q/k head's rows, which the rotary embedding must follow.
+    public let rotaryPairing: RotaryPairing
     /// Keeps the mapped files or allocations behind the matrices alive.
     public let source: WeightSource
 
-    public init(config: LLaDAConfig, source: WeightSource) throws {
-        let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.mlpHiddenSize
-        let prefix = "model.transformer."
-        tokenEmbedding = try source.matrix(prefix + "wte.weight", rows: config.embeddingSize, columns: d)
+    public init(config: LLaDAConfig, source: WeightSource, layout: TensorLayout = .lladaHuggingFace) throws {
+        let d = config.dModel, q = config.nHeads * config.headDim, kv = config.nKVHeads * config.headDim
+        let hidden = config.mlpHiddenSize
+        tokenEmbedding = try source.matrix(layout.tokenEmbedding, rows: config.embeddingSize, columns: d)
         blocks = try (0..<config.nLayers).map { n in
-            let block = prefix + "blocks.\(n)."
+            func bias(_ weight: String, count: Int) throws -> [Float]? {
+                config.qkvBias ? try source.vector(layout.biasName(weight, block: n), count: count) : nil
+            }
             return LLaDABlockWeights(
-                attentionNorm: try source.vector(block + "attn_norm.weight", count: d),
-                query: try source.matrix(block + "q_proj.weight", rows: d, columns: d),
-                key: try source.matrix(block + "k_proj.weight", rows: kv, columns: d),
-                value: try source.matrix(block + "v_proj.weight", rows: kv, columns: d),
-                attentionOutput: try source.matrix(block + "attn_out.weight", rows: d, columns: d),
-                feedForwardNorm: try source.vector(block + "ff_norm.weight", count: d),
-                gate: try source.matrix(block + "ff_proj.weight", rows: hidden, columns: d),
-                up: try source.matrix(block + "up_proj.weight", rows: hidden, columns: d),
-                down: try source.matrix(block + "ff_out.weight", rows: d, columns: hidden))
+                attentionNorm: try source.vector(layout.name(layout.attentionNorm, block: n), count: d),
+                query: try source.matrix(layout.name(layout.query, block: n), rows: q, columns: d),
+                key: try source.matrix(layout.name(layout.key, block: n), rows: kv, columns: d),
+                value: try source.matrix(layout.name(layout.value, block: n), rows: kv, columns: d),
+                queryBias: try bias(layout.query, count: q),
+                keyBias: try bias(layout.key, count: kv),
+                valueBias: try bias(layout.value, count: kv),
+                attentionOutput: try source.matrix(layout.name(layout.attentionOutput, block: n), rows: d, columns: q),
+                feedForwardNorm: try source.vector(layout.name(layout.feedForwardNorm, block: n), count: d),
+                gate: try source.matrix(layout.name(layout.gate, block: n), rows: hidden, columns: d),
+                up: try source.matrix(layout.name(layout.up, block: n), rows: hidden, columns: d),
+                down: try source.matrix(layout.name(layout.down, block: n), rows: d, columns: hidden))
         }
-        finalNorm = try source.vector(prefix + "ln_f.weight", count: d)
+        finalNorm = try source.vector(layout.finalNorm, count: d)
         outputHead = config.weightTying
             ? tokenEmbedding
-            : try source.matrix(prefix + "ff_out.weight", rows: config.embeddingSize, columns: d)
+            : try source.matrix(layout.outputHead, rows: config.embeddingSize, columns: d)
+        rotaryPairing = layout.rotaryPairing
         self.source = source
     }
 }

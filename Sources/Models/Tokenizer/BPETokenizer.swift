@@ -40,8 +40,14 @@ public struct BPETokenizer: Sendable {
     /// Builds a tokenizer from the files' contents; the names appear in error messages.
     public init(tokenizerJSON: [UInt8], tokenizerFile: String = "tokenizer.json",
                 configJSON: [UInt8]? = nil, configFile: String = "tokenizer_config.json") throws {
-        let file = tokenizerFile
-        let json = try JSONValue.parse(tokenizerJSON, file: file)
+        let config = try configJSON.map { try TokenizerConfig(bytes: $0, file: configFile) } ?? TokenizerConfig()
+        try self.init(json: try JSONValue.parse(tokenizerJSON, file: tokenizerFile), file: tokenizerFile,
+                      config: config, configFile: configFile)
+    }
+
+    /// Builds a tokenizer from a parsed tokenizer.json description and what tokenizer_config.json
+    /// adds; other formats (GGUF metadata) describe themselves this way too.
+    init(json: JSONValue, file: String, config: TokenizerConfig, configFile: String) throws {
         guard json.members != nil else {
             throw TokenizerError.invalidField(file: file, field: "(top level)", problem: "must be an object")
         }
@@ -67,7 +73,6 @@ public struct BPETokenizer: Sendable {
         for token in added { bytes[token.id] = Array(token.content.utf8) }
         tokenBytes = bytes
 
-        let config = try configJSON.map { try TokenizerConfig(bytes: $0, file: configFile) } ?? TokenizerConfig()
         addsBOS = config.addsBOS
         chatTemplateResult = Result { () throws(TokenizerError) in
             try ChatTemplate(template: config.chatTemplate, bosToken: config.bosToken, file: configFile)

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A model folder's `config.json`, read once: its `model_type` picks the architecture, whose
+/// Codable config then decodes it.
+struct ConfigJSON {
+    let path: String
+    let modelType: String
+    private let data: Data
+
+    init(folder: String) throws {
+        path = (folder as NSString).appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelError.missingFile(path: path, hint: "a model folder needs config.json (Hugging Face layout)")
+        }
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ModelError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
+        }
+        guard let modelType = object["model_type"] as? String else {
+            throw ModelError.invalidConfig(path: path, problem: "no model_type")
+        }
+        self.modelType = modelType
+    }
+
+    func decode<Config: Decodable>(_: Config.Type) throws -> Config {
+        do { return try JSONDecoder().decode(Config.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+            throw ModelError.invalidConfig(path: path, problem: "missing key \(key.stringValue)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw ModelError.invalidConfig(path: path, problem: "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch {
+            throw ModelError.invalidConfig(path: path, problem: "\(error)")
+        }
+    }
+}

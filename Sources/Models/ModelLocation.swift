@@ -1,0 +1,108 @@
+import Foundation
+
+/// What `--model` names, and the one place that turns it into a model and its tokenizer: a model
+/// bundled with dscope (by name), a Hugging Face folder (config.json, *.safetensors,
+/// tokenizer.json) or a llama.cpp GGUF file.
+public struct ModelLocation: Sendable {
+    /// The model `dscope` opens when none is named.
+    public static let defaultName = "tiny-arith"
+    public static let bundledNames = ["tiny-arith"]
+
+    public enum Format: Sendable {
+        case huggingFaceFolder(String)
+        /// Opened once: its metadata describes both the model and the tokenizer.
+        case ggufFile(GGUFFile)
+    }
+
+    public let format: Format
+    /// How the model is called in transcripts and the status bar.
+    public let name: String
+
+    /// A bundled model name, a folder (Hugging Face layout) or a file (GGUF; its magic is checked).
+    public init(_ argument: String) throws {
+        if Self.bundledNames.contains(argument),
+           let bundled = Bundle.module.url(forResource: argument, withExtension: nil) {
+            format = .huggingFaceFolder(bundled.path)
+            name = argument
+            return
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder) else {
+            throw ModelError.missingFile(
+                path: argument,
+                hint: "give a model folder (Hugging Face layout), a .gguf file, or a bundled model name (\(Self.bundledNames.joined(separator: ", ")))")
+        }
+        format = isFolder.boolValue ? .huggingFaceFolder(argument) : .ggufFile(try GGUFFile(path: argument))
+        name = (argument as NSString).standardizingPath
+    }
+
+    public var path: String {
+        switch format {
+        case .huggingFaceFolder(let folder): folder
+        case .ggufFile(let file): file.path
+        }
+    }
+
+    /// The model's hyperparameters, without mapping its weights.
+    public func config() throws -> LLaDAConfig {
+        switch format {
+        case .huggingFaceFolder(let folder): try LLaDAConfig.load(folder: folder)
+        case .ggufFile(let file): try GGUFHyperparameters.read(file).config
+        }
+    }
+
+    /// The model, weights memory-mapped in their stored type.
+    public func model(threads: Int) throws -> LLaDAModel {
+        switch format {
+        case .huggingFaceFolder(let folder):
+            return try LLaDAModel(folder: folder, threads: threads)
+        case .ggufFile(let file):
+            let (config, layout) = try GGUFHyperparameters.read(file)
+            let weights = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
+            return LLaDAModel(config: config, weights: weights, threads: threads)
+        }
+    }
+
+    /// The tokenizer; nil for a folder without tokenizer.json (ids can still be given directly).
+    public func tokenizer() throws -> BPETokenizer? {
+        switch format {
+        case .huggingFaceFolder(let folder):
+            let url = URL(fileURLWithPath: folder)
+            guard FileManager.default.fileExists(atPath: url.appendingPathComponent("tokenizer.json").path) else {
+                return nil
+            }
+            return try BPETokenizer(folder: url)
+        case .ggufFile(let file):
+            return try BPETokenizer(gguf: file)
+        }
+    }
+
+    /// A file shipped beside the model (heldout.jsonl, generation_config.json); nil for GGUF.
+    public func companionFile(_ fileName: String) -> String? {
+        guard case .huggingFaceFolder(let folder) = format else { return nil }
+        let path = (folder as NSString).appendingPathComponent(fileName)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// The decode defaults a model ships in generation_config.json (gen_length, block_length).
+    public var generationDefaults: GenerationDefaults {
+        guard let path = companionFile("generation_config.json"),
+              let data = FileManager.default.contents(atPath: path),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            return GenerationDefaults()
+        }
+        return GenerationDefaults(generationLength: object["gen_length"] as? Int,
+                                  blockLength: object["block_length"] as? Int)
+    }
+}
+
+/// Per-model decode defaults; nil where the model says nothing.
+public struct GenerationDefaults: Equatable, Sendable {
+    public var generationLength: Int?
+    public var blockLength: Int?
+
+    public init(generationLength: Int? = nil, blockLength: Int? = nil) {
+        self.generationLength = generationLength
+        self.blockLength = blockLength
+    }
+}
