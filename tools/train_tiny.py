@@ -231,6 +231,37 @@ def model_config(r: Recipe, tokenizer, gen_length: int) -> LLaDAConfig:
     )
 
 
+class ThreadChooser:
+    """Picks 1 or 2 intra-op threads by measured step time, re-checked as the machine's load changes.
+
+    On 2 cores shared with compiler jobs, 2 threads stall at every barrier whenever one core is
+    taken, and 1 thread is then several times faster; on an idle machine 2 threads win.
+    Every `period` steps the next `trial` steps run with the other count (an exploration window).
+    """
+
+    def __init__(self, counts=(2, 1), period: int = 100, trial: int = 10, decay: float = 0.8):
+        self.counts, self.period, self.trial, self.decay = counts, period, trial, decay
+        self.seconds: dict[int, Optional[float]] = {c: None for c in counts}
+        self.current = counts[0]
+
+    def choose(self, step: int) -> int:
+        exploring = step % self.period < self.trial and step >= self.period
+        best = min(self.counts, key=lambda c: self.seconds[c] if self.seconds[c] is not None else 0.0)
+        other = next((c for c in self.counts if c != best), best)
+        count = other if exploring else best
+        if count != self.current:
+            torch.set_num_threads(count)
+            self.current = count
+        return count
+
+    def record(self, count: int, seconds: float) -> None:
+        old = self.seconds[count]
+        self.seconds[count] = seconds if old is None else self.decay * old + (1 - self.decay) * seconds
+
+    def summary(self) -> str:
+        return " ".join(f"{c}t {v:.2f}s" for c, v in self.seconds.items() if v is not None)
+
+
 class Log:
     def __init__(self, path: Path):
         self.path = path
@@ -253,7 +284,9 @@ def train(r: Recipe, run: Path, minutes: Optional[float], pid_file: Optional[Pat
     if pid_file:
         pid_file.write_text(f"{os.getpid()}\n")
     log = Log(run / "train.log")
-    torch.set_num_threads(int(os.environ.get("DSCOPE_THREADS", "2")))
+    fixed_threads = os.environ.get("DSCOPE_THREADS")
+    threads = ThreadChooser(counts=(int(fixed_threads),) * 2 if fixed_threads else (2, 1))
+    torch.set_num_threads(threads.current)
 
     tok_dir = run / "tokenizer"
     if not (tok_dir / "tokenizer.json").exists():
@@ -326,6 +359,8 @@ def train(r: Recipe, run: Path, minutes: Optional[float], pid_file: Optional[Pat
         if minutes is not None and time.time() - started > 60 * minutes:
             log(f"time limit of {minutes} minutes reached")
             break
+        count = threads.choose(step)
+        step_start = time.time()
         rng = np.random.default_rng([r.seed, step])
         indices = rng.integers(0, len(data.prompts), size=r.batch_size)
         ids, answer, attend = make_batch(data, indices, cfg.eos_token_id, cfg.eos_token_id)
@@ -340,10 +375,11 @@ def train(r: Recipe, run: Path, minutes: Optional[float], pid_file: Optional[Pat
         optimizer.step()
         step += 1
         window_loss.append(loss.item())
+        threads.record(count, time.time() - step_start)
         if step % r.log_every == 0:
             elapsed = time.time() - window_start
             log(f"step {step} loss {np.mean(window_loss):.4f} lr {lr_at(step - 1, r):.2e} "
-                f"{elapsed / len(window_loss):.2f}s/step")
+                f"{elapsed / len(window_loss):.2f}s/step (threads {threads.summary()})")
             window_loss, window_start = [], time.time()
         if step % r.eval_every == 0:
             run_eval()
