@@ -39,7 +39,7 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
     let panels = (rows + panelRows - 1) / panelRows
 
     // xT[panel][k][lane] = x[panel * 16 + lane][k], zero past the last row.
-    let xT = UnsafeMutablePointer<Float>.allocate(capacity: panels * K * panelRows)
+    let xT = allocateAligned(panels * K * panelRows)
     defer { xT.deallocate() }
     parallelFor(panels, threads: threads) { panelRange in
         for panel in panelRange {
@@ -60,8 +60,8 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
     let paddedT = panels * panelRows
     let blockRows = max(tileRows, min(MatmulTile.blockRows, MatmulTile.sumsBudget / paddedT / tileRows * tileRows))
     parallelFor(N, threads: threads, granularity: tileRows) { rowRange in
-        let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * depth)
-        let sums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * paddedT)
+        let block = allocateAligned(blockRows * depth)
+        let sums = allocateAligned(blockRows * paddedT)
         defer { block.deallocate(); sums.deallocate() }
         var b0 = rowRange.lowerBound
         while b0 < rowRange.upperBound {
@@ -106,6 +106,12 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
             b0 += bCount
         }
     }
+}
+
+/// 64-byte aligned, so a SIMD16 load never straddles two cache lines.
+private func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: count)
 }
 
 private typealias Tile = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
