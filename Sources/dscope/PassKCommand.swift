@@ -64,18 +64,24 @@ struct PassKRunCommand: ParsableCommand {
 
         let progress = ProgressLine(total: results.pendingKeys.count)
         var lastSave = Date()
-        try PassKRun(decoder: measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
-                                                   chat: taskOptions.chat), tasks: tasks)
-            .run(&results) { step in
-                if let keepTranscripts { try keep(step.outcome, sample: step.sample, in: keepTranscripts, model: measured) }
-                // Saving every sample would rewrite a growing file thousands of times; a stop loses ≤ 10 s.
-                if Date().timeIntervalSince(lastSave) >= 10 {
-                    try step.results.write(to: out)
-                    lastSave = Date()
+        do {
+            try PassKRun(decoder: measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
+                                                       chat: taskOptions.chat), tasks: tasks)
+                .run(&results) { step in
+                    if let keepTranscripts { try keep(step.outcome, sample: step.sample, in: keepTranscripts, model: measured) }
+                    // Saving every sample would rewrite a growing file thousands of times; a kill loses ≤ 10 s.
+                    if Date().timeIntervalSince(lastSave) >= 10 {
+                        try step.results.write(to: out)
+                        lastSave = Date()
+                    }
+                    let key = step.sample.key
+                    progress.update(done: step.done, detail: "\(key.order.rawValue) \(key.taskId) #\(key.sample)")
                 }
-                let key = step.sample.key
-                progress.update(done: step.done, detail: "\(key.order.rawValue) \(key.taskId) #\(key.sample)")
-            }
+        } catch {
+            progress.finish()
+            try? results.write(to: out)
+            throw error
+        }
         progress.finish()
         try results.write(to: out)
         print(PassKReportText(report: PassKReport(results: results)).text(width: stdoutColumns()), terminator: "")
@@ -102,7 +108,7 @@ struct PassKRunCommand: ParsableCommand {
             .map { $0 == "/" || $0 == "\\" || $0 == ":" ? "_" : $0 }
         let path = (folder as NSString).appendingPathComponent(String(name))
         let transcript = Transcript(session: outcome.session, model: model.identity, tool: "dscope \(DScopeVersion.string)",
-                                    promptText: nil, tokenText: model.tokenText)
+                                    promptText: outcome.task.prompt, tokenText: model.tokenText)
         do { try transcript.write(to: URL(fileURLWithPath: path)) } catch {
             throw DecodeCommandError.transcriptNotWritten(path: path, reason: error.localizedDescription)
         }

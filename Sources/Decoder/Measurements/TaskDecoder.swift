@@ -23,12 +23,14 @@ public struct TaskDecoder: Sendable {
                                         settings: settings, vocabulary: vocabulary)
         try session.runToEnd()
         let summary = session.summary(tokenText: tokenText)
-        return TaskOutcome(check: checker.check(summary.text ?? "", answer: task.answer), summary: summary, session: session)
+        return TaskOutcome(task: task, check: checker.check(summary.text ?? "", answer: task.answer), summary: summary,
+                           session: session)
     }
 }
 
 /// A decoded task: the checked answer, the summary, and the session (for a transcript).
 public struct TaskOutcome {
+    public var task: EvalTask
     public var check: AnswerCheck
     public var summary: DecodeSummary
     public var session: DecodeSession
