@@ -39,7 +39,7 @@ struct TaskOptions: ParsableArguments {
     @Option(help: "A JSON Lines task file, one {\"id\", \"prompt\", \"answer\"} per line (default: the model's bundled heldout.jsonl).")
     var tasks: String?
     @Option(help: "Use only the first N tasks of the file.") var limit: Int?
-    @Option(help: "How answers are read: auto (\"answer is N\", else the last \\boxed{}, else the last number), answer-is, last-number, boxed or exact.")
+    @Option(help: "How answers are read: auto (\"answer is N\", else the last \\boxed{}, else \"#### N\"), answer-is, last-number, boxed or exact.")
     var checker: AnswerChecker = .auto
     @Flag(inversion: .prefixedNo, help: "Render each prompt as one user turn of the model's chat template, when it has one.")
     var chat = true

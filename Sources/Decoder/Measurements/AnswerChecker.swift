@@ -2,8 +2,10 @@ import Foundation
 
 /// How a generated text is compared with a task's reference answer.
 public enum AnswerChecker: String, CaseIterable, Codable, Sendable {
-    /// "… answer is N" when the text says so, else the last `\boxed{…}`, else the last number:
-    /// the usual flexible extraction of GSM8K-style evaluations.
+    /// An explicit final answer: the number after the last "answer is", else the last `\boxed{…}`,
+    /// else the number after the last GSM8K-style `####`. No last-number fallback: a decode that
+    /// never states an answer would otherwise score whenever its last number happens to match,
+    /// which inflates pass@k at large k for decodes that ramble (last-number does that on request).
     case auto
     /// Only the first number after the last "answer is" (the bundled model's last line).
     case answerIs = "answer-is"
@@ -17,7 +19,7 @@ public enum AnswerChecker: String, CaseIterable, Codable, Sendable {
     /// The answer found in `text`, or nil when the text has none of the kind this checker reads.
     public func extract(from text: String) -> String? {
         switch self {
-        case .auto: return Self.afterAnswerIs(text) ?? Self.lastBoxed(text) ?? NumberScanner.numbers(in: text).last
+        case .auto: return Self.afterAnswerIs(text) ?? Self.lastBoxed(text) ?? Self.number(after: "####", in: text)
         case .answerIs: return Self.afterAnswerIs(text)
         case .lastNumber: return NumberScanner.numbers(in: text).last
         case .boxed: return Self.lastBoxed(text)
@@ -38,8 +40,13 @@ public enum AnswerChecker: String, CaseIterable, Codable, Sendable {
     }
 
     private static func afterAnswerIs(_ text: String) -> String? {
-        guard let marker = text.range(of: "answer is", options: [.caseInsensitive, .backwards]) else { return nil }
-        return NumberScanner.numbers(in: String(text[marker.upperBound...])).first
+        number(after: "answer is", in: text)
+    }
+
+    /// The first number after the last occurrence of `marker` (any case).
+    private static func number(after marker: String, in text: String) -> String? {
+        guard let found = text.range(of: marker, options: [.caseInsensitive, .backwards]) else { return nil }
+        return NumberScanner.numbers(in: String(text[found.upperBound...])).first
     }
 
     private static func lastBoxed(_ text: String) -> String? {

@@ -30,11 +30,13 @@ final class AnswerCheckerTests: XCTestCase {
         XCTAssertTrue(AnswerChecker.boxed.check("\\boxed{x + 1}", answer: "x+1").correct, "non-numbers compare without spaces")
     }
 
-    func testAutoPrefersAnswerIsThenBoxedThenTheLastNumber() {
-        XCTAssertEqual(AnswerChecker.auto.extract(from: "The answer is 7. \\boxed{8} 9"), "7")
-        XCTAssertEqual(AnswerChecker.auto.extract(from: "\\boxed{8} 9"), "8")
-        XCTAssertEqual(AnswerChecker.auto.extract(from: "so 4 + 5 = 9"), "9")
-        XCTAssertNil(AnswerChecker.auto.extract(from: "I do not know"))
+    func testAutoReadsOnlyAnExplicitFinalAnswer() {
+        XCTAssertEqual(AnswerChecker.auto.extract(from: "The answer is 7. \\boxed{8} #### 9"), "7")
+        XCTAssertEqual(AnswerChecker.auto.extract(from: "\\boxed{8} #### 9"), "8")
+        XCTAssertEqual(AnswerChecker.auto.extract(from: "4 + 5 = 9\n#### 9"), "9")
+        XCTAssertNil(AnswerChecker.auto.extract(from: "so 7 + 2 = "), "a rambling decode's last number is no answer")
+        XCTAssertFalse(AnswerChecker.auto.check("Then 7 + 2 = ", answer: "2").correct)
+        XCTAssertTrue(AnswerChecker.lastNumber.check("Then 7 + 2 = ", answer: "2").correct)
     }
 
     func testNumbersCompareByValue() {
