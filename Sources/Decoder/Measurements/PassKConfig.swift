@@ -125,7 +125,5 @@ public struct ShardSet: Equatable, Sendable {
         self.indices = indices
     }
 
-    public var isWholeRun: Bool { indices.count == count }
-
     public func owns(taskIndex: Int) -> Bool { indices.contains(taskIndex % count) }
 }

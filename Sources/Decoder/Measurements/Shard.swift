@@ -3,7 +3,7 @@ import Foundation
 /// One deterministic slice of a run: task i (in task file order, after --limit) belongs to shard
 /// i mod count, with every sample of every order, so each shard's results file is itself a valid
 /// smaller run and the shards together cover each (task, order, sample) exactly once.
-public struct Shard: Hashable, Codable, Sendable, CustomStringConvertible {
+public struct Shard: Equatable, Sendable {
     /// 0-based.
     public let index: Int
     public let count: Int
@@ -52,10 +52,6 @@ public struct Shard: Hashable, Codable, Sendable, CustomStringConvertible {
         }
         return nil
     }
-
-    public func owns(taskIndex: Int) -> Bool { taskIndex % count == index }
-
-    public var description: String { "\(index)/\(count)" }
 }
 
 public enum ShardError: Error, CustomStringConvertible, Equatable {

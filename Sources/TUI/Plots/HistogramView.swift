@@ -5,8 +5,6 @@ public struct HistogramView: TextBlock, Sendable {
     public var counts: [Int]
     /// The count a full-width bar stands for; default the largest count.
     public var scaleCount: Int?
-    public var digits = 2
-    public var barStyle: CellStyle = .plain
 
     public init(edges: [Double], counts: [Int], scaleCount: Int? = nil) {
         precondition(edges.count == counts.count + 1, "one more edge than bins")
@@ -20,7 +18,7 @@ public struct HistogramView: TextBlock, Sendable {
     public func height(forWidth width: Int) -> Int { counts.count }
 
     public func render(into screen: inout Screen, in rect: Rect) {
-        let labels = counts.indices.map { "\(edges[$0].fixed(digits))–\(edges[$0 + 1].fixed(digits))" }
+        let labels = counts.indices.map { "\(edges[$0].fixed(2))–\(edges[$0 + 1].fixed(2))" }
         let labelWidth = labels.map(\.count).max() ?? 0
         let countWidth = counts.map { String($0).count }.max() ?? 1
         let barWidth = max(1, rect.width - labelWidth - 3 - countWidth - 1)
@@ -33,7 +31,7 @@ public struct HistogramView: TextBlock, Sendable {
             var bar = String(repeating: "█", count: eighthCells / 8)
             if eighthCells % 8 > 0 { bar.append(Self.eighths[eighthCells % 8 - 1]) }
             if count > 0 && bar.isEmpty { bar = String(Self.eighths[0]) }
-            column = screen.put(bar, row: row, column: column, style: barStyle, clip: rect)
+            column = screen.put(bar, row: row, column: column, clip: rect)
             screen.put(" \(count)", row: row, column: column, clip: rect)
         }
     }

@@ -42,7 +42,6 @@ public struct LinePlot: TextBlock, Sendable {
     public var xTicks: [Double]?
     /// Default: the data's range.
     public var yRange: ClosedRange<Double>?
-    public var yDigits = 2
     /// Plot rows (the axes and the legend add three).
     public var plotRows: Int
 
@@ -60,7 +59,7 @@ public struct LinePlot: TextBlock, Sendable {
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let ys = yBounds, ticks = xTickValues
-        let yLabels = yTickRows.map { ($0, (ys.upperBound - Double($0) / Double(max(1, plotRows - 1)) * (ys.upperBound - ys.lowerBound)).fixed(yDigits)) }
+        let yLabels = yTickRows.map { ($0, (ys.upperBound - Double($0) / Double(max(1, plotRows - 1)) * (ys.upperBound - ys.lowerBound)).fixed(2)) }
         let gutter = (yLabels.map(\.1.count).max() ?? 0) + 1
         let lastTickWidth = ticks.last.map { Self.label($0).count } ?? 1
         let area = Rect(row: rect.row, column: rect.column + gutter + 1,
