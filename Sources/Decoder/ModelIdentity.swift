@@ -24,8 +24,12 @@ public struct ModelIdentity: Equatable, Sendable {
     /// "fnv1a64:" + 16 hex digits. FNV-1a, 64-bit (Fowler, Noll, Vo): not cryptographic; it only
     /// has to notice a different file.
     public static func fingerprint(_ bytes: Data) -> String {
-        let hash = bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
-        let digits = String(hash, radix: 16)
+        let digits = String(fnv1a64(bytes), radix: 16)
         return "fnv1a64:" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// FNV-1a, 64-bit, of `bytes`.
+    public static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
     }
 }

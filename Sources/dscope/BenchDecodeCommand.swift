@@ -19,13 +19,14 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(name: .customLong("prompt-ids"), help: "Prompt ids, e.g. 1,2,3; default: 16 seeded random ids.")
     var promptIds: String?
     @OptionGroup var options: DecodeOptions
+    @OptionGroup var perStep: TokensPerStepOption
     @Option(help: "Whole decodes to time (after one warm-up step).") var repeats = 1
 
     func run() throws {
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         let location = try model.location()
         let generationLength = options.generationLength(defaults: location.generationDefaults)
-        let settings = try options.settings(generationLength: generationLength)
+        let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let llada = try location.model(threads: model.threads)
         let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(llada.config)
 

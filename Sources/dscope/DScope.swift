@@ -13,7 +13,8 @@ struct DScope: ParsableCommand {
         masked positions get decoded and how uncertain the model was about each of them.
         """,
         version: DScopeVersion.string,
-        subcommands: [InspectCommand.self, TokenizeCommand.self, DecodeCommand.self, BenchCommand.self]
+        subcommands: [InspectCommand.self, TokenizeCommand.self, DecodeCommand.self, PassKCommand.self, AnalyzeCommand.self,
+                      TradeoffCommand.self, BenchCommand.self]
     )
 }
 

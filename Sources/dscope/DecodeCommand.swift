@@ -23,13 +23,14 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var options: DecodeOptions
+    @OptionGroup var perStep: TokensPerStepOption
     @Option(help: "Write a JSON Lines transcript of every step to FILE.") var transcript: String?
     @Flag(help: "Print one JSON summary object (text, ids, step_map, steps, forward_passes, …).") var json = false
 
     func run() throws {
         let location = try model.location()
         let generationLength = options.generationLength(defaults: location.generationDefaults)
-        let settings = try options.settings(generationLength: generationLength)
+        let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let tokenText = try model.tokenText(location)
         let ids = try promptTokens(tokenText)
         let config = try location.config()
@@ -85,19 +86,18 @@ struct DecodeCommand: ParsableCommand {
     }
 }
 
-/// How to decode: the flags `dscope decode` and `dscope bench decode` share.
+/// How to decode: the flags every decoding command shares (decode, bench decode, passk, tradeoff).
 struct DecodeOptions: ParsableArguments {
-    @Option(help: "Which masks go first: confidence, margin, entropy, random or ar.") var order = "confidence"
+    @Option(help: "Which masks go first: confidence, margin, entropy, random or ar (default confidence).") var order: String?
     @Option(help: "Semi-autoregressive block length (must divide --gen-length); default: one block.") var block: Int?
     @Option(help: "LLaDA's fixed schedule: forward passes for the whole generation, split evenly over the blocks.")
     var steps: Int?
-    @Option(help: "Tokens per step.") var k: Int?
     @Option(help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
     @Option(help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
     @Option(help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
     @Option(name: .customLong("gen-length"), help: "Generated positions (default: the model's generation_config.json, else 128).")
     var genLength: Int?
-    @Option(help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T).") var temperature = 0.0
+    @Option(help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T) (default 0; passk: 1).") var temperature: Double?
     @Option(help: "Seed of every random draw (sampling, random order).") var seed: UInt64 = 0
     @Option(help: "Classifier-free guidance scale (0 = off; costs a second forward per step).") var cfg: Float = 0
     @Flag(name: .customLong("no-eos"), help: "Never generate EOS (LLaDA's logits_eos_inf).") var noEOS = false
@@ -108,22 +108,28 @@ struct DecodeOptions: ParsableArguments {
         genLength ?? defaults.generationLength ?? 128
     }
 
-    func settings(generationLength: Int) throws -> DecodeSettings {
+    func settings(generationLength: Int, tokensPerStep: Int? = nil, defaultTemperature: Double = 0) throws -> DecodeSettings {
+        let order = self.order ?? DecodeOrder.confidence.rawValue
         guard let decodeOrder = DecodeOrder(rawValue: order) else { throw DecodeCommandError.unknownOrder(order) }
         let rules: [(String, ParallelismRule?)] = [
-            ("--steps", steps.map { .schedule(steps: $0) }), ("--k", k.map { .perStep(k: $0) }),
+            ("--steps", steps.map { .schedule(steps: $0) }), ("--k", tokensPerStep.map { .perStep(k: $0) }),
             ("--threshold", threshold.map { .threshold($0) }), ("--factor", factor.map { .factor($0) }),
             ("--eb", eb.map { .entropyBound($0) }),
         ].filter { $0.1 != nil }
         guard rules.count <= 1 else { throw DecodeCommandError.severalRules(rules.map(\.0)) }
         let settings = DecodeSettings(order: decodeOrder, blockLength: block,
                                       parallelism: rules.first?.1 ?? .schedule(steps: generationLength),
-                                      temperature: temperature, seed: seed, cfgScale: cfg,
+                                      temperature: temperature ?? defaultTemperature, seed: seed, cfgScale: cfg,
                                       suppressEOS: noEOS, deferEndOfText: eosLast)
         try settings.validate(generationLength: generationLength)
         return settings
     }
 
+}
+
+/// `--k`, tokens per step: apart from DecodeOptions because `dscope passk --k` names the k of pass@k.
+struct TokensPerStepOption: ParsableArguments {
+    @Option(help: "Tokens per step.") var k: Int?
 }
 
 enum DecodeCommandError: UserFacingError {

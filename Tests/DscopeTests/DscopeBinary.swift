@@ -18,10 +18,12 @@ struct DscopeBinary {
         return dir.appendingPathComponent("dscope")
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// `environment` replaces the test's own when given.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

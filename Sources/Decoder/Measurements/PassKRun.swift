@@ -1,0 +1,51 @@
+/// Runs the samples a results file still lacks, one at a time, so a run that stops (or is
+/// stopped) resumes where it left off.
+public struct PassKRun: Sendable {
+    public let decoder: TaskDecoder
+    /// The run's tasks by id (every id of the configuration's task set).
+    public let tasks: [String: EvalTask]
+
+    public init(decoder: TaskDecoder, tasks: [EvalTask]) {
+        self.decoder = decoder
+        self.tasks = Dictionary(tasks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Decodes every pending sample of `results` in canonical order, recording each before
+    /// `onSample` sees it (so the caller may save, report progress, or throw to stop early).
+    public func run(_ results: inout PassKResults, onSample: (PassKProgress) throws -> Void = { _ in }) throws {
+        let pending = results.pendingKeys
+        for (index, key) in pending.enumerated() {
+            guard let task = tasks[key.taskId] else { throw PassKRunError.unknownTask(key.taskId) }
+            let settings = results.config.settings(for: key)
+            let outcome = try decoder.decode(task, settings: settings)
+            let sample = SampleResult(key: key, seed: settings.seed, correct: outcome.check.correct,
+                                      extracted: outcome.check.extracted, text: outcome.summary.text ?? "",
+                                      steps: outcome.summary.steps, forwardPasses: outcome.summary.forwardPasses,
+                                      decodeMillis: outcome.summary.decodeMillis)
+            results.record(sample)
+            try onSample(PassKProgress(results: results, sample: sample, outcome: outcome, done: index + 1, total: pending.count))
+        }
+    }
+}
+
+/// What a run reports after each sample.
+public struct PassKProgress {
+    /// Everything recorded so far, this sample included (what a caller saves).
+    public var results: PassKResults
+    public var sample: SampleResult
+    public var outcome: TaskOutcome
+    /// Samples decoded in this call, and how many it set out to decode.
+    public var done: Int
+    public var total: Int
+}
+
+public enum PassKRunError: Error, CustomStringConvertible, Equatable {
+    case unknownTask(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTask(id):
+            return "the results file plans task \"\(id)\", which the task file lacks; give the task file the run was started with"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Decoder
+import Foundation
+import TUI
+
+struct TradeoffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tradeoff",
+        abstract: "Accuracy against forward passes per token while sweeping a parallel-decoding rule.",
+        discussion: """
+        Decodes every task once per value of --rule (eb: EB-sampler entropy bound γ; k: tokens per step; \
+        threshold: Fast-dLLM confidence threshold τ) with the other decode options fixed, and prints \
+        accuracy, forward passes per generated token and tokens per forward for each value, as a table \
+        and a plot. Temperature defaults to 0 (greedy), so one decode per task and value suffices.
+        """
+    )
+
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var model: ModelOptions
+    @Option(help: "The rule to sweep: eb, k or threshold.") var rule: String
+    @Option(help: "Comma-separated values of the rule, e.g. 0,0.1,0.5,1,2 for eb or 1,2,3,4,5 for k.") var values: String
+    @OptionGroup var options: DecodeOptions
+
+    func validate() throws {
+        let given = [("--steps", options.steps != nil), ("--threshold", options.threshold != nil),
+                     ("--factor", options.factor != nil), ("--eb", options.eb != nil)].filter(\.1).map(\.0)
+        guard given.isEmpty else { throw TradeoffCommandError.ruleGiven(given) }
+    }
+
+    func run() throws {
+        guard let sweptRule = TradeoffRule(rawValue: rule) else { throw TradeoffCommandError.unknownRule(rule) }
+        let swept = try Self.parseValues(values)
+        let measured = try MeasurementModel(model)
+        let (_, tasks) = try taskOptions.load(for: measured.location)
+        let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
+        let settings = try options.settings(generationLength: generationLength)
+        let sweep = try TradeoffRun(decoder: measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
+                                                                  chat: taskOptions.chat),
+                                    settings: settings, rule: sweptRule, values: swept)
+        let progress = ProgressLine(total: tasks.count * swept.count)
+        var done = 0
+        let points = try sweep.run(tasks) { value, _ in
+            done += 1
+            progress.update(done: done, detail: "\(rule) \(value)")
+        }
+        progress.finish()
+        let name = ["eb": "eb γ", "k": "k", "threshold": "threshold τ"][rule] ?? rule
+        print("\(settings.order.rawValue) order, \(tasks.count) tasks, \(generationLength) positions, temperature \(String(format: "%g", settings.temperature))\n")
+        print(TradeoffText(points: points, valueName: name).text(width: stdoutColumns()), terminator: "")
+    }
+
+    static func parseValues(_ list: String) throws -> [Double] {
+        let fields = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = fields.compactMap(Double.init)
+        guard !fields.isEmpty, values.count == fields.count, values.allSatisfy(\.isFinite) else {
+            throw TradeoffCommandError.badValues(list)
+        }
+        return values
+    }
+}
+
+enum TradeoffCommandError: UserFacingError {
+    case unknownRule(String)
+    case badValues(String)
+    case ruleGiven([String])
+
+    var description: String {
+        switch self {
+        case let .unknownRule(rule):
+            return "--rule \(rule): use eb (entropy bound γ), k (tokens per step) or threshold (confidence τ)"
+        case let .badValues(list):
+            return "--values \(list): give numbers separated by commas, e.g. 0,0.1,0.5,1,2"
+        case let .ruleGiven(flags):
+            return "\(flags.joined(separator: ", ")): tradeoff sets the parallelism itself from --rule and --values"
+        }
+    }
+}
