@@ -10,30 +10,86 @@ public func bidirectionalAttention(q: UnsafePointer<Float>, queries: Int,
     let group = heads / kvHeads
     let qStride = heads * headDim, kvStride = kvHeads * headDim
     let scale = 1 / Float(headDim).squareRoot()
+    let paddedKeys = (keys + 15) / 16 * 16
     parallelFor(heads * queries, threads: threads, granularity: max(1, queries / 4)) { range in
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: keys)
-        defer { scores.deallocate() }
+        // Keys of one kv head transposed to [headDim × keys]: a score row is then headDim
+        // broadcast-FMAs over 16 keys at a time, with no horizontal sums.
+        let keysT = UnsafeMutablePointer<Float>.allocate(capacity: headDim * paddedKeys)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: paddedKeys)
+        defer { keysT.deallocate(); scores.deallocate() }
+        var packedKVHead = -1
         for item in range {
             let h = item / queries, t = item % queries
-            let kvOffset = (h / group) * headDim
-            let query = q + t * qStride + h * headDim
-            var maxScore = -Float.infinity
-            for s in 0..<keys {
-                let score = dot(query, k + s * kvStride + kvOffset, count: headDim) * scale
-                scores[s] = score
-                maxScore = max(maxScore, score)
+            let kvHead = h / group, kvOffset = kvHead * headDim
+            if kvHead != packedKVHead {
+                packTransposed(k + kvOffset, rows: keys, stride: kvStride, width: headDim,
+                               into: keysT, paddedRows: paddedKeys)
+                packedKVHead = kvHead
             }
+            scoreRow(query: q + t * qStride + h * headDim, keysT: keysT, headDim: headDim,
+                     paddedKeys: paddedKeys, scale: scale, into: scores)
+            var maxScore = -Float.infinity
+            for s in 0..<keys { maxScore = max(maxScore, scores[s]) }
             for s in 0..<keys { scores[s] -= maxScore }
             expInPlace(scores, count: keys)
             var total: Float = 0
             for s in 0..<keys { total += scores[s] }
-            let destination = out + t * qStride + h * headDim
-            destination.update(repeating: 0, count: headDim)
-            let inverse = 1 / total
-            for s in 0..<keys {
-                addScaled(v + s * kvStride + kvOffset, scores[s] * inverse, into: destination,
-                          count: headDim)
-            }
+            weightedValues(scores, keys: keys, scale: 1 / total, values: v + kvOffset, stride: kvStride,
+                           headDim: headDim, into: out + t * qStride + h * headDim)
         }
+    }
+}
+
+/// destination[d · paddedRows + r] = source[r · stride + d]; rows past `rows` are zero.
+private func packTransposed(_ source: UnsafePointer<Float>, rows: Int, stride: Int, width: Int,
+                            into destination: UnsafeMutablePointer<Float>, paddedRows: Int) {
+    for d in 0..<width {
+        let column = destination + d * paddedRows
+        for r in 0..<rows { column[r] = source[r &* stride &+ d] }
+        for r in rows..<paddedRows { column[r] = 0 }
+    }
+}
+
+/// scores[s] = scale · Σ_d query[d] · keysT[d][s], sixteen keys per vector.
+@inline(__always)
+private func scoreRow(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, headDim: Int,
+                      paddedKeys: Int, scale: Float, into scores: UnsafeMutablePointer<Float>) {
+    let raw = UnsafeRawPointer(keysT)
+    let out = UnsafeMutableRawPointer(scores)
+    var s = 0
+    while s < paddedKeys {
+        var acc = SIMD16<Float>()
+        for d in 0..<headDim {
+            acc.addProduct(SIMD16(repeating: query[d]),
+                           raw.loadUnaligned(fromByteOffset: (d &* paddedKeys &+ s) &* 4, as: SIMD16<Float>.self))
+        }
+        out.storeBytes(of: acc * scale, toByteOffset: s * 4, as: SIMD16<Float>.self)
+        s += 16
+    }
+}
+
+/// out[d] = scale · Σ_s weights[s] · values[s · stride + d], sixteen dimensions per register
+/// accumulator so the sum over keys never goes through memory.
+@inline(__always)
+private func weightedValues(_ weights: UnsafePointer<Float>, keys: Int, scale: Float,
+                            values: UnsafePointer<Float>, stride: Int, headDim: Int,
+                            into out: UnsafeMutablePointer<Float>) {
+    let raw = UnsafeRawPointer(values)
+    let destination = UnsafeMutableRawPointer(out)
+    var d = 0
+    while d + 16 <= headDim {
+        var acc = SIMD16<Float>()
+        for s in 0..<keys {
+            acc.addProduct(SIMD16(repeating: weights[s]),
+                           raw.loadUnaligned(fromByteOffset: (s &* stride &+ d) &* 4, as: SIMD16<Float>.self))
+        }
+        destination.storeBytes(of: acc * scale, toByteOffset: d * 4, as: SIMD16<Float>.self)
+        d += 16
+    }
+    while d < headDim {
+        var sum: Float = 0
+        for s in 0..<keys { sum += weights[s] * values[s &* stride &+ d] }
+        out[d] = sum * scale
+        d += 1
     }
 }

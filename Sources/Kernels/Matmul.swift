@@ -99,9 +99,10 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
                 }
                 k0 += kLength
             }
-            for i in 0..<bCount {
-                let row = sums + i * paddedT
-                for t in 0..<rows { out[t * N + b0 + i] = row[t] }
+            // Contiguous writes into `out`; the strided reads stay inside the small sums buffer.
+            for t in 0..<rows {
+                let destination = out + (t &* N &+ b0)
+                for i in 0..<bCount { destination[i] = sums[i &* paddedT &+ t] }
             }
             b0 += bCount
         }

@@ -2,25 +2,25 @@
 /// exponent bits), within ~2 ulp for |x| < 88; avoids a libm call per element.
 @inline(__always)
 public func exp16(_ input: SIMD16<Float>) -> SIMD16<Float> {
-    let x = input.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.3))
-    // Adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
+    // pointwiseMin/Max lower to vminps/vmaxps; SIMD.clamped(...) is a per-lane loop (10x slower).
+    let x = pointwiseMax(pointwiseMin(input, SIMD16(repeating: 88.3)), SIMD16(repeating: -87.3))
+    // Adding 1.5·2^23 rounds x·log2(e) to an integer held in the low mantissa bits.
     let shifter = SIMD16<Float>(repeating: 12582912)
-    let nShifted = (x * SIMD16(repeating: 1.44269504088896341)) + shifter
+    let nShifted = x.addingProduct(x, SIMD16(repeating: 0.44269504088896341)) + shifter
     let n = nShifted - shifter
-    var r = x - n * SIMD16(repeating: 0.693359375)
-    r = r - n * SIMD16(repeating: -2.12194440e-4)
+    // r = x − n·ln 2 in two parts (Cody–Waite) so r keeps its low bits.
+    var r = x.addingProduct(n, SIMD16(repeating: -0.693359375))
+    r = r.addingProduct(n, SIMD16(repeating: 2.12194440e-4))
     var p = SIMD16<Float>(repeating: 1.9875691500e-4)
-    p = p * r + SIMD16(repeating: 1.3981999507e-3)
-    p = p * r + SIMD16(repeating: 8.3334519073e-3)
-    p = p * r + SIMD16(repeating: 4.1665795894e-2)
-    p = p * r + SIMD16(repeating: 1.6666665459e-1)
-    p = p * r + SIMD16(repeating: 5.0000001201e-1)
-    let poly = p * (r * r) + r + SIMD16(repeating: 1)
-    let nBits = unsafeBitCast(nShifted, to: SIMD16<UInt32>.self)
-        &- unsafeBitCast(shifter, to: SIMD16<UInt32>.self)
-    let scale = unsafeBitCast((nBits &+ SIMD16(repeating: 127)) &<< SIMD16(repeating: 23),
-                              to: SIMD16<Float>.self)
-    return poly * scale
+    p = SIMD16(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = SIMD16(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = SIMD16(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = SIMD16(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = SIMD16(repeating: 5.0000001201e-1).addingProduct(p, r)
+    let poly = (r + SIMD16(repeating: 1)).addingProduct(p, r * r)
+    // 2^n: the exponent field is n + 127; nShifted's bits are 0x4B400000 + n.
+    let bits = unsafeBitCast(nShifted, to: SIMD16<Int32>.self) &+ SIMD16(repeating: 127 - 0x4B40_0000)
+    return poly * unsafeBitCast(bits &<< 23, to: SIMD16<Float>.self)
 }
 
 /// exp applied in place to `count` values.
