@@ -23,8 +23,8 @@ public struct SoftmaxStatistics: Equatable, Sendable {
         var i = 0
         while i < whole {
             let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            laneSecond = pointwiseMax(laneSecond, pointwiseMin(laneTop, v))
-            laneTop = pointwiseMax(laneTop, v)
+            laneSecond = laneMax(laneSecond, laneMin(laneTop, v))
+            laneTop = laneMax(laneTop, v)
             i += 16
         }
         var top = laneTop.max(), second = laneSecond.max()

@@ -2,8 +2,7 @@
 /// exponent bits), within ~2 ulp for |x| < 88; avoids a libm call per element.
 @inline(__always)
 public func exp16(_ input: SIMD16<Float>) -> SIMD16<Float> {
-    // pointwiseMin/Max lower to vminps/vmaxps; SIMD.clamped(...) is a per-lane loop (10x slower).
-    let x = pointwiseMax(pointwiseMin(input, SIMD16(repeating: 88.3)), SIMD16(repeating: -87.3))
+    let x = laneMax(laneMin(input, SIMD16(repeating: 88.3)), SIMD16(repeating: -87.3))
     // Adding 1.5·2^23 rounds x·log2(e) to an integer held in the low mantissa bits.
     let shifter = SIMD16<Float>(repeating: 12582912)
     let nShifted = x.addingProduct(x, SIMD16(repeating: 0.44269504088896341)) + shifter
