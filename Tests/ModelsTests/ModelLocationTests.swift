@@ -11,6 +11,18 @@ final class ModelLocationTests: XCTestCase {
         XCTAssertNotNil(location.generationDefaults.generationLength)
     }
 
+    func testBundledModelHasHeldOutTasksWithAnswers() throws {
+        let tasks = try ModelLocation(ModelLocation.defaultName).heldOutTasks()
+        XCTAssertFalse(tasks.isEmpty)
+        XCTAssertEqual(tasks[0].id, "heldout-000")
+        XCTAssertTrue(tasks[0].prompt.hasSuffix("?"))
+        XCTAssertNotNil(Int(tasks[0].answer))
+    }
+
+    func testAFolderWithoutHeldOutTasksHasNone() throws {
+        XCTAssertEqual(try ModelLocation(Fixture.path("llada-f32")).heldOutTasks(), [])
+    }
+
     func testAFolderPathIsUsedAsGiven() throws {
         let location = try ModelLocation(Fixture.path("llada-f32"))
         XCTAssertEqual(location.folder, Fixture.path("llada-f32"))

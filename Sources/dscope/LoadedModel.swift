@@ -1,0 +1,44 @@
+import Decoder
+import Foundation
+import Models
+import TUI
+
+/// A checkpoint loaded for decoding: the model, its tokenizer and the vocabulary facts the
+/// decoder needs (with the end-of-turn id, which only the tokenizer names).
+struct LoadedModel {
+    let location: ModelLocation
+    let config: LLaDAConfig
+    let model: LLaDAModel
+    let tokenText: TokenizerText?
+    let vocabulary: VocabularyFacts
+
+    var identity: ModelIdentity { ModelIdentity(id: location.name, config: config) }
+
+    /// Prompt text → ids; `chat` renders it as one user turn of the model's chat template.
+    func promptIds(for text: String, chat: Bool) throws -> [Int] {
+        guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: location.folder) }
+        return try tokenText.tokenizer.promptIDs(for: text, chat: chat)
+    }
+
+    /// Everything the TUI needs of the model, behind plain values and closures.
+    func scopeModel(generationLength: Int, chat: Bool) throws -> ScopeModel {
+        let labels = tokenText.map { text in TokenLabels(bytes: { text.tokenizer.bytes(of: $0) }) }
+            ?? TokenLabels(recordedPieces: [:])
+        let tasks = try location.heldOutTasks().map { PromptTask(id: $0.id, prompt: $0.prompt, answer: $0.answer) }
+        return ScopeModel(name: location.name, identity: identity, model: model, vocabulary: vocabulary,
+                          tokenText: tokenText, labels: labels, generationLength: generationLength, tasks: tasks,
+                          tool: "dscope \(DScopeVersion.string)") { try promptIds(for: $0, chat: chat) }
+    }
+}
+
+extension ModelOptions {
+    func load() throws -> LoadedModel {
+        let location = try location()
+        let tokenText = try tokenText(location)
+        let config = try LLaDAConfig.load(folder: location.folder)
+        let model = try LLaDAModel(folder: location.folder, threads: threads)
+        var vocabulary = model.vocabulary
+        vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
+        return LoadedModel(location: location, config: config, model: model, tokenText: tokenText, vocabulary: vocabulary)
+    }
+}
