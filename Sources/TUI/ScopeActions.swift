@@ -166,8 +166,11 @@ extension ScopeController {
         var view = options
         view.overlay = nil
         let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.order.rawValue) }
-        let export = ScopeExport(directory: exportDirectory, width: screenSize.width, height: screenSize.height,
-                                 view: view, palette: palette)
+        // A terminal too small for the panes would record nothing but the too-small notice.
+        let fits = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing) != nil
+        let size = fits ? screenSize : ScopeExport.defaultSize
+        let export = ScopeExport(directory: exportDirectory, width: size.width, height: size.height, view: view,
+                                 palette: palette)
         do {
             show("exported \(try export.write(panes, at: Date()))")
         } catch {

@@ -40,6 +40,9 @@ public struct ScopeExport {
     public var view: ScopeOptions
     public var palette: Palette
 
+    /// The recording size when the terminal gives none (dscope export) or one too small.
+    public static let defaultSize = (width: 120, height: 40)
+
     public init(directory: URL, width: Int, height: Int, view: ScopeOptions = ScopeOptions(), palette: Palette) {
         self.directory = directory
         self.width = width
