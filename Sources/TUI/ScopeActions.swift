@@ -24,11 +24,14 @@ extension ScopeController {
     }
 
     public func perform(_ action: Action) async {
+        if isStepping, Self.waitsForStep.contains(action) {
+            return queued.append(action)
+        }
         switch action {
         case .playPause: playOrPause()
         case .stepForward:
             pause()
-            requestStep()
+            startStep()
         case .stepBack:
             pause()
             await stepBack()
@@ -38,18 +41,18 @@ extension ScopeController {
         case .lastStep: await toEnd()
         case .faster: if !speed.faster() { show("already at the top speed") }
         case .slower: if !speed.slower() { show("already at the slowest speed") }
-        case .cycleOrder: await changeSettings(comparisonOnly: true) { settings, _ in settings.nextOrder() }
-        case .cycleBlockLength: await changeSettings { $0.nextBlockLength(generationLength: $1) }
-        case .decreaseParallelism: await changeSettings { $0.adjustingParallelism(more: false, generationLength: $1) }
-        case .increaseParallelism: await changeSettings { $0.adjustingParallelism(more: true, generationLength: $1) }
-        case .cycleParallelismRule: await changeSettings { $0.nextParallelismRule(generationLength: $1) }
+        case .cycleOrder: changeSettings(comparisonOnly: true) { settings, _ in settings.nextOrder() }
+        case .cycleBlockLength: changeSettings { $0.nextBlockLength(generationLength: $1) }
+        case .decreaseParallelism: changeSettings { $0.adjustingParallelism(more: false, generationLength: $1) }
+        case .increaseParallelism: changeSettings { $0.adjustingParallelism(more: true, generationLength: $1) }
+        case .cycleParallelismRule: changeSettings { $0.nextParallelismRule(generationLength: $1) }
         case .cycleColorMeasure:
             options.measure = options.measure.next
             show("colour: \(options.measure.label)")
         case .toggleGuesses:
             options.showGuesses.toggle()
             show(options.showGuesses ? "masks show the model's current guess" : "masks show their entropy")
-        case .toggleCompare: await toggleCompare()
+        case .toggleCompare: toggleCompare()
         case .export: export()
         case .newPrompt:
             guard case .live = source else { return needsModel("a new prompt") }
@@ -68,6 +71,10 @@ extension ScopeController {
         }
     }
 
+    /// Actions that build on the step in flight; going back, a new prompt or quitting cancel it instead.
+    static let waitsForStep: Set<Action> = [.stepForward, .cycleOrder, .cycleBlockLength, .decreaseParallelism,
+                                            .increaseParallelism, .cycleParallelismRule, .toggleCompare]
+
     private func playOrPause() {
         if playback == .playing { return pause() }
         guard decodes.contains(where: \.canStepForward) else {
@@ -84,7 +91,7 @@ extension ScopeController {
     /// compare mode the order key changes only the right pane, keeping AR on the left as the
     /// baseline; the other keys change both.
     private func changeSettings(comparisonOnly: Bool = false,
-                                _ transform: (DecodeSettings, _ generationLength: Int) -> DecodeSettings?) async {
+                                _ transform: (DecodeSettings, _ generationLength: Int) -> DecodeSettings?) {
         guard case .live = source else { return needsModel("changing settings") }
         let targets = (isComparing && comparisonOnly ? [decodes[1]] : decodes).compactMap { $0 as? LiveDecode }
         guard let first = targets.first else { return }
@@ -93,7 +100,6 @@ extension ScopeController {
             let rule = first.settings.parallelism
             return show("\(rule.ruleName) \(rule.valueLabel) is already the end of its ladder")
         }
-        await cancelStep()
         let step = first.stepCount, before = first.settings
         var startedOver = false
         perform {
@@ -103,16 +109,16 @@ extension ScopeController {
             }
         }
         let change = changed.changes(from: before, generationLength: length)
+        // A branch of the single decode needs no message: its status notice says the same.
         if startedOver {
             show("\(change): the decode was complete, so it starts over from step 0")
-        } else {
+        } else if step == 0 || isComparing {
             show(step > 0 ? "\(change): the decode branches from step \(step)" : change)
         }
     }
 
-    private func toggleCompare() async {
+    private func toggleCompare() {
         guard case .live = source else { return needsModel("compare mode") }
-        await cancelStep()
         if let single = beforeCompare {
             decodes = [single]
             beforeCompare = nil

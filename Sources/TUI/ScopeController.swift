@@ -26,8 +26,9 @@ public final class ScopeController {
     /// `G` on a live decode: play with no pause until every mask is decoded.
     var runningToEnd = false
     var stepTask: Task<Void, Never>?
-    /// Steps asked for while one was in flight (a key pressed repeatedly), run one after another.
-    var queuedSteps = 0
+    /// Steps and settings changes asked for while a step was in flight, done in order once it
+    /// lands: a forward under way cannot be interrupted, so cancelling it would gain nothing.
+    var queued: [Action] = []
     /// Step counts before the step in flight, to roll a cancelled lockstep step back exactly.
     var countsBeforeStep: [Int] = []
     var stepStarted: ContinuousClock.Instant?
@@ -184,11 +185,11 @@ public final class ScopeController {
                 self?.pause()
                 self?.show("step failed: \(error)")
             }
-            self?.stepFinished(cancelled: cancelled)
+            await self?.stepFinished(cancelled: cancelled)
         }
     }
 
-    private func stepFinished(cancelled: Bool) {
+    private func stepFinished(cancelled: Bool) async {
         if cancelled {
             for (decode, count) in zip(decodes, countsBeforeStep) { try? decode.back(toStep: count) }
         }
@@ -196,24 +197,20 @@ public final class ScopeController {
         nextStepDue = (stepStarted ?? clock.now) + (runningToEnd ? .zero : speed.pause)
         stepTask = nil
         stepStarted = nil
-        if queuedSteps > 0, !cancelled {
-            queuedSteps -= 1
-            startStep()
+        while !cancelled, !isStepping, !queued.isEmpty {
+            let action = queued.removeFirst()
+            if action == .stepForward {
+                startStep()
+            } else {
+                await perform(action)
+            }
         }
     }
 
-    /// One step now, or after the step in flight.
-    func requestStep() {
-        if isStepping {
-            queuedSteps += 1
-        } else {
-            startStep()
-        }
-    }
-
-    /// Stops a step in flight (and any queued) and waits until the decodes are as they were before it.
+    /// Stops a step in flight (and drops what was queued behind it) and waits until the decodes
+    /// are as they were before it.
     func cancelStep() async {
-        queuedSteps = 0
+        queued = []
         guard let task = stepTask else { return }
         task.cancel()
         await task.value
