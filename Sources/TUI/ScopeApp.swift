@@ -16,10 +16,16 @@ public enum ScopeApp {
             controller.tick()
             let size = terminal.size
             terminal.draw(controller.screen(width: size.width, height: size.height))
-            switch terminal.nextInput(timeoutMillis: controller.inputTimeoutMillis) {
-            case .key(let key): await controller.perform(key)
-            case .quitSignal: await controller.perform(.quit)
-            case .resize, .resumed, .timeout: break
+            // Everything already typed is handled before the next frame, so a burst of keys (or a
+            // pasted prompt) costs one render rather than one per key.
+            var input = terminal.nextInput(timeoutMillis: controller.inputTimeoutMillis)
+            while input != .timeout, !controller.wantsQuit {
+                switch input {
+                case .key(let key): await controller.perform(key)
+                case .quitSignal: await controller.perform(.quit)
+                case .resize, .resumed, .timeout: break
+                }
+                input = terminal.nextInput(timeoutMillis: 0)
             }
             // Lets a finished step (queued on this actor) land before the next frame.
             await Task.yield()
