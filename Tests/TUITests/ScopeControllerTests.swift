@@ -73,7 +73,7 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .confidence])
         XCTAssertEqual(controller.decodes.map { $0.history.flatMap { $0.commits.map(\.position) } }, [[0, 1], [7, 6]])
         let text = screen(controller)
-        XCTAssertTrue(text.contains("ar · schedule steps=8") && text.contains("confidence · schedule steps=8"), text)
+        XCTAssertTrue(text.contains("── ar  steps=8 · mean H") && text.contains("│── confidence  steps=8 · mean H"), text)
         await press(controller, "o")
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .margin], "o changes the right pane only")
         await press(controller, "c")
