@@ -102,11 +102,13 @@ extension ScopeController {
         }
         let step = first.stepCount, before = first.settings
         var startedOver = false
-        perform {
+        attempt {
             for decode in targets {
                 guard let settings = transform(decode.settings, length) else { continue }
                 startedOver = try decode.change(to: settings) || startedOver
             }
+            // Lockstep: when one pane starts over, so does the other.
+            if startedOver { for decode in decodes { try decode.back(toStep: 0) } }
         }
         let change = changed.changes(from: before, generationLength: length)
         // A branch of the single decode needs no message: its status notice says the same.
@@ -128,7 +130,7 @@ extension ScopeController {
         var autoregressive = base.settings, arbitrary = base.settings
         autoregressive.order = .ar
         arbitrary.order = base.settings.order == .ar ? .confidence : base.settings.order
-        perform {
+        attempt {
             decodes = [try base.fresh(settings: autoregressive), try base.fresh(settings: arbitrary)]
             beforeCompare = base
             options.scroll = .follow
@@ -142,7 +144,7 @@ extension ScopeController {
         let prompt = text.trimmingCharacters(in: .whitespaces)
         guard !prompt.isEmpty else { return show("the prompt is empty: nothing to decode") }
         await cancelStep()
-        perform {
+        attempt {
             let single = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt),
                                         settings: (beforeCompare ?? decodes[0]).settings)
             if isComparing {

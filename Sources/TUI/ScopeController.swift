@@ -224,12 +224,12 @@ public final class ScopeController {
     func stepBack() async {
         await cancelStep()
         let target = max(0, (decodes.map(\.stepCount).max() ?? 0) - 1)
-        perform { for decode in decodes { try decode.back(toStep: target) } }
+        attempt { for decode in decodes { try decode.back(toStep: target) } }
     }
 
     func toStart() async {
         await cancelStep()
-        perform { for decode in decodes { try decode.back(toStep: 0) } }
+        attempt { for decode in decodes { try decode.back(toStep: 0) } }
         options.scroll = .follow
     }
 
@@ -245,7 +245,7 @@ public final class ScopeController {
     }
 
     /// Runs a decode change, showing its error in the status bar rather than ending the session.
-    func perform(_ change: () throws -> Void) {
+    func attempt(_ change: () throws -> Void) {
         do { try change() } catch { show("\(error)") }
     }
 }
