@@ -8,6 +8,7 @@
 #define NCURSES_WIDECHAR 1
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +95,17 @@ static inline int dscope_take_stop_request(void) {
     return requested;
 }
 
-// Stops the process as Ctrl-Z would; returns once the shell continues it (fg).
+// Stops the process as Ctrl-Z would; returns once the shell continues it (fg). The caller may be
+// a dispatch worker (an async main's main actor runs on one), and workers block SIGTSTP: unblock it
+// here so that raise() stops the process before it returns.
 static inline void dscope_stop_process(void) {
+    sigset_t stop, previous;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTSTP);
     signal(SIGTSTP, SIG_DFL);
+    pthread_sigmask(SIG_UNBLOCK, &stop, &previous);
     raise(SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     dscope_set_handler(SIGTSTP, dscope_on_stop_signal);
 }
 

@@ -28,6 +28,7 @@ struct StepPlan: @unchecked Sendable {
         let noise = NoiseStreams(seed: settings.seed)
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
+        var guesses = [Int?](repeating: nil, count: canvas.generationLength)
         let columns = logits.columns
         logits.values.withUnsafeMutableBufferPointer { all in
             for (row, position) in masked.enumerated() {
@@ -35,11 +36,15 @@ struct StepPlan: @unchecked Sendable {
                 if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
                 let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns)
                 entropies[position] = statistics.entropyNats
-                guard blockRange.contains(position) else { continue }
+                guard blockRange.contains(position) else {
+                    if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
+                    continue
+                }
                 let readOnly = UnsafeBufferPointer(logitsRow)
                 let token = sampler.token(row: readOnly, statistics: statistics) {
                     noise.stream(.gumbel, step: step, position: position)
                 }
+                guesses[position] = token
                 candidates.append(Candidate(
                     position: position, token: token,
                     confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
@@ -56,10 +61,13 @@ struct StepPlan: @unchecked Sendable {
             Commit(position: candidate.position, token: candidate.token, confidence: candidate.confidence,
                    entropyNats: candidate.entropyNats, margin: candidate.margin, rank: index + 1)
         }
-        for commit in commits { entropies[commit.position] = nil }
+        for commit in commits {
+            entropies[commit.position] = nil
+            guesses[commit.position] = nil
+        }
         let finished = DispatchTime.now().uptimeNanoseconds
         return StepRecord(step: step, block: block, settings: settings, commits: commits,
-                          maskedEntropyNats: entropies, forwardPasses: passes,
+                          maskedEntropyNats: entropies, maskedGuesses: guesses, forwardPasses: passes,
                           forwardMillis: Double(forwardNanos) / 1e6,
                           stepMillis: Double(finished - started) / 1e6)
     }

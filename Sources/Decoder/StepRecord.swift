@@ -12,6 +12,10 @@ public struct StepRecord: Equatable, Sendable {
     /// The heatmap row: per generated position, the entropy (nats) this step's forward gave a
     /// position that is still masked after the step; nil where the position is decoded.
     public var maskedEntropyNats: [Float?]
+    /// The token this step's forward would put at each position still masked after the step
+    /// (the sampler's choice in the current block, the argmax elsewhere), nil where decoded;
+    /// what the canvas shows dimmed under a mask. Empty when a transcript did not record it.
+    public var maskedGuesses: [Int?]
     /// Model forwards this step ran (2 with classifier-free guidance).
     public var forwardPasses: Int
     /// Wall time inside the model.
@@ -20,12 +24,14 @@ public struct StepRecord: Equatable, Sendable {
     public var stepMillis: Double
 
     public init(step: Int, block: Int, settings: DecodeSettings, commits: [Commit],
-                maskedEntropyNats: [Float?], forwardPasses: Int, forwardMillis: Double, stepMillis: Double) {
+                maskedEntropyNats: [Float?], maskedGuesses: [Int?] = [], forwardPasses: Int,
+                forwardMillis: Double, stepMillis: Double) {
         self.step = step
         self.block = block
         self.settings = settings
         self.commits = commits
         self.maskedEntropyNats = maskedEntropyNats
+        self.maskedGuesses = maskedGuesses
         self.forwardPasses = forwardPasses
         self.forwardMillis = forwardMillis
         self.stepMillis = stepMillis

@@ -98,7 +98,8 @@ public struct Transcript: Equatable, Sendable {
                     .init(position: $0.position, token: $0.token, piece: pieces[$0.token], confidence: $0.confidence,
                           entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
                 },
-                maskedEntropyNats: record.maskedEntropyNats, forwardPasses: record.forwardPasses,
+                maskedEntropyNats: record.maskedEntropyNats,
+                maskedGuesses: record.maskedGuesses.isEmpty ? nil : record.maskedGuesses, forwardPasses: record.forwardPasses,
                 forwardMillis: record.forwardMillis, stepMillis: record.stepMillis,
                 settings: record.step == 1 || record.settings != previous ? .init(record.settings) : nil))
             previous = record.settings

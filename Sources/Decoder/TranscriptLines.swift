@@ -7,7 +7,8 @@
 ///               "vocabulary": {"mask_id", "eos_id", "eot_id"?, "logit_columns"}, "settings": S}
 ///     step s   {"type": "step", "step", "block", "commits": [{"position", "token", "piece"?,
 ///               "confidence", "entropy_nats", "margin", "rank"}], "masked_entropy_nats": [H or
-///               null per position], "forward_passes", "forward_ms", "step_ms", "settings": S on
+///               null per position], "masked_guesses"?: [token or null per position],
+///               "forward_passes", "forward_ms", "step_ms", "settings": S on
 ///               step 1 and after a branch}
 ///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
 ///               "forward_passes", "complete", "decode_ms", "tokens_per_second"}
@@ -102,6 +103,8 @@ enum TranscriptLine {
         var block: Int
         var commits: [Commit]
         var maskedEntropyNats: [Float?]
+        /// Optional so that transcripts written before guesses were recorded still read.
+        var maskedGuesses: [Int?]?
         var forwardPasses: Int
         var forwardMillis: Double
         var stepMillis: Double
@@ -111,6 +114,7 @@ enum TranscriptLine {
         enum CodingKeys: String, CodingKey {
             case type, step, block, commits, settings
             case maskedEntropyNats = "masked_entropy_nats"
+            case maskedGuesses = "masked_guesses"
             case forwardPasses = "forward_passes"
             case forwardMillis = "forward_ms"
             case stepMillis = "step_ms"

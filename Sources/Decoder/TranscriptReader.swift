@@ -152,14 +152,24 @@ private struct TranscriptReader {
                 Commit(position: $0.position, token: $0.token, confidence: $0.confidence,
                        entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
             },
-            maskedEntropyNats: line.maskedEntropyNats, forwardPasses: line.forwardPasses,
-            forwardMillis: line.forwardMillis, stepMillis: line.stepMillis)
+            maskedEntropyNats: line.maskedEntropyNats, maskedGuesses: line.maskedGuesses ?? [],
+            forwardPasses: line.forwardPasses, forwardMillis: line.forwardMillis, stepMillis: line.stepMillis)
         do { try canvas.apply(record) } catch { throw fail("commits", "\(error)") }
         guard line.maskedEntropyNats.count == header.generationLength else {
             throw fail("masked_entropy_nats", "has \(line.maskedEntropyNats.count) entries for \(header.generationLength) positions")
         }
         if let position = canvas.states.indices.first(where: { canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil) }) {
             throw fail("masked_entropy_nats[\(position)]", "must be a number exactly where the position is still masked")
+        }
+        if let guesses = line.maskedGuesses {
+            guard guesses.count == header.generationLength else {
+                throw fail("masked_guesses", "has \(guesses.count) entries for \(header.generationLength) positions")
+            }
+            if let position = guesses.indices.first(where: { index in
+                guesses[index].map { !canvas.isMasked(index) || !(0..<header.vocabulary.logitColumns).contains($0) } ?? false
+            }) {
+                throw fail("masked_guesses[\(position)]", "must be null or a token id of a position still masked")
+            }
         }
         return record
     }

@@ -17,7 +17,6 @@ public struct KeyMap: Sendable {
     }
 
     /// The keys of issue 6, following htop/less/btop habits (`?`/F1 help, Esc closes, `q` quits).
-    /// The keys of issue 6, following htop/less/btop habits (`?`/F1 help, Esc closes, `q` quits).
     /// Help texts stay within 25 columns so the overlay fits two columns on an 80×24 terminal.
     public static let standard = KeyMap(bindings: [
         KeyBinding(keys: [.character(" ")], action: .playPause, help: "play / pause"),

@@ -73,16 +73,17 @@ public struct ScopeView: Sendable {
         return screen
     }
 
-    /// Compare panes are titled by their settings, since the status bar describes only the first.
+    /// Compare panes are titled by their settings, since the status bar describes only the first;
+    /// the value's symbol names the rule, and the mean entropy (the comparison's point) comes
+    /// before what a narrow pane may cut.
     private func render(_ snapshot: DecodeSnapshot, in pane: ScopeLayout.Pane, titled: Bool, into screen: inout Screen) {
         let steps = snapshot.plannedSteps.map { "step \(snapshot.step)/\($0)" } ?? "step \(snapshot.step)"
         let title: TitledRule
         if titled {
             let status = snapshot.status
-            var detail = "\(steps) · masks \(snapshot.masksLeft)"
-            if let mean = snapshot.meanCommitEntropyNats { detail += " · mean H \(mean.fixed(2))" }
-            title = TitledRule(title: "\(status.order) · \(status.parallelismRule) \(status.parallelismValue)",
-                               detail: detail)
+            let mean = snapshot.meanCommitEntropyNats.map { " · mean H \($0.fixed(2))" } ?? ""
+            title = TitledRule(title: status.order,
+                               detail: "\(status.parallelismValue)\(mean) · \(steps) · masks \(snapshot.masksLeft)")
         } else {
             title = TitledRule(title: "canvas", detail: "colour: \(options.measure.label) · \(steps)")
         }

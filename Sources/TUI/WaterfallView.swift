@@ -33,14 +33,20 @@ public struct WaterfallView: Sendable {
         }
         let shownSteps = snapshot.history.isEmpty ? "no steps yet"
             : "steps \(snapshot.history[2 * firstPair].step)–\(snapshot.history.last!.step) ↓"
-        var detail = "\(shownSteps)  positions →"
-        if bins.positionsPerColumn > 1 { detail += " (1 col = \(bins.positionsPerColumn))" }
-        detail += palette.shadesHeat ? "  \(Self.commitGlyph) commit" : "  ▀ = 2 steps"
+        let columnNote = bins.positionsPerColumn > 1 ? " (1 col = \(bins.positionsPerColumn))" : ""
+        let key = palette.shadesHeat ? "  \(Self.commitGlyph) commit" : "  ▀ = 2 steps"
+        // Narrow panes (compare mode) drop the least needed parts rather than run into the swatch.
+        let room = header.width - TextPiece.displayWidth(of: "── waterfall   ") - (palette.shadesHeat ? 0 : Self.swatchWidth)
+        let detail = ["\(shownSteps)  positions →\(columnNote)\(key)", "\(shownSteps)  positions →\(key)", shownSteps]
+            .first { TextPiece.displayWidth(of: $0) <= room } ?? shownSteps
         TitledRule(title: "waterfall", detail: detail).render(into: &screen, row: header.row, in: header, palette: palette)
         if !palette.shadesHeat {
             legendSwatch(into: &screen, header: header)
         }
     }
+
+    /// `■ commit ` and the rule's last two dashes.
+    static let swatchWidth = 11
 
     private enum HalfState: Equatable {
         case empty

@@ -31,14 +31,11 @@ struct DecodeCommand: ParsableCommand {
         let location = try model.location()
         let generationLength = options.generationLength(defaults: location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
-        let tokenText = try model.tokenText(location)
-        let ids = try promptTokens(tokenText)
-        let config = try location.config()
-        let llada = try location.model(threads: model.threads)
-        var vocabulary = llada.vocabulary
-        vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
-        let session = try DecodeSession(model: llada, promptIds: ids, generationLength: generationLength,
-                                        settings: settings, vocabulary: vocabulary)
+        let loaded = try model.load()
+        let tokenText = loaded.tokenText
+        let ids = try promptTokens(loaded)
+        let session = try DecodeSession(model: loaded.model, promptIds: ids, generationLength: generationLength,
+                                        settings: settings, vocabulary: loaded.vocabulary)
 
         let progress = isatty(STDERR_FILENO) == 1
         try session.runToEnd { record in
@@ -50,7 +47,7 @@ struct DecodeCommand: ParsableCommand {
 
         let summary = session.summary(tokenText: tokenText)
         if let transcript {
-            let record = Transcript(session: session, model: ModelIdentity(id: location.name, config: config),
+            let record = Transcript(session: session, model: loaded.identity,
                                     tool: "dscope \(DScopeVersion.string)", promptText: prompt, tokenText: tokenText)
             do { try record.write(to: URL(fileURLWithPath: transcript)) } catch {
                 throw DecodeCommandError.transcriptNotWritten(path: transcript, reason: error.localizedDescription)
@@ -63,13 +60,12 @@ struct DecodeCommand: ParsableCommand {
         }
     }
 
-    private func promptTokens(_ tokenText: TokenizerText?) throws -> [Int] {
+    private func promptTokens(_ loaded: LoadedModel) throws -> [Int] {
         switch (prompt, promptIds) {
         case let (nil, list?):
-                        return try Self.parseIds(list)
+            return try Self.parseIds(list)
         case let (text?, nil):
-            guard let tokenText else { throw DecodeCommandError.noTokenizer(folder: try model.location().path) }
-            return try tokenText.tokenizer.promptIDs(for: text, chat: chat)
+            return try loaded.promptIds(for: text, chat: chat)
         default:
             throw DecodeCommandError.promptSource
         }

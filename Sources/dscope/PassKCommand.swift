@@ -45,7 +45,7 @@ struct PassKRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let measured = try MeasurementModel(model)
+        let measured = try model.load()
         let (path, tasks) = try taskOptions.load(for: measured.location)
         let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, defaultTemperature: 1)
@@ -65,7 +65,7 @@ struct PassKRunCommand: ParsableCommand {
         let progress = ProgressLine(total: results.pendingKeys.count)
         var lastSave = Date()
         do {
-            try PassKRun(decoder: measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
+            try PassKRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
                                                        chat: taskOptions.chat), tasks: tasks)
                 .run(&results) { step in
                     if let keepTranscripts { try keep(step.outcome, sample: step.sample, in: keepTranscripts, model: measured) }
@@ -102,7 +102,7 @@ struct PassKRunCommand: ParsableCommand {
         return results
     }
 
-    private func keep(_ outcome: TaskOutcome, sample: SampleResult, in folder: String, model: MeasurementModel) throws {
+    private func keep(_ outcome: TaskOutcome, sample: SampleResult, in folder: String, model: LoadedModel) throws {
         let key = sample.key
         let name = "\(key.taskId).\(key.order.rawValue).\(key.sample).jsonl"
             .map { $0 == "/" || $0 == "\\" || $0 == ":" ? "_" : $0 }

@@ -30,11 +30,11 @@ struct TradeoffCommand: ParsableCommand {
     func run() throws {
         guard let sweptRule = TradeoffRule(rawValue: rule) else { throw TradeoffCommandError.unknownRule(rule) }
         let swept = try Self.parseValues(values)
-        let measured = try MeasurementModel(model)
+        let measured = try model.load()
         let (_, tasks) = try taskOptions.load(for: measured.location)
         let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
-        let sweep = try TradeoffRun(decoder: measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
+        let sweep = try TradeoffRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
                                                                   chat: taskOptions.chat),
                                     settings: settings, rule: sweptRule, values: swept)
         let progress = ProgressLine(total: tasks.count * swept.count)

@@ -90,6 +90,17 @@ final class DecodeSessionTests: XCTestCase {
         XCTAssertEqual(Double(record.commits[0].margin), 0.6 - 0.4 / 63, accuracy: 1e-6)
     }
 
+    func testEachStepRecordsTheModelsGuessUnderEveryMaskItLeaves() throws {
+        // Position p's row peaks at token 10 + p; block 0 is positions 0–1, block 1 positions 2–3.
+        let model = ScriptedModel(columns: 32) { _, _, position in
+            peakedRow(columns: 32, token: 10 + position - scriptedPrompt.count, p: 0.5)
+        }
+        let decode = try session(model, length: 4, DecodeSettings(order: .ar, blockLength: 2))
+        let record = try decode.step()
+        XCTAssertEqual(record.commits.map(\.position), [0])
+        XCTAssertEqual(record.maskedGuesses, [nil, 11, 12, 13])
+    }
+
     func testClassifierFreeGuidanceMixesConditionalAndPromptMaskedLogits() throws {
         // Conditional rows favour token 1, unconditional (prompt masked) rows token 2:
         // u + (s + 1)(c − u) with s = 1 doubles the difference in favour of token 1.

@@ -54,6 +54,26 @@ final class TranscriptTests: XCTestCase {
         XCTAssertNil(try Transcript(jsonLines: text).summary.text)
     }
 
+    func testTranscriptWithoutGuessesStillReads() throws {
+        let lines = try decodedTranscript().jsonLines().split(separator: "\n").map { line in
+            line.replacingOccurrences(of: #","masked_guesses":\[[^\]]*\]"#, with: "", options: .regularExpression)
+        }
+        XCTAssertFalse(lines.joined().contains("masked_guesses"))
+        let read = try Transcript(jsonLines: lines.joined(separator: "\n"))
+        XCTAssertTrue(read.steps.allSatisfy { $0.maskedGuesses.isEmpty })
+    }
+
+    func testGuessUnderADecodedPositionIsRejected() throws {
+        let transcript = try decodedTranscript()
+        let decoded = transcript.steps[0].commits[0].position
+        var guesses = transcript.steps[0].maskedGuesses.map { $0.map(String.init) ?? "null" }
+        let text = try transcript.jsonLines()
+        let old = "\"masked_guesses\":[" + guesses.joined(separator: ",") + "]"
+        guesses[decoded] = "7"
+        assertError(corrupt(text, line: 2, old, "\"masked_guesses\":[" + guesses.joined(separator: ",") + "]"),
+                    .field(line: 2, field: "masked_guesses[\(decoded)]", problem: "must be null or a token id of a position still masked"))
+    }
+
     /// Replaces the first occurrence of `old` on 1-based `line`.
     private func corrupt(_ text: String, line: Int, _ old: String, _ new: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -66,8 +66,8 @@ final class ScopeViewTests: XCTestCase {
         XCTAssertEqual(ScopeLayout.make(width: 60, height: 20, comparing: true)?.arrangement, .stacked)
 
         let wide = view.render(width: 100, height: 14).text.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertTrue(wide[0].hasPrefix("── confidence · fixed k=1  step 3/5"))
-        XCTAssertTrue(wide[0].contains("│── ar · fixed k=1  step 3/11"))
+        XCTAssertTrue(wide[0].hasPrefix("── confidence  k=1 · mean H 1.71 · step 3/5 · mas│"), String(wide[0]))
+        XCTAssertTrue(wide[0].contains("│── ar  k=1 · mean H 2.00 · step 3/11"), String(wide[0]))
         XCTAssertTrue(wide[9].hasSuffix("│●●▓▓▓▓▓▓▓▓▓"), "the AR pane's waterfall starts its diagonal")
         XCTAssertTrue(wide[10].hasSuffix("│  ●▓▓▓▓▓▓▓▓"))
 

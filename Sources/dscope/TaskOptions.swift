@@ -3,36 +3,6 @@ import Decoder
 import Foundation
 import Models
 
-/// A model opened for measurements: weights, tokenizer (task prompts are text) and the
-/// vocabulary facts a decoder needs, with EoT taken from the tokenizer as `dscope decode` does.
-struct MeasurementModel {
-    let location: ModelLocation
-    let identity: ModelIdentity
-    let model: LLaDAModel
-    let tokenText: TokenizerText
-    let vocabulary: VocabularyFacts
-
-    init(_ options: ModelOptions) throws {
-        location = try options.location()
-        guard let tokenText = try options.tokenText(location) else {
-            throw MeasurementError.noTokenizer(folder: location.path)
-        }
-        self.tokenText = tokenText
-        identity = ModelIdentity(id: location.name, config: try location.config())
-        model = try location.model(threads: options.threads)
-        var vocabulary = model.vocabulary
-        vocabulary.endOfTurnId = tokenText.tokenizer.specialTokens.endOfTurn
-        self.vocabulary = vocabulary
-    }
-
-    func taskDecoder(checker: AnswerChecker, generationLength: Int, chat: Bool) -> TaskDecoder {
-        let tokenizer = tokenText.tokenizer
-        return TaskDecoder(model: model, vocabulary: vocabulary, tokenText: tokenText, checker: checker,
-                           generationLength: generationLength,
-                           promptIds: { try tokenizer.promptIDs(for: $0.prompt, chat: chat) })
-    }
-}
-
 /// `--tasks`, `--limit`, `--checker` and `--chat`: which tasks a measurement decodes and how its
 /// answers are checked.
 struct TaskOptions: ParsableArguments {
@@ -62,14 +32,11 @@ struct TaskOptions: ParsableArguments {
 extension AnswerChecker: ExpressibleByArgument {}
 
 enum MeasurementError: UserFacingError {
-    case noTokenizer(folder: String)
     case noBundledTasks(folder: String)
     case limit(Int)
 
     var description: String {
         switch self {
-        case let .noTokenizer(folder):
-            return "\(folder): no tokenizer.json, so task prompts cannot be tokenized; use a model folder with its tokenizer"
         case let .noBundledTasks(folder):
             return "\(folder): no heldout.jsonl next to the model; give the tasks with --tasks FILE"
         case let .limit(limit):

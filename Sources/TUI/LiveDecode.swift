@@ -1,0 +1,53 @@
+import Decoder
+
+/// A decode the model computes as the user steps; its forward runs off the UI thread.
+@MainActor
+final class LiveDecode: ScopeDecode {
+    let model: ScopeModel
+    let prompt: String
+    let session: DecodeSession
+
+    init(model: ScopeModel, prompt: String, promptIds: [Int], settings: DecodeSettings) throws {
+        self.model = model
+        self.prompt = prompt
+        session = try DecodeSession(model: model.model, promptIds: promptIds, generationLength: model.generationLength,
+                                    settings: settings, vocabulary: model.vocabulary)
+    }
+
+    /// The same prompt decoded again from step 0 with other settings (compare mode's panes).
+    func fresh(settings: DecodeSettings) throws -> LiveDecode {
+        try LiveDecode(model: model, prompt: prompt, promptIds: session.promptIds, settings: settings)
+    }
+
+    var modelName: String { model.name }
+    var canvas: Canvas { session.canvas }
+    var history: [StepRecord] { session.history }
+    var settings: DecodeSettings { session.settings }
+    var vocabulary: VocabularyFacts { session.vocabulary }
+    var labels: TokenLabels { model.labels }
+    var canStepForward: Bool { !session.isComplete }
+
+    var plannedSteps: Int? {
+        stepsLeft(canvas: session.canvas, settings: session.settings).map { session.history.count + $0 }
+    }
+
+    func stepForward() async throws {
+        try await session.stepInBackground()
+    }
+
+    func stepBack() throws {
+        try session.back()
+    }
+
+    /// Continues from the current step with `settings`. A finished canvas starts over from step 0
+    /// instead, since nothing would be left to decode; returns whether it did.
+    func change(to settings: DecodeSettings) throws -> Bool {
+        let startsOver = session.isComplete
+        try session.branch(at: startsOver ? 0 : session.history.count, settings: settings)
+        return startsOver
+    }
+
+    func transcript() -> Transcript {
+        Transcript(session: session, model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText)
+    }
+}

@@ -1,0 +1,202 @@
+import Decoder
+import Foundation
+
+/// What each key does (issue 6's table; KeyMap binds the keys and the help overlay lists them).
+extension ScopeController {
+    public func perform(_ key: Key) async {
+        if case .promptEntry(var editor) = options.overlay {
+            switch editor.handle(key) {
+            case .editing: options.overlay = .promptEntry(editor)
+            case .cancelled: options.overlay = nil
+            case .submitted(let text):
+                options.overlay = nil
+                await decodePrompt(text)
+            }
+            return
+        }
+        let action = keyMap.action(for: key)
+        // Any key closes the help, as in less and btop; only quit also acts.
+        if options.overlay == .help, action != .quit {
+            options.overlay = nil
+            return
+        }
+        if let action { await perform(action) }
+    }
+
+    public func perform(_ action: Action) async {
+        if isStepping, Self.waitsForStep.contains(action) {
+            return queued.append(action)
+        }
+        switch action {
+        case .playPause: playOrPause()
+        case .stepForward:
+            pause()
+            startStep()
+        case .stepBack:
+            pause()
+            await stepBack()
+        case .firstStep:
+            pause()
+            await toStart()
+        case .lastStep: await toEnd()
+        case .faster: if !speed.faster() { show("already at the top speed") }
+        case .slower: if !speed.slower() { show("already at the slowest speed") }
+        case .cycleOrder: changeSettings(comparisonOnly: true) { settings, _ in settings.nextOrder() }
+        case .cycleBlockLength: changeSettings { $0.nextBlockLength(generationLength: $1) }
+        case .decreaseParallelism: changeSettings { $0.adjustingParallelism(more: false, generationLength: $1) }
+        case .increaseParallelism: changeSettings { $0.adjustingParallelism(more: true, generationLength: $1) }
+        case .cycleParallelismRule: changeSettings { $0.nextParallelismRule(generationLength: $1) }
+        case .cycleColorMeasure:
+            options.measure = options.measure.next
+            show("colour: \(options.measure.label)")
+        case .toggleGuesses:
+            options.showGuesses.toggle()
+            show(options.showGuesses ? "masks show the model's current guess" : "masks show their entropy")
+        case .toggleCompare: toggleCompare()
+        case .export: export()
+        case .newPrompt:
+            guard case .live = source else { return needsModel("a new prompt") }
+            options.overlay = .promptEntry(LineEditor())
+        case .randomTask: await randomTask()
+        case .restart:
+            await toStart()
+            play()
+        case .scrollUp: scroll(up: true)
+        case .scrollDown: scroll(up: false)
+        case .toggleHelp: options.overlay = options.overlay == .help ? nil : .help
+        case .closeOverlay: options.overlay = nil
+        case .quit:
+            await cancelStep()
+            wantsQuit = true
+        }
+    }
+
+    /// Actions that build on the step in flight; going back, a new prompt or quitting cancel it instead.
+    static let waitsForStep: Set<Action> = [.stepForward, .cycleOrder, .cycleBlockLength, .decreaseParallelism,
+                                            .increaseParallelism, .cycleParallelismRule, .toggleCompare]
+
+    private func playOrPause() {
+        if playback == .playing { return pause() }
+        guard decodes.contains(where: \.canStepForward) else {
+            return show("the decode is complete: , steps back, r plays it again")
+        }
+        play()
+    }
+
+    private func needsModel(_ what: String) {
+        show("a replay has no model, so \(what) needs one: decode live with dscope --prompt …")
+    }
+
+    /// Settings keys branch a live decode at the current step (a finished one starts over). In
+    /// compare mode the order key changes only the right pane, keeping AR on the left as the
+    /// baseline; the other keys change both.
+    private func changeSettings(comparisonOnly: Bool = false,
+                                _ transform: (DecodeSettings, _ generationLength: Int) -> DecodeSettings?) {
+        guard case .live = source else { return needsModel("changing settings") }
+        let targets = (isComparing && comparisonOnly ? [decodes[1]] : decodes).compactMap { $0 as? LiveDecode }
+        guard let first = targets.first else { return }
+        let length = first.canvas.generationLength
+        guard let changed = transform(first.settings, length) else {
+            let rule = first.settings.parallelism
+            return show("\(rule.ruleName) \(rule.valueLabel) is already the end of its ladder")
+        }
+        let step = first.stepCount, before = first.settings
+        var startedOver = false
+        attempt {
+            for decode in targets {
+                guard let settings = transform(decode.settings, length) else { continue }
+                startedOver = try decode.change(to: settings) || startedOver
+            }
+            // Lockstep: when one pane starts over, so does the other.
+            if startedOver { for decode in decodes { try decode.back(toStep: 0) } }
+        }
+        let change = changed.changes(from: before, generationLength: length)
+        // A branch of the single decode needs no message: its status notice says the same.
+        if startedOver {
+            show("\(change): the decode was complete, so it starts over from step 0")
+        } else if step == 0 || isComparing {
+            show(step > 0 ? "\(change): the decode branches from step \(step)" : change)
+        }
+    }
+
+    private func toggleCompare() {
+        guard case .live = source else { return needsModel("compare mode") }
+        if let single = beforeCompare {
+            decodes = [single]
+            beforeCompare = nil
+            return show("compare mode off")
+        }
+        guard let base = decodes.first as? LiveDecode else { return }
+        var autoregressive = base.settings, arbitrary = base.settings
+        autoregressive.order = .ar
+        arbitrary.order = base.settings.order == .ar ? .confidence : base.settings.order
+        attempt {
+            decodes = [try base.fresh(settings: autoregressive), try base.fresh(settings: arbitrary)]
+            beforeCompare = base
+            options.scroll = .follow
+            show("compare: ar vs \(arbitrary.order.rawValue) from step 0 in lockstep · o changes the right pane")
+        }
+    }
+
+    /// Decodes `text` from step 0 with the current settings (both panes' in compare mode).
+    func decodePrompt(_ text: String, note: String? = nil) async {
+        guard case .live(let model) = source else { return needsModel("a new prompt") }
+        let prompt = text.trimmingCharacters(in: .whitespaces)
+        guard !prompt.isEmpty else { return show("the prompt is empty: nothing to decode") }
+        await cancelStep()
+        attempt {
+            let single = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt),
+                                        settings: (beforeCompare ?? decodes[0]).settings)
+            if isComparing {
+                decodes = try decodes.map { try single.fresh(settings: $0.settings) }
+                beforeCompare = single
+            } else {
+                decodes = [single]
+            }
+            options.scroll = .follow
+            show(note ?? "new prompt: decoding from step 0")
+            play()
+        }
+    }
+
+    private func randomTask() async {
+        guard case .live(let model) = source else { return needsModel("a held-out task") }
+        let others = model.tasks.filter { $0.prompt != decodes[0].prompt }
+        guard let task = others.randomElement() ?? model.tasks.first else {
+            return show("\(model.name) has no heldout.jsonl: n takes a prompt instead")
+        }
+        await decodePrompt(task.prompt, note: "held-out task \(task.id) · expected answer: \(task.answer)")
+    }
+
+    /// Writes what is on screen: each pane's transcript so far, a Markdown summary and a recording
+    /// at the current size. A failure is a status message; the session goes on.
+    private func export() {
+        var view = options
+        view.overlay = nil
+        let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.order.rawValue) }
+        // A terminal too small for the panes would record nothing but the too-small notice.
+        let fits = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing) != nil
+        let size = fits ? screenSize : ScopeExport.defaultSize
+        let export = ScopeExport(directory: exportDirectory, width: size.width, height: size.height, view: view,
+                                 palette: palette)
+        do {
+            show("exported \(try export.write(panes, at: Date()))")
+        } catch {
+            show("export failed: \(error)")
+        }
+    }
+
+    /// Pages the canvas; `g`, `G`, `r` and a new prompt go back to following the commits.
+    private func scroll(up: Bool) {
+        let primary = snapshots()[0]
+        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: screenSize.width)
+        guard let layout = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing,
+                                            heatRows: heatRows) else { return }
+        let rect = layout.panes[0].canvas
+        let canvas = CanvasView(snapshot: primary, palette: palette, measure: options.measure,
+                                showGuesses: options.showGuesses, scroll: options.scroll)
+        let (first, total) = canvas.visibleLines(in: rect)
+        let page = max(1, rect.height - 1)
+        options.scroll = .line(up ? max(0, first - page) : min(first + page, max(0, total - rect.height)))
+    }
+}

@@ -1,0 +1,52 @@
+import Decoder
+
+/// How decode settings read on screen and in exports: the names the user types on the command
+/// line, and each value with the symbol of its paper.
+extension ParallelismRule {
+    public var ruleName: String {
+        switch self {
+        case .schedule: return "schedule"
+        case .perStep: return "fixed"
+        case .threshold: return "threshold"
+        case .factor: return "factor"
+        case .entropyBound: return "entropy-bound"
+        }
+    }
+
+    public var valueLabel: String {
+        switch self {
+        case let .schedule(steps): return "steps=\(steps)"
+        case let .perStep(k): return "k=\(k)"
+        case let .threshold(tau): return "τ=\(tau.fixed(2))"
+        case let .factor(f): return "f=\(f.fixed(2))"
+        case let .entropyBound(gamma): return "γ=\(gamma.fixed(2))"
+        }
+    }
+}
+
+extension DecodeSettings {
+    /// The block length, nil when one block spans the whole generation.
+    func visibleBlockLength(generationLength: Int) -> Int? {
+        blockLength.flatMap { $0 < generationLength ? $0 : nil }
+    }
+
+    /// `order ar · block 8 · threshold τ=0.90`.
+    public func label(generationLength: Int) -> String {
+        let block = visibleBlockLength(generationLength: generationLength).map(String.init) ?? "all"
+        return "order \(order.rawValue) · block \(block) · \(parallelism.ruleName) \(parallelism.valueLabel)"
+    }
+
+    /// What changed from `old` to these settings, e.g. `order confidence→ar`.
+    func changes(from old: DecodeSettings, generationLength: Int) -> String {
+        var parts: [String] = []
+        if old.order != order { parts.append("order \(old.order.rawValue)→\(order.rawValue)") }
+        let (before, after) = (old.visibleBlockLength(generationLength: generationLength),
+                               visibleBlockLength(generationLength: generationLength))
+        if before != after { parts.append("block \(before.map(String.init) ?? "all")→\(after.map(String.init) ?? "all")") }
+        if old.parallelism != parallelism {
+            let from = old.parallelism.ruleName == parallelism.ruleName ? "" : old.parallelism.ruleName + " "
+            parts.append("\(from)\(old.parallelism.valueLabel)→\(parallelism.ruleName) \(parallelism.valueLabel)")
+        }
+        return parts.isEmpty ? "settings" : parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TUI
+
+/// What `dscope` alone runs: the full-screen scope on a live decode.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Open the full-screen scope on a live decode (what dscope with no subcommand does).",
+        discussion: """
+        Steps the decode of one prompt (default: a random held-out task of the model) and shows the \
+        canvas filling in, the entropy of every mask and the steps × positions waterfall. Press ? for \
+        the keys. Needs a terminal; for a decode without one use dscope decode or dscope export.
+        """
+    )
+
+    @Option(help: "The prompt text; default: a random task of the model's heldout.jsonl.") var prompt: String?
+    @Flag(inversion: .prefixedNo, help: "Render the prompt as one user turn of the model's chat template, when it has one.")
+    var chat = true
+    @Flag(help: "Start paused at step 0 instead of playing.") var paused = false
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var options: DecodeOptions
+    @OptionGroup var view: ViewOptions
+
+    func run() async throws {
+        try NcursesTerminal.checkInteractive()
+        let (theme, themeWarning) = try view.loadTheme()
+        let loaded = try model.load()
+        let generationLength = options.generationLength(defaults: loaded.location.generationDefaults)
+        let settings = try options.settings(generationLength: generationLength)
+        let scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
+        let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
+        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
+        let controller = try await ScopeController.live(model: scopeModel, prompt: text, settings: settings,
+                                                        palette: .monochrome, exportDirectory: view.exportDirectory,
+                                                        playing: !paused)
+        let greeting = task.map { "held-out task \($0.id) · expected answer: \($0.answer) · ? lists the keys" }
+            ?? "? lists the keys"
+        await controller.announce(themeWarning ?? greeting)
+        try await ScopeApp.run(controller, theme: theme, colorMode: view.colorMode)
+    }
+}
+
+enum ScopeCommandError: UserFacingError {
+    case noPrompt(model: String)
+    case badSize(String)
+
+    var description: String {
+        switch self {
+        case let .noPrompt(model):
+            return "\(model) has no heldout.jsonl to pick a task from; pass --prompt TEXT"
+        case let .badSize(size):
+            return "--size \(size): give COLUMNSxROWS, e.g. 120x40 (at least 40x12)"
+        }
+    }
+}

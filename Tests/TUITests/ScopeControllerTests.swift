@@ -1,0 +1,178 @@
+import Decoder
+import Foundation
+import XCTest
+@testable import TUI
+
+/// The app's behaviour key by key, on the scripted model (8 positions, EOS at the last two).
+@MainActor
+final class ScopeControllerTests: XCTestCase {
+    private var exportFolder: URL!
+
+    override func setUp() async throws {
+        exportFolder = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-tui-\(UUID().uuidString)")
+    }
+
+    override func tearDown() async throws {
+        try? FileManager.default.removeItem(at: exportFolder)
+    }
+
+    private func live(tasks: [PromptTask] = []) throws -> (ScopeController, ScriptedModel) {
+        let (scope, model) = ScopeModel.scripted(tasks: tasks)
+        let controller = try ScopeController.live(model: scope, prompt: "a b", settings: DecodeSettings(parallelism: .schedule(steps: 8)),
+                                                  palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        return (controller, model)
+    }
+
+    /// Presses each key (tmux-style names for a few specials) and waits for the steps they asked for.
+    private func press(_ controller: ScopeController, _ keys: String...) async {
+        for key in keys {
+            let pressed: Key = switch key {
+            case "Enter": .enter
+            case "Escape": .escape
+            default: .character(Character(key))
+            }
+            await controller.perform(pressed)
+        }
+        await controller.waitForSteps()
+    }
+
+    private func screen(_ controller: ScopeController) -> String {
+        controller.screen(width: 100, height: 30).text
+    }
+
+    func testStepsRequestedWhileComputingQueueAndBackUndoesOne() async throws {
+        let (controller, _) = try live()
+        await press(controller, "l", "l", "l")
+        XCTAssertTrue(screen(controller).contains("step 3/8"))
+        await press(controller, "h")
+        XCTAssertEqual(controller.decodes[0].stepCount, 2)
+        XCTAssertTrue(screen(controller).contains("masks 6"))
+    }
+
+    func testOrderKeyBranchesFromTheCurrentStepAndTheStatusSaysSo() async throws {
+        let (controller, _) = try live()
+        await press(controller, "l", "l", "o")
+        XCTAssertTrue(screen(controller).contains("order margin"))
+        XCTAssertTrue(screen(controller).contains("branches from step 2"), screen(controller))
+        await press(controller, "l")
+        XCTAssertTrue(screen(controller).contains("⑂ branched at step 2: order confidence→margin"), screen(controller))
+        XCTAssertEqual(controller.decodes[0].history.map(\.settings.order), [.confidence, .confidence, .margin])
+    }
+
+    func testChangingASettingOfAFinishedDecodeStartsItOver() async throws {
+        let (controller, _) = try live()
+        await press(controller, "l", "l", "l", "l", "l", "l", "l", "l", "p")
+        XCTAssertEqual(controller.decodes[0].stepCount, 0)
+        XCTAssertEqual(controller.decodes[0].settings.parallelism, .threshold(0.9))
+        XCTAssertTrue(screen(controller).contains("starts over from step 0"), screen(controller))
+    }
+
+    func testCompareModeStepsARAndConfidenceInLockstepAndRestoresTheSingleDecode() async throws {
+        let (controller, _) = try live()
+        await press(controller, "l", "c", "l", "l")
+        XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .confidence])
+        XCTAssertEqual(controller.decodes.map { $0.history.flatMap { $0.commits.map(\.position) } }, [[0, 1], [7, 6]])
+        let text = screen(controller)
+        XCTAssertTrue(text.contains("── ar  steps=8 · mean H") && text.contains("│── confidence  steps=8 · mean H"), text)
+        await press(controller, "o")
+        XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .margin], "o changes the right pane only")
+        await press(controller, "c")
+        XCTAssertEqual(controller.decodes.count, 1)
+        XCTAssertEqual(controller.decodes[0].stepCount, 1, "the single decode comes back as it was")
+    }
+
+    func testBackDuringASlowStepCancelsItAtOnceAndLeavesTheDecodeAsItWas() async throws {
+        let (controller, model) = try live()
+        await press(controller, "l")
+        let gate = DispatchSemaphore(value: 0)
+        model.gate = gate
+        await controller.perform(Key.character("l"))
+        XCTAssertTrue(controller.isStepping)
+        await controller.perform(Key.character("h"))
+        XCTAssertFalse(controller.isStepping)
+        XCTAssertEqual(controller.decodes[0].stepCount, 0)
+        model.gate = nil
+        gate.signal()
+    }
+
+    func testPlayingRunsToTheEndAndStopsThere() async throws {
+        let (controller, _) = try live()
+        await press(controller, "+", "+", "+", "+", " ")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        XCTAssertEqual(controller.playback, .paused)
+        XCTAssertFalse(controller.decodes[0].canStepForward)
+        XCTAssertTrue(screen(controller).contains("■ done"))
+    }
+
+    func testReplayStepsThroughTheRecordingWithoutAModelAndRefusesSettingChanges() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                        settings: DecodeSettings(parallelism: .perStep(k: 2)))
+        try session.runToEnd()
+        let transcript = Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        let controller = try ScopeController.replay(transcript, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "l")
+        XCTAssertTrue(screen(controller).contains("step 2/4"), screen(controller))
+        await press(controller, "o")
+        XCTAssertTrue(screen(controller).contains("a replay has no model"), screen(controller))
+        XCTAssertEqual(controller.decodes[0].settings.order, .confidence)
+        await press(controller, "G")
+        XCTAssertTrue(screen(controller).contains("step 4/4"))
+        await press(controller, "g")
+        XCTAssertTrue(screen(controller).contains("step 0/4"))
+    }
+
+    func testExportFailureIsAStatusMessageAndTheSessionGoesOn() async throws {
+        let (controller, _) = try live()
+        let file = exportFolder.appendingPathComponent("not-a-folder")
+        try FileManager.default.createDirectory(at: exportFolder, withIntermediateDirectories: true)
+        try Data().write(to: file)
+        controller.exportDirectory = file
+        await press(controller, "l", "e")
+        XCTAssertTrue(screen(controller).contains("export failed: \(file.path): not a folder"), screen(controller))
+        await press(controller, "l")
+        XCTAssertEqual(controller.decodes[0].stepCount, 2)
+    }
+
+    func testExportKeyWritesTheFilesAndSaysWhere() async throws {
+        let (controller, _) = try live()
+        await press(controller, "l", "l", "e")
+        let files = try FileManager.default.contentsOfDirectory(atPath: exportFolder.path).sorted()
+        XCTAssertEqual(files.count, 3)
+        XCTAssertEqual(Set(files.map { ($0 as NSString).pathExtension }), ["jsonl", "md", "cast"])
+        XCTAssertTrue(screen(controller).contains("exported"), screen(controller))
+    }
+
+    func testNewPromptKeyOpensTheEditorAndEnterDecodesTheTypedPrompt() async throws {
+        let (controller, _) = try live()
+        await press(controller, "n", "x", "y", "z", " ", "w")
+        XCTAssertTrue(screen(controller).contains(PromptEntryOverlay.title))
+        await press(controller, "Enter")
+        XCTAssertEqual(controller.decodes[0].prompt, "xyz w")
+        XCTAssertEqual(controller.playback, .playing)
+        await press(controller, "n", "q", "Escape")
+        XCTAssertEqual(controller.decodes[0].prompt, "xyz w", "Esc cancels; q is typed, not quit")
+        XCTAssertFalse(controller.wantsQuit)
+    }
+
+    func testTaskKeyDecodesAHeldOutTaskAndShowsItsExpectedAnswer() async throws {
+        let (controller, _) = try live(tasks: [PromptTask(id: "task-7", prompt: "seven eight", answer: "15")])
+        await press(controller, "t")
+        XCTAssertEqual(controller.decodes[0].prompt, "seven eight")
+        XCTAssertTrue(screen(controller).contains("held-out task task-7 · expected answer: 15"), screen(controller))
+    }
+
+    func testHelpOpensOnQuestionMarkAndTheNextKeyOnlyClosesIt() async throws {
+        let (controller, _) = try live()
+        await press(controller, "?")
+        XCTAssertTrue(screen(controller).contains(HelpOverlay.title))
+        await press(controller, "l")
+        XCTAssertFalse(screen(controller).contains(HelpOverlay.title))
+        XCTAssertEqual(controller.decodes[0].stepCount, 0)
+        await press(controller, "q")
+        XCTAssertTrue(controller.wantsQuit)
+    }
+}
