@@ -251,6 +251,59 @@ def train_tasks(count: int, seed: int = TRAIN_SEED) -> list[ArithTask]:
     return unique_tasks(seed, count, exclude={t.question for t in heldout_tasks()})
 
 
+# ----------------------------------------------------------------------------------------------
+# Arithmetic drills: bare equations of the kinds the worked answers use, as extra training data.
+#
+# In a worked answer every result is restated later (next equation, "Therefore", "The answer is"),
+# so under random masking the model can usually copy a result instead of computing it. In a drill
+# the operands sit in the (never masked) prompt and each result appears once, so every masked
+# result digit asks for the arithmetic itself, in whichever order it is decoded.
+
+DRILL_SEED = 11
+DRILL_OPERATIONS = (("+", 0.35), ("-", 0.35), ("*", 0.15), ("/", 0.15))
+
+
+def drill_equation(rng: random.Random) -> tuple[int, str, int, int]:
+    """(x, op, b, result) with the operand ranges of generate_task, x spread over 2..99."""
+    op = rng.choices([o for o, _ in DRILL_OPERATIONS], weights=[w for _, w in DRILL_OPERATIONS])[0]
+    if op == "+":
+        x = rng.randint(2, MAX_VALUE - 2)
+        b = rng.randint(2, min(MAX_OPERAND, MAX_VALUE - x))
+        return x, op, b, x + b
+    if op == "-":
+        x = rng.randint(3, MAX_VALUE)
+        b = rng.randint(2, min(MAX_OPERAND, x - 1))
+        return x, op, b, x - b
+    if op == "*":
+        k = rng.choice([2, 3])
+        x = rng.randint(2, MAX_VALUE // k)
+        return x, op, k, x * k
+    k = rng.randint(2, 5)
+    y = rng.randint(1, MAX_VALUE // k)
+    return y * k, op, k, y
+
+
+def generate_drill(rng: random.Random) -> ArithTask:
+    """"Work out 45 + 9, 17 - 8 and 12 * 3." -> "45 + 9 = 54. 17 - 8 = 9. 12 * 3 = 36."."""
+    equations = [drill_equation(rng) for _ in range(rng.randint(3, 6))]
+    terms = [f"{x} {op} {b}" for x, op, b, _ in equations]
+    question = f"Work out {', '.join(terms[:-1])} and {terms[-1]}."
+    solution = " ".join(f"{x} {op} {b} = {y}." for x, op, b, y in equations)
+    return ArithTask(question, solution, equations[-1][3])
+
+
+def drill_tasks(count: int, seed: int = DRILL_SEED) -> list[ArithTask]:
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    tasks: list[ArithTask] = []
+    while len(tasks) < count:
+        task = generate_drill(rng)
+        if task.question not in seen:
+            seen.add(task.question)
+            tasks.append(task)
+    return tasks
+
+
 def write_heldout_jsonl(path: Path, tasks: list[ArithTask]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as f:
@@ -276,7 +329,7 @@ def main() -> None:
     if args.heldout:
         write_heldout_jsonl(args.heldout, heldout_tasks())
         print(f"wrote {HELDOUT_COUNT} held-out tasks to {args.heldout}")
-    for t in train_tasks(args.show):
+    for t in train_tasks(args.show) + drill_tasks(min(args.show, 2)):
         print(f"Q: {t.question}\nA: {t.solution}\n= {t.answer}\n")
 
 

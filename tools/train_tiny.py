@@ -52,6 +52,9 @@ class Recipe:
     seed: int = 1234
     # data
     train_tasks: int = 300_000
+    drill_tasks: int = 100_000          # bare-equation drills (arith_tasks.generate_drill) ...
+    drill_fraction: float = 0.25        # ... this share of each batch's rows ...
+    drill_from_step: int = 3211         # ... from this step on (added when the first 3k steps showed no arithmetic)
     # model
     d_model: int = 192
     n_layers: int = 4
@@ -80,21 +83,22 @@ class Recipe:
 
 @dataclass
 class Dataset:
-    prompts: list[list[int]]        # chat-rendered prompt ids
+    prompts: list[list[int]]        # chat-rendered prompt ids: word problems, then drills
     answers: list[list[int]]        # worked-answer ids, no EOS
     gen_length: int                 # answers EOS-padded to this length
+    n_problems: int                 # rows [0, n_problems) are word problems, the rest drills
 
 
 def build_dataset(recipe: Recipe, tokenizer, run: Path) -> Dataset:
     """Tokenised training tasks, cached per task count and tokenizer under tools/work/cache."""
     digest = hashlib.sha256(tokenizer.to_str().encode()).hexdigest()[:12]
-    cache = run.parent / "cache" / f"dataset-{recipe.train_tasks}-{digest}.pt"
+    cache = run.parent / "cache" / f"dataset-{recipe.train_tasks}-{recipe.drill_tasks}-{digest}.pt"
     cache.parent.mkdir(parents=True, exist_ok=True)
     if cache.exists():
         data = torch.load(cache)
-        if data["train_tasks"] == recipe.train_tasks:
-            return Dataset(data["prompts"], data["answers"], data["gen_length"])
-    tasks = arith_tasks.train_tasks(recipe.train_tasks)
+        return Dataset(data["prompts"], data["answers"], data["gen_length"], data["n_problems"])
+    problems = arith_tasks.train_tasks(recipe.train_tasks)
+    tasks = problems + arith_tasks.drill_tasks(recipe.drill_tasks)
     prompts = [e.ids for e in tokenizer.encode_batch([arith_tokenizer.render_prompt(t.question) for t in tasks],
                                                      add_special_tokens=False)]
     answers = [e.ids for e in tokenizer.encode_batch([t.solution for t in tasks], add_special_tokens=False)]
@@ -102,9 +106,9 @@ def build_dataset(recipe: Recipe, tokenizer, run: Path) -> Dataset:
     heldout_answers = [e.ids for e in tokenizer.encode_batch([t.solution for t in heldout], add_special_tokens=False)]
     longest = max(len(a) for a in answers + heldout_answers)
     gen_length = 8 * math.ceil((longest + 1) / 8)          # at least one EOS after the longest answer
-    torch.save({"train_tasks": recipe.train_tasks, "prompts": prompts, "answers": answers,
-                "gen_length": gen_length}, cache)
-    return Dataset(prompts, answers, gen_length)
+    torch.save({"prompts": prompts, "answers": answers, "gen_length": gen_length,
+                "n_problems": len(problems)}, cache)
+    return Dataset(prompts, answers, gen_length, len(problems))
 
 
 def make_batch(data: Dataset, indices: np.ndarray, eos_id: int, pad_id: int):
@@ -319,7 +323,8 @@ def train(r: Recipe, run: Path, minutes: Optional[float], pid_file: Optional[Pat
     else:
         n_params = sum(p.numel() for p in model.parameters())
         log(f"new run: {n_params:,} parameters, gen_length {data.gen_length}, "
-            f"{len(data.prompts):,} training tasks, recipe {json.dumps(asdict(r))}")
+            f"{data.n_problems:,} word problems + {len(data.prompts) - data.n_problems:,} drills, "
+            f"recipe {json.dumps(asdict(r))}")
         (run / "config.json").write_text(json.dumps(cfg.to_json_dict(), indent=2) + "\n")
 
     stop = {"now": False}
@@ -362,7 +367,10 @@ def train(r: Recipe, run: Path, minutes: Optional[float], pid_file: Optional[Pat
         count = threads.choose(step)
         step_start = time.time()
         rng = np.random.default_rng([r.seed, step])
-        indices = rng.integers(0, len(data.prompts), size=r.batch_size)
+        indices = rng.integers(0, data.n_problems, size=r.batch_size)
+        if step >= r.drill_from_step and r.drill_fraction > 0:
+            drill = rng.random(r.batch_size) < r.drill_fraction
+            indices[drill] = rng.integers(data.n_problems, len(data.prompts), size=int(drill.sum()))
         ids, answer, attend = make_batch(data, indices, cfg.eos_token_id, cfg.eos_token_id)
         generator = torch.Generator().manual_seed(r.seed * 1_000_003 + step)
         for group in optimizer.param_groups:
