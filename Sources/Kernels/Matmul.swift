@@ -142,13 +142,18 @@ private func registerTile(_ xPanel: UnsafePointer<Float>, _ block: UnsafePointer
 /// Adds the sums of weight row i (16 input rows) to sums[i · stride ..< i · stride + 16].
 @inline(__always)
 private func accumulate(_ tile: Tile, into sums: UnsafeMutablePointer<Float>, stride: Int) {
-    let raw = UnsafeMutableRawPointer(sums)
-    func add(_ lanes: SIMD16<Float>, _ i: Int) {
-        let offset = i * stride * 4
-        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + lanes,
-                       toByteOffset: offset, as: SIMD16<Float>.self)
-    }
-    add(tile.0, 0); add(tile.1, 1); add(tile.2, 2); add(tile.3, 3); add(tile.4, 4); add(tile.5, 5)
+    addLanes(tile.0, into: sums)
+    addLanes(tile.1, into: sums + stride)
+    addLanes(tile.2, into: sums + 2 * stride)
+    addLanes(tile.3, into: sums + 3 * stride)
+    addLanes(tile.4, into: sums + 4 * stride)
+    addLanes(tile.5, into: sums + 5 * stride)
+}
+
+@inline(__always)
+private func addLanes(_ lanes: SIMD16<Float>, into destination: UnsafeMutablePointer<Float>) {
+    let raw = UnsafeMutableRawPointer(destination)
+    raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + lanes, as: SIMD16<Float>.self)
 }
 
 private func matmulFewRows(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
