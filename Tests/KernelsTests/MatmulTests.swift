@@ -29,6 +29,21 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    func testMixedPanelsOfTwentyFourAndSixteenRowsAgree() {
+        for rows in [23, 24, 25, 40, 47, 48, 57, 128] {
+            assertMatmulMatchesNaive(rows: rows, k: 45, n: 29, dtype: .bf16)
+        }
+    }
+
+    func testPanelLayoutPadsACanvasAsLittleAsPossible() {
+        XCTAssertEqual(PanelLayout(rows: 128).widths, [24, 24, 24, 24, 16, 16])
+        XCTAssertEqual(PanelLayout(rows: 256).widths, Array(repeating: 24, count: 10) + [16])
+        XCTAssertEqual(PanelLayout(rows: 8).widths, [16])
+        XCTAssertEqual(PanelLayout(rows: 17).widths, [24])
+        XCTAssertEqual(PanelLayout(rows: 33).widths, [24, 16])
+        XCTAssertEqual(PanelLayout(rows: 48).widths, [24, 24])
+    }
+
     func testThreadCountDoesNotChangeTheResult() {
         var random = SplitMix64(seed: 7)
         let x = random.floats(20 * 50)
