@@ -10,6 +10,8 @@ public final class DecodeSession {
     /// Every step so far, oldest first; `history[i].step == i + 1`.
     public private(set) var history: [StepRecord] = []
     public private(set) var isStepping = false
+    /// Keys and values kept for the prefix and dual caches; made on the first cached step.
+    private var stepCache: StepCache?
 
     /// `vocabulary` overrides the model's facts, e.g. to name an EoT id that config.json lacks.
     public init(model: DenoisingModel, promptIds: [Int], generationLength: Int,
@@ -20,6 +22,7 @@ public final class DecodeSession {
         }
         if promptIds.contains(facts.maskId) { throw DecodeSessionError.maskInPrompt(facts.maskId) }
         try settings.validate(generationLength: generationLength)
+        try Self.checkCacheSupport(settings, model: model)
         self.model = model
         self.vocabulary = facts
         self.settings = settings
@@ -35,7 +38,7 @@ public final class DecodeSession {
     @discardableResult
     public func step() throws -> StepRecord {
         let plan = try nextPlan()
-        return try commit(ForwardQueue.runSynchronously(plan))
+        return try commit(ForwardQueue.runSynchronously(plan), of: plan)
     }
 
     /// One step whose forward runs on a worker thread. Cancelling the task returns at once with
@@ -47,7 +50,7 @@ public final class DecodeSession {
         defer { isStepping = false }
         let record = try await ForwardQueue.run(plan)
         try Task.checkCancellation()
-        return try commit(record)
+        return try commit(record, of: plan)
     }
 
     /// Steps until no mask is left, reporting each step as it lands.
@@ -76,6 +79,7 @@ public final class DecodeSession {
             throw DecodeSessionError.noSuchStep(step, available: history.count)
         }
         try settings.validate(generationLength: canvas.generationLength)
+        try Self.checkCacheSupport(settings, model: model)
         while history.count > step { try back() }
         self.settings = settings
     }
@@ -83,12 +87,40 @@ public final class DecodeSession {
     private func nextPlan() throws -> StepPlan {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let block = blocks.currentBlock(of: canvas) else { throw DecodeSessionError.complete }
+        let blockRange = blocks.range(ofBlock: block)
         return StepPlan(model: model, vocabulary: vocabulary, canvas: canvas, settings: settings,
                         step: history.count + 1, block: block, blocks: blocks,
-                        stepsSpentInBlock: canvas.stepsSpent(in: blocks.range(ofBlock: block)))
+                        stepsSpentInBlock: canvas.stepsSpent(in: blockRange), cached: cachedForward(block: blockRange))
     }
 
-    private func commit(_ record: StepRecord) throws -> StepRecord {
+    /// The cache's part of the next step: fill from the canvas the block started with, unless
+    /// the cache already holds exactly that canvas. Until the step lands the cache counts as
+    /// empty, so a cancelled fill is never trusted.
+    private func cachedForward(block: Range<Int>) -> CachedForward? {
+        guard settings.cache != .exact, let model = model as? CachingDenoisingModel else { return nil }
+        let cache = stepCache ?? StepCache(model: model, rows: canvas.tokens.count)
+        stepCache = cache
+        var blockStart = canvas.tokens
+        for position in block where !canvas.isMasked(position) {
+            blockStart[canvas.canvasIndex(position)] = vocabulary.maskId
+        }
+        // A block's first step is always the whole-canvas forward, replayed or not.
+        let reuse = cache.filledFrom == blockStart && blockStart != canvas.tokens
+        if !reuse { cache.filledFrom = nil }
+        return CachedForward(cache: cache, fill: reuse ? nil : blockStart,
+                             window: settings.cache.window(block: block, canvas: canvas), carried: history.last)
+    }
+
+    private static func checkCacheSupport(_ settings: DecodeSettings, model: DenoisingModel) throws {
+        guard settings.cache != .exact else { return }
+        guard let caching = model as? CachingDenoisingModel, caching.cachesSteps else {
+            throw DecodeSessionError.noCache(settings.cache)
+        }
+    }
+
+    private func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
+        // Recorded only once the fill has run: a cancelled step leaves the cache to be refilled.
+        if let cached = plan.cached, let fill = cached.fill { cached.cache.filledFrom = fill }
         try canvas.apply(record)
         history.append(record)
         return record
@@ -101,6 +133,7 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
     case noSuchStep(Int, available: Int)
     case promptIdOutOfRange(Int, columns: Int)
     case maskInPrompt(Int)
+    case noCache(CacheMode)
 
     public var description: String {
         switch self {
@@ -114,6 +147,8 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
             return "prompt id \(id) is outside the model's \(columns) logit columns; check the ids against the model's vocabulary"
         case let .maskInPrompt(mask):
             return "the prompt contains the mask id \(mask); the prompt must be fully given (infilling is not supported)"
+        case let .noCache(mode):
+            return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier); decode it exactly"
         }
     }
 }

@@ -17,11 +17,13 @@ public struct DecodeSettings: Equatable, Sendable {
     /// LLaDA's `confidence_eos_eot_inf`: EOS/EoT candidates commit only after all other
     /// candidates of the block, which keeps the answer from ending early.
     public var deferEndOfText: Bool
+    /// Fast-dLLM's prefix or dual cache (approximate), or none.
+    public var cache: CacheMode
 
     public init(order: DecodeOrder = .confidence, blockLength: Int? = nil,
                 parallelism: ParallelismRule = .perStep(k: 1), temperature: Double = 0,
                 seed: UInt64 = 0, cfgScale: Float = 0, suppressEOS: Bool = false,
-                deferEndOfText: Bool = false) {
+                deferEndOfText: Bool = false, cache: CacheMode = .exact) {
         self.order = order
         self.blockLength = blockLength
         self.parallelism = parallelism
@@ -30,6 +32,7 @@ public struct DecodeSettings: Equatable, Sendable {
         self.cfgScale = cfgScale
         self.suppressEOS = suppressEOS
         self.deferEndOfText = deferEndOfText
+        self.cache = cache
     }
 
     public func blocks(generationLength: Int) -> BlockLayout {
@@ -59,6 +62,7 @@ public struct DecodeSettings: Equatable, Sendable {
         }
         guard temperature >= 0, temperature.isFinite else { throw DecodeSettingsError.temperature(temperature) }
         guard cfgScale >= 0, cfgScale.isFinite else { throw DecodeSettingsError.cfgScale(cfgScale) }
+        if cfgScale > 0 && cache != .exact { throw DecodeSettingsError.cacheWithGuidance(cache) }
     }
 }
 
@@ -72,6 +76,7 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
     case entropyBound(Double)
     case temperature(Double)
     case cfgScale(Float)
+    case cacheWithGuidance(CacheMode)
 
     public var description: String {
         switch self {
@@ -93,6 +98,8 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
             return "temperature \(t) must be a finite number ≥ 0 (0 = argmax)"
         case let .cfgScale(s):
             return "CFG scale \(s) must be a finite number ≥ 0 (0 = off)"
+        case let .cacheWithGuidance(mode):
+            return "the \(mode.rawValue) cache keeps one canvas's keys and values, and CFG runs two canvases; use one of them"
         }
     }
 }

@@ -15,12 +15,17 @@ struct StepPlan: @unchecked Sendable {
     let block: Int
     let blocks: BlockLayout
     let stepsSpentInBlock: Int
+    /// Set when the settings ask for a cache.
+    let cached: CachedForward?
 
     /// Forward → statistics of every masked row → candidates of the current block → ranking →
     /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
     func run() -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
-        let masked = canvas.maskedPositions
+        // A cached step computes only its window's rows; the dual cache's later blocks keep the
+        // statistics their block's first step gave them.
+        let window = cached.flatMap { $0.runsWholeCanvas(canvas) ? nil : $0.window } ?? 0..<canvas.tokens.count
+        let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
         var (logits, passes, forwardNanos) = forward(rows: masked.map(canvas.canvasIndex))
 
         let blockRange = blocks.range(ofBlock: block)
@@ -29,6 +34,12 @@ struct StepPlan: @unchecked Sendable {
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
         var guesses = [Int?](repeating: nil, count: canvas.generationLength)
+        if let carried = cached?.carried {
+            for position in canvas.maskedPositions where !window.contains(canvas.canvasIndex(position)) {
+                entropies[position] = carried.maskedEntropyNats[position]
+                guesses[position] = carried.maskedGuesses[position]
+            }
+        }
         let columns = logits.columns
         logits.values.withUnsafeMutableBufferPointer { all in
             for (row, position) in masked.enumerated() {
@@ -82,6 +93,7 @@ struct StepPlan: @unchecked Sendable {
             nanos += DispatchTime.now().uptimeNanoseconds - start
             return result
         }
+        if let cached { return cachedForward(cached, rows: rows) }
         var conditional = timed(canvas.tokens)
         guard settings.cfgScale > 0 else { return (conditional, 1, nanos) }
         var unconditionalCanvas = canvas.tokens
@@ -93,6 +105,25 @@ struct StepPlan: @unchecked Sendable {
             conditional.values[i] = u + scale * (conditional.values[i] - u)
         }
         return (conditional, 2, nanos)
+    }
+
+    /// Fills the cache first when the block starts here or it holds another canvas (after a
+    /// step back into an earlier block), so a replayed step sees what the first run saw.
+    private func cachedForward(_ cached: CachedForward, rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model = cached.cache.model, kv = cached.cache.kv
+        var passes = 1
+        let logits: LogitsMatrix
+        if let fill = cached.fill, fill == canvas.tokens {
+            logits = model.logits(canvas: fill, positions: rows, filling: kv)
+        } else {
+            if let fill = cached.fill {
+                _ = model.logits(canvas: fill, positions: [], filling: kv)
+                passes += 1
+            }
+            logits = model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
+        }
+        return (logits, passes, DispatchTime.now().uptimeNanoseconds - start)
     }
 
     /// LLaDA sets the EOS logit to −∞ (logits_eos_inf); a value 10⁴ below the row's maximum has

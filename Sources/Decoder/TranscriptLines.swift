@@ -7,13 +7,15 @@
 ///               "vocabulary": {"mask_id", "eos_id", "eot_id"?, "logit_columns"}, "settings": S}
 ///     step s   {"type": "step", "step", "block", "commits": [{"position", "token", "piece"?,
 ///               "confidence", "entropy_nats", "margin", "rank"}], "masked_entropy_nats": [H or
-///               null per position], "masked_guesses"?: [token or null per position],
+///               null per position; under the dual cache a mask after the block carries the value
+///               of the block's first step], "masked_guesses"?: [token or null per position],
 ///               "forward_passes", "forward_ms", "step_ms", "settings": S on
 ///               step 1 and after a branch}
 ///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
 ///               "forward_passes", "complete", "decode_ms", "tokens_per_second"}
 ///     S        {"order", "block_length"?, "parallelism": {"rule", …}, "temperature", "seed",
-///               "cfg_scale", "suppress_eos", "defer_end_of_text"}
+///               "cfg_scale", "suppress_eos", "defer_end_of_text", "cache"? ("prefix" or "dual";
+///               absent = exact)}
 enum TranscriptLine {
     struct Kind: Decodable {
         var type: String
@@ -75,9 +77,10 @@ enum TranscriptLine {
         var cfgScale: Float
         var suppressEOS: Bool
         var deferEndOfText: Bool
+        var cache: CacheMode?
 
         enum CodingKeys: String, CodingKey {
-            case order, parallelism, temperature, seed
+            case order, parallelism, temperature, seed, cache
             case blockLength = "block_length"
             case cfgScale = "cfg_scale"
             case suppressEOS = "suppress_eos"
@@ -182,6 +185,7 @@ extension TranscriptLine.Settings {
         cfgScale = settings.cfgScale
         suppressEOS = settings.suppressEOS
         deferEndOfText = settings.deferEndOfText
+        cache = settings.cache == .exact ? nil : settings.cache
     }
 
     /// The settings, or the field that is missing or unknown.
@@ -189,7 +193,7 @@ extension TranscriptLine.Settings {
         parallelism.decoded().map {
             DecodeSettings(order: order, blockLength: blockLength, parallelism: $0, temperature: temperature,
                            seed: seed, cfgScale: cfgScale, suppressEOS: suppressEOS,
-                           deferEndOfText: deferEndOfText)
+                           deferEndOfText: deferEndOfText, cache: cache ?? .exact)
         }
     }
 }

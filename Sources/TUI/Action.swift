@@ -9,6 +9,7 @@ public enum Action: Hashable, Sendable {
     case slower
     case cycleOrder
     case cycleBlockLength
+    case cycleCache
     case decreaseParallelism
     case increaseParallelism
     case cycleParallelismRule

@@ -28,6 +28,7 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.character("-")], action: .slower, help: "play slower"),
         KeyBinding(keys: [.character("o")], action: .cycleOrder, help: "cycle order ⑂"),
         KeyBinding(keys: [.character("b")], action: .cycleBlockLength, help: "cycle block length ⑂"),
+        KeyBinding(keys: [.character("x")], action: .cycleCache, help: "cache exact/prefix/dual ⑂"),
         KeyBinding(keys: [.character("[")], action: .decreaseParallelism, help: "less parallel (k, τ, γ) ⑂"),
         KeyBinding(keys: [.character("]")], action: .increaseParallelism, help: "more parallel (k, τ, γ) ⑂"),
         KeyBinding(keys: [.character("p")], action: .cycleParallelismRule, help: "parallelism rule ⑂"),

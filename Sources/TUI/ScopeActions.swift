@@ -43,6 +43,7 @@ extension ScopeController {
         case .slower: if !speed.slower() { show("already at the slowest speed") }
         case .cycleOrder: changeSettings(comparisonOnly: true) { settings, _ in settings.nextOrder() }
         case .cycleBlockLength: changeSettings { $0.nextBlockLength(generationLength: $1) }
+        case .cycleCache: changeSettings { settings, _ in settings.nextCache() }
         case .decreaseParallelism: changeSettings { $0.adjustingParallelism(more: false, generationLength: $1) }
         case .increaseParallelism: changeSettings { $0.adjustingParallelism(more: true, generationLength: $1) }
         case .cycleParallelismRule: changeSettings { $0.nextParallelismRule(generationLength: $1) }
@@ -72,7 +73,7 @@ extension ScopeController {
     }
 
     /// Actions that build on the step in flight; going back, a new prompt or quitting cancel it instead.
-    static let waitsForStep: Set<Action> = [.stepForward, .cycleOrder, .cycleBlockLength, .decreaseParallelism,
+    static let waitsForStep: Set<Action> = [.stepForward, .cycleOrder, .cycleBlockLength, .cycleCache, .decreaseParallelism,
                                             .increaseParallelism, .cycleParallelismRule, .toggleCompare]
 
     private func playOrPause() {

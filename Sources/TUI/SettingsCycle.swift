@@ -1,13 +1,21 @@
 import Decoder
 
-/// What the settings keys do: `o` cycles the order, `b` the block length, `p` the parallelism
-/// rule, and `[`/`]` move the rule's value one rung along a ladder of useful values. Each result
+/// What the settings keys do: `o` cycles the order, `b` the block length, `x` the cache, `p` the
+/// parallelism rule, and `[`/`]` move the rule's value one rung along a ladder of useful values. Each result
 /// is valid for the generation length (a schedule's steps stay a multiple of the blocks).
 extension DecodeSettings {
     public func nextOrder() -> DecodeSettings {
         var next = self
         let all = DecodeOrder.allCases
         next.order = all[(all.firstIndex(of: order)! + 1) % all.count]
+        return next
+    }
+
+    /// exact → prefix → dual → exact.
+    public func nextCache() -> DecodeSettings {
+        var next = self
+        let all = CacheMode.allCases
+        next.cache = all[(all.firstIndex(of: cache)! + 1) % all.count]
         return next
     }
 

@@ -30,10 +30,11 @@ extension DecodeSettings {
         blockLength.flatMap { $0 < generationLength ? $0 : nil }
     }
 
-    /// `order ar · block 8 · threshold τ=0.90`.
+    /// `order ar · block 8 · threshold τ=0.90`, and ` · dual cache` when one is on.
     public func label(generationLength: Int) -> String {
         let block = visibleBlockLength(generationLength: generationLength).map(String.init) ?? "all"
-        return "order \(order.rawValue) · block \(block) · \(parallelism.ruleName) \(parallelism.valueLabel)"
+        let cacheLabel = cache == .exact ? "" : " · \(cache.rawValue) cache"
+        return "order \(order.rawValue) · block \(block) · \(parallelism.ruleName) \(parallelism.valueLabel)\(cacheLabel)"
     }
 
     /// What changed from `old` to these settings, e.g. `order confidence→ar`.
@@ -47,6 +48,7 @@ extension DecodeSettings {
             let from = old.parallelism.ruleName == parallelism.ruleName ? "" : old.parallelism.ruleName + " "
             parts.append("\(from)\(old.parallelism.valueLabel)→\(parallelism.ruleName) \(parallelism.valueLabel)")
         }
+        if old.cache != cache { parts.append("cache \(old.cache.rawValue)→\(cache.rawValue)") }
         return parts.isEmpty ? "settings" : parts.joined(separator: ", ")
     }
 }

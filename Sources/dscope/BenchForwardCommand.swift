@@ -6,11 +6,13 @@ import Models
 struct BenchForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Time one full-canvas forward pass of a model, block by block.",
+        abstract: "Time one full-canvas forward pass of a model, block by block, and the cached steps.",
         discussion: """
         With --synthetic llada-8b the model has LLaDA-8B-Instruct's real shapes with random bf16 \
         weights for --layers blocks, so speed and memory at true size are measurable without the \
-        16 GB download; the step time of all 32 blocks is extrapolated from the measured ones.
+        16 GB download; the step time of all 32 blocks is extrapolated from the measured ones. \
+        The prefix and dual cache steps are timed mid-decode: the block starting at half the canvas \
+        (--block rows) against keys and values cached by a full forward.
         """
     )
 
@@ -27,6 +29,7 @@ struct BenchForwardCommand: ParsableCommand {
     var logitRows: Int?
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes (after one warm-up).") var repeats = 2
+    @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them).") var block = 32
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
@@ -38,6 +41,7 @@ struct BenchForwardCommand: ParsableCommand {
         if let logitRows, logitRows < 0 || logitRows > tokens {
             throw ValidationError("--logit-rows must be between 0 and --tokens")
         }
+        guard block >= 0, block <= tokens else { throw ValidationError("--block must be between 0 and --tokens") }
     }
 
     func run() throws {
@@ -87,8 +91,37 @@ struct BenchForwardCommand: ParsableCommand {
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }
+        if block > 0 { timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: step, fullDepth: fullDepth) }
         if let peak = peakResidentBytes() { print("peak RSS   \(humanBytes(peak))") }
         print(String(format: "gflops=%.1f", measuredFlop / step / 1e9))
+    }
+}
+
+extension BenchForwardCommand {
+    /// Prefix: the block and everything after it; dual: the block alone. Both attend to a cache
+    /// filled by one full forward, as Fast-dLLM's steps inside a block do.
+    private func timeCachedSteps(_ model: LLaDAModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) {
+        let cache = KVCache(rows: canvas.count, config: model.config)
+        _ = model.logits(tokens: canvas, positions: [], filling: cache)
+        let start = canvas.count / 2 / block * block
+        for (name, window) in [("prefix", start..<canvas.count), ("dual", start..<min(canvas.count, start + block))] {
+            let rows = positions.filter(window.contains)
+            var seconds: [Double] = []
+            for _ in 0...repeats {
+                let begin = DispatchTime.now().uptimeNanoseconds
+                _ = model.logits(tokens: canvas, window: window, positions: rows, cache: cache)
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+            }
+            let step = median(Array(seconds.dropFirst()))
+            let scale = Double(fullDepth) / Double(model.config.nLayers)
+            let label = ("step " + name).padding(toLength: 11, withPad: " ", startingAt: 0)
+            var line = label + String(format: "%8.1f ms  (%d-row window, logits for %d rows; %.1f× faster than the exact step)",
+                                      step * 1e3, window.count, rows.count, exactStep / step)
+            if fullDepth != model.config.nLayers {
+                line += String(format: "; ≈ %.0f ms at %d blocks", step * scale * 1e3, fullDepth)
+            }
+            print(line)
+        }
     }
 }
 

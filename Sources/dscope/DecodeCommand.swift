@@ -99,6 +99,8 @@ struct DecodeOptions: ParsableArguments {
     @Flag(name: .customLong("no-eos"), help: "Never generate EOS (LLaDA's logits_eos_inf).") var noEOS = false
     @Flag(name: .customLong("eos-last"), help: "Commit EOS/EoT only after every other candidate of the block (LLaDA's confidence_eos_eot_inf).")
     var eosLast = false
+    @Option(help: "Fast-dLLM cache: exact (every step runs the whole canvas), prefix or dual (approximate; pair with --block, e.g. 32).")
+    var cache: CacheMode = .exact
 
     func generationLength(defaults: GenerationDefaults) -> Int {
         genLength ?? defaults.generationLength ?? 128
@@ -116,7 +118,7 @@ struct DecodeOptions: ParsableArguments {
         let settings = DecodeSettings(order: decodeOrder, blockLength: block,
                                       parallelism: rules.first?.1 ?? .schedule(steps: generationLength),
                                       temperature: temperature ?? defaultTemperature, seed: seed, cfgScale: cfg,
-                                      suppressEOS: noEOS, deferEndOfText: eosLast)
+                                      suppressEOS: noEOS, deferEndOfText: eosLast, cache: cache)
         try settings.validate(generationLength: generationLength)
         return settings
     }
@@ -162,3 +164,5 @@ extension TranscriptError: UserFacingError {}
 func fprintInPlace(_ message: String) {
     FileHandle.standardError.write(Data(("\r\u{1B}[K" + message).utf8))
 }
+
+extension CacheMode: ExpressibleByArgument {}

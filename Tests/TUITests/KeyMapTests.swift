@@ -12,7 +12,7 @@ final class KeyMapTests: XCTestCase {
             (.character(","), .stepBack), (.left, .stepBack), (.character("h"), .stepBack),
             (.character("g"), .firstStep), (.home, .firstStep), (.character("G"), .lastStep), (.end, .lastStep),
             (.character("+"), .faster), (.character("-"), .slower),
-            (.character("o"), .cycleOrder), (.character("b"), .cycleBlockLength),
+            (.character("o"), .cycleOrder), (.character("b"), .cycleBlockLength), (.character("x"), .cycleCache),
             (.character("["), .decreaseParallelism), (.character("]"), .increaseParallelism),
             (.character("p"), .cycleParallelismRule), (.character("v"), .cycleColorMeasure),
             (.character("c"), .toggleCompare), (.character("e"), .export), (.character("n"), .newPrompt),
@@ -20,7 +20,7 @@ final class KeyMapTests: XCTestCase {
             (.controlC, .quit), (.character("?"), .toggleHelp), (.f1, .toggleHelp), (.escape, .closeOverlay),
         ]
         for (key, want) in expected { XCTAssertEqual(action(key), want, key.label) }
-        XCTAssertNil(action(.character("x")))
+        XCTAssertNil(action(.character("z")))
     }
 
     func testRawNcursesCodesDecodeToKeys() {

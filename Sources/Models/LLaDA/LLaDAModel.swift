@@ -45,22 +45,43 @@ public final class LLaDAModel: @unchecked Sendable {
     public var shiftsLogits: Bool { config.shiftsLogits }
 
     /// Runs the whole canvas and returns the logits of `positions` only (the decoder needs the
-    /// rows of masked positions, not every 126k-wide row). Optional `timing` receives seconds
+    /// rows of masked positions, not every 126k-wide row). With a `cache`, every layer's keys and
+    /// values are kept in it for later windowed forwards. Optional `timing` receives seconds
     /// spent in the embedding, each block, and the head.
-    public func logits(tokens: [Int], positions: [Int], timing: ((ForwardPhase, Double) -> Void)? = nil) -> LogitsMatrix {
-        let T = tokens.count, d = config.dModel
-        precondition(T > 0, "empty canvas")
+    public func logits(tokens: [Int], positions: [Int], filling cache: KVCache? = nil,
+                       timing: ((ForwardPhase, Double) -> Void)? = nil) -> LogitsMatrix {
+        if let cache { precondition(cache.rows == tokens.count, "the cache belongs to another canvas length") }
+        return forward(tokens: tokens, window: 0..<tokens.count, positions: positions, cache: cache,
+                       attendsToCache: false, timing: timing)
+    }
+
+    /// Fast-dLLM's cached step: runs only the canvas rows in `window` (their keys and values
+    /// replace the cache's) and lets them attend to the cache for every other row, as the forward
+    /// that filled it saw them. `positions` must lie in the window.
+    public func logits(tokens: [Int], window: Range<Int>, positions: [Int], cache: KVCache,
+                       timing: ((ForwardPhase, Double) -> Void)? = nil) -> LogitsMatrix {
+        precondition(cache.rows == tokens.count, "the cache belongs to another canvas length")
+        precondition(!window.isEmpty && window.clamped(to: 0..<tokens.count) == window, "window outside the canvas")
+        precondition(positions.allSatisfy(window.contains), "logits asked for a row outside the window")
+        return forward(tokens: tokens, window: window, positions: positions, cache: cache,
+                       attendsToCache: true, timing: timing)
+    }
+
+    private func forward(tokens: [Int], window: Range<Int>, positions: [Int], cache: KVCache?,
+                         attendsToCache: Bool, timing: ((ForwardPhase, Double) -> Void)?) -> LogitsMatrix {
+        let W = window.count, d = config.dModel
+        precondition(!tokens.isEmpty, "empty canvas")
         precondition(tokens.allSatisfy { $0 >= 0 && $0 < config.embeddingSize }, "token id outside the embedding")
-        precondition(positions.allSatisfy { $0 >= 0 && $0 < T }, "position outside the canvas")
-        let a = activations(forRows: T)
+        precondition(positions.allSatisfy { $0 >= 0 && $0 < tokens.count }, "position outside the canvas")
+        let a = activations(forRows: W)
         var clock = PhaseClock(report: timing)
 
-        for (t, token) in tokens.enumerated() {
-            weights.tokenEmbedding.copyRow(token, into: a.x + t * d)
+        for (row, t) in window.enumerated() {
+            weights.tokenEmbedding.copyRow(tokens[t], into: a.x + row * d)
         }
         clock.lap(.embedding)
         for (index, block) in weights.blocks.enumerated() {
-            forwardBlock(block, rows: T, a)
+            forwardBlock(block, layer: index, window: window, a, cache: cache, attendsToCache: attendsToCache)
             clock.lap(.block(index))
         }
 
@@ -71,7 +92,7 @@ public final class LLaDAModel: @unchecked Sendable {
             let selected = UnsafeMutablePointer<Float>.allocate(capacity: P * d)
             defer { selected.deallocate() }
             for (row, position) in positions.enumerated() {
-                rmsNorm(a.x + position * d, rows: 1, width: d, weight: weights.finalNorm,
+                rmsNorm(a.x + (position - window.lowerBound) * d, rows: 1, width: d, weight: weights.finalNorm,
                         eps: config.rmsNormEps, into: selected + row * d)
             }
             result.values.withUnsafeMutableBufferPointer { out in
@@ -82,8 +103,11 @@ public final class LLaDAModel: @unchecked Sendable {
         return result
     }
 
-    private func forwardBlock(_ block: LLaDABlockWeights, rows T: Int, _ a: Activations) {
-        let d = config.dModel, hidden = config.mlpHiddenSize
+    /// One block over the window's rows; keys and values of the window go into `cache` when there
+    /// is one, and with `attendsToCache` the attention reads every row's keys and values from it.
+    private func forwardBlock(_ block: LLaDABlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
+                              cache: KVCache?, attendsToCache: Bool) {
+        let T = window.count, d = config.dModel, hidden = config.mlpHiddenSize
         let heads = config.nHeads, kvHeads = config.nKVHeads, headDim = config.headDim
 
         // Attention: x += attn_out(attention(rope(q), rope(k), v)) of RMSNorm(x)·attn_norm.
@@ -94,10 +118,18 @@ public final class LLaDAModel: @unchecked Sendable {
         addBias(block.queryBias, to: a.q, rows: T)
         addBias(block.keyBias, to: a.k, rows: T)
         addBias(block.valueBias, to: a.v, rows: T)
-        rotary.apply(a.q, rows: T, heads: heads)
-        rotary.apply(a.k, rows: T, heads: kvHeads)
-        bidirectionalAttention(q: a.q, queries: T, k: a.k, v: a.v, keys: T, heads: heads,
-                               kvHeads: kvHeads, headDim: headDim, into: a.attended, threads: threads)
+        cache?.store(layer: layer, keys: a.k, values: a.v, first: window.lowerBound, count: T)
+        rotary.apply(a.q, rows: T, heads: heads, firstPosition: window.lowerBound)
+        if let cache, attendsToCache {
+            cache.rotatedKeys.update(from: cache.keys[layer], count: cache.rows * cache.width)
+            rotary.apply(cache.rotatedKeys, rows: cache.rows, heads: kvHeads)
+            bidirectionalAttention(q: a.q, queries: T, k: cache.rotatedKeys, v: cache.values[layer], keys: cache.rows,
+                                   heads: heads, kvHeads: kvHeads, headDim: headDim, into: a.attended, threads: threads)
+        } else {
+            rotary.apply(a.k, rows: T, heads: kvHeads)
+            bidirectionalAttention(q: a.q, queries: T, k: a.k, v: a.v, keys: T, heads: heads,
+                                   kvHeads: kvHeads, headDim: headDim, into: a.attended, threads: threads)
+        }
         matmul(a.attended, rows: T, block.attentionOutput, into: a.projected, threads: threads)
         add(a.projected, into: a.x, count: T * d)
 
@@ -118,7 +150,8 @@ public final class LLaDAModel: @unchecked Sendable {
     }
 
     private func activations(forRows rows: Int) -> Activations {
-        if let existing = activations, existing.rows == rows { return existing }
+        // Row-major buffers serve any row count up to their capacity (windows shrink and grow).
+        if let existing = activations, existing.capacity >= rows { return existing }
         let made = Activations(rows: rows, config: config)
         activations = made
         return made
@@ -146,9 +179,9 @@ private struct PhaseClock {
     }
 }
 
-/// Activation buffers of one forward, sized to the canvas.
+/// Activation buffers of one forward, sized to the largest canvas or window seen.
 private final class Activations {
-    let rows: Int
+    let capacity: Int
     let x: UnsafeMutablePointer<Float>          // (T, d) residual stream
     let normed: UnsafeMutablePointer<Float>     // (T, d)
     let q: UnsafeMutablePointer<Float>          // (T, n_heads·head_dim)
@@ -160,7 +193,7 @@ private final class Activations {
     let up: UnsafeMutablePointer<Float>         // (T, hidden)
 
     init(rows: Int, config: LLaDAConfig) {
-        self.rows = rows
+        capacity = rows
         let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.mlpHiddenSize
         x = .allocate(capacity: rows * d)
         normed = .allocate(capacity: rows * d)
