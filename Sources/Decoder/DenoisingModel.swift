@@ -28,7 +28,17 @@ public struct VocabularyFacts: Equatable, Sendable {
 /// serialised), so an implementation need not support concurrent calls.
 public protocol DenoisingModel: AnyObject, Sendable {
     var vocabulary: VocabularyFacts { get }
+    /// Whether position i's prediction is logits row i − 1 (Dream, trained from an AR model)
+    /// rather than row i (LLaDA); the decoder asks for the rows accordingly.
+    var shiftsLogits: Bool { get }
     func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix
+}
+
+extension DenoisingModel {
+    public var shiftsLogits: Bool { false }
+
+    /// The logits row holding the prediction for canvas index `index` (row 0 for index 0).
+    func predictionRow(_ index: Int) -> Int { shiftsLogits ? max(0, index - 1) : index }
 }
 
 extension LLaDAModel: DenoisingModel {

@@ -26,7 +26,7 @@ struct StepPlan: @unchecked Sendable {
         // statistics their block's first step gave them.
         let window = cached.flatMap { $0.runsWholeCanvas(canvas) ? nil : $0.window } ?? 0..<canvas.tokens.count
         let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
-        var (logits, passes, forwardNanos) = forward(rows: masked.map(canvas.canvasIndex))
+        var (logits, passes, forwardNanos) = forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
 
         let blockRange = blocks.range(ofBlock: block)
         let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)

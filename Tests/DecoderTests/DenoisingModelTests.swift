@@ -16,4 +16,17 @@ final class DenoisingModelTests: XCTestCase {
         XCTAssertEqual(rows.rows, 2)
         XCTAssertEqual(rows.columns, 40)
     }
+
+    func testShiftedModelsPredictEachPositionFromTheRowBefore() throws {
+        let model = ScriptedModel(columns: 32) { _, _, row in peakedRow(columns: 32, token: row, p: 0.9) }
+        model.shiftsLogits = true
+        let decode = try session(model, length: 3, DecodeSettings(order: .ar, parallelism: .perStep(k: 1)))
+        try decode.runToEnd()
+        // The prompt takes canvas rows 0-1, so generated position 0 is row 2 and reads row 1.
+        XCTAssertEqual(decode.canvas.generatedIds, [1, 2, 3])
+        model.shiftsLogits = false
+        let unshifted = try session(model, length: 3, DecodeSettings(order: .ar, parallelism: .perStep(k: 1)))
+        try unshifted.runToEnd()
+        XCTAssertEqual(unshifted.canvas.generatedIds, [2, 3, 4])
+    }
 }

@@ -13,6 +13,8 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     private var seen: [[Int]] = []
     /// Blocks each forward until signalled, to test cancellation.
     var gate: DispatchSemaphore?
+    /// Acts like Dream: position i reads row i − 1.
+    var shiftsLogits = false
 
     init(columns: Int, maskId: Int? = nil, eosId: Int? = nil, endOfTurnId: Int? = nil,
          row: @escaping (_ call: Int, _ canvas: [Int], _ position: Int) -> [Float]) {
