@@ -47,7 +47,7 @@ public struct DecodeSettings: Equatable, Sendable {
         }
         let blockCount = blocks(generationLength: generationLength).blockCount
         switch parallelism {
-        case let .schedule(steps):
+        case let .schedule(steps), let .timesteps(steps):
             guard steps >= blockCount, steps % blockCount == 0 else {
                 throw DecodeSettingsError.steps(steps, blockCount: blockCount)
             }

@@ -15,6 +15,11 @@ public enum ParallelismRule: Equatable, Sendable {
     case factor(Double)
     /// EB-sampler γ (arXiv 2505.24857): the largest prefix U with ΣH(U) − max H(U) ≤ γ.
     case entropyBound(Double)
+    /// Dream's (and llama.cpp's) timestep schedule over `steps / blocks` steps per block: with
+    /// t = linspace(1, ε = 10⁻³, n + 1), step i commits ⌊masks · (1 − t[i+1]/t[i])⌋ and the last
+    /// step everything left. Where that floor is 0 (Dream's first step) one token commits: every
+    /// step here commits.
+    case timesteps(steps: Int)
 }
 
 extension ParallelismRule {
@@ -37,6 +42,17 @@ extension ParallelismRule {
         case let .factor(f):
             count = acceptedPrefix(ranked) { n, candidate in
                 Double(candidate.confidence) >= 1 - f / Double(n + 1)
+            }
+        case let .timesteps(steps):
+            let perBlock = max(1, steps / blockCount), i = stepsSpentInBlock
+            if i >= perBlock - 1 {
+                count = ranked.count
+            } else {
+                // Float, as Dream computes its timesteps.
+                let eps: Float = 1e-3
+                let t = 1 - Float(i) * (1 - eps) / Float(perBlock)
+                let s = 1 - Float(i + 1) * (1 - eps) / Float(perBlock)
+                count = Int(Float(ranked.count) * (1 - s / t))
             }
         case let .entropyBound(gamma):
             var sum = 0.0, largest = 0.0

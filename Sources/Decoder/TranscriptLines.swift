@@ -90,7 +90,7 @@ enum TranscriptLine {
 
     /// `{"rule": "schedule", "steps": 128}`, `{"rule": "per_step", "k": 2}`,
     /// `{"rule": "threshold", "tau": 0.9}`, `{"rule": "factor", "f": 1}`,
-    /// `{"rule": "entropy_bound", "gamma": 0.5}`.
+    /// `{"rule": "entropy_bound", "gamma": 0.5}`, `{"rule": "timesteps", "steps": 128}`.
     struct Parallelism: Codable {
         var rule: String
         var steps: Int?
@@ -212,6 +212,7 @@ extension TranscriptLine.Parallelism {
         case let .threshold(tau): self.init(rule: "threshold", tau: tau)
         case let .factor(f): self.init(rule: "factor", f: f)
         case let .entropyBound(gamma): self.init(rule: "entropy_bound", gamma: gamma)
+        case let .timesteps(steps): self.init(rule: "timesteps", steps: steps)
         }
     }
 
@@ -226,9 +227,10 @@ extension TranscriptLine.Parallelism {
         case "threshold": return need(tau, "tau").map { .threshold($0) }
         case "factor": return need(f, "f").map { .factor($0) }
         case "entropy_bound": return need(gamma, "gamma").map { .entropyBound($0) }
+        case "timesteps": return need(steps, "steps").map { .timesteps(steps: $0) }
         default:
             return .failure(FieldProblem(field: "settings.parallelism.rule",
-                                         problem: "unknown rule \"\(rule)\" (schedule, per_step, threshold, factor, entropy_bound)"))
+                                         problem: "unknown rule \"\(rule)\" (schedule, per_step, threshold, factor, entropy_bound, timesteps)"))
         }
     }
 }

@@ -44,7 +44,7 @@ func stepsLeft(canvas: Canvas, settings: DecodeSettings) -> Int? {
         let masks = range.filter(canvas.isMasked).count
         guard masks > 0 else { continue }
         switch settings.parallelism {
-        case let .schedule(steps):
+        case let .schedule(steps), let .timesteps(steps):
             total += min(masks, max(1, steps / blocks.blockCount - canvas.stepsSpent(in: range)))
         case let .perStep(k):
             total += (masks + k - 1) / k

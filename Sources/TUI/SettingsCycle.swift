@@ -33,7 +33,7 @@ extension DecodeSettings {
     public func nextParallelismRule(generationLength: Int) -> DecodeSettings {
         var next = self
         switch parallelism {
-        case .schedule, .perStep: next.parallelism = .threshold(0.9)
+        case .schedule, .perStep, .timesteps: next.parallelism = .threshold(0.9)
         case .threshold: next.parallelism = .factor(1)
         case .factor: next.parallelism = .entropyBound(0.5)
         case .entropyBound:
@@ -48,12 +48,16 @@ extension DecodeSettings {
         let blockCount = blocks(generationLength: generationLength).blockCount
         var next = self
         switch parallelism {
-        case let .schedule(steps):
+        case let .schedule(steps), let .timesteps(steps):
             // Fewer forwards for the same canvas is more parallel: halve down to one per block.
             let ladder = Set(sequence(first: generationLength) { $0 > 1 ? $0 / 2 : nil }
                 .map { ParallelismRule.roundedSteps($0, blockCount: blockCount) } + [steps]).sorted()
             guard let value = Self.rung(from: Double(steps), in: ladder.map(Double.init), upward: !more) else { return nil }
-            next.parallelism = .schedule(steps: Int(value))
+            if case .timesteps = parallelism {
+                next.parallelism = .timesteps(steps: Int(value))
+            } else {
+                next.parallelism = .schedule(steps: Int(value))
+            }
         case let .perStep(k):
             let ladder = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32].filter { $0 <= generationLength }.map(Double.init)
             guard let value = Self.rung(from: Double(k), in: ladder, upward: more) else { return nil }
@@ -80,8 +84,11 @@ extension DecodeSettings {
 extension ParallelismRule {
     /// A schedule whose steps no longer split evenly over the blocks moves to the nearest that does.
     func fitted(blockCount: Int) -> ParallelismRule {
-        guard case let .schedule(steps) = self else { return self }
-        return .schedule(steps: Self.roundedSteps(steps, blockCount: blockCount))
+        switch self {
+        case let .schedule(steps): return .schedule(steps: Self.roundedSteps(steps, blockCount: blockCount))
+        case let .timesteps(steps): return .timesteps(steps: Self.roundedSteps(steps, blockCount: blockCount))
+        default: return self
+        }
     }
 
     static func roundedSteps(_ steps: Int, blockCount: Int) -> Int {

@@ -10,6 +10,7 @@ extension ParallelismRule {
         case .threshold: return "threshold"
         case .factor: return "factor"
         case .entropyBound: return "entropy-bound"
+        case .timesteps: return "timesteps"
         }
     }
 
@@ -20,6 +21,7 @@ extension ParallelismRule {
         case let .threshold(tau): return "τ=\(tau.fixed(2))"
         case let .factor(f): return "f=\(f.fixed(2))"
         case let .entropyBound(gamma): return "γ=\(gamma.fixed(2))"
+        case let .timesteps(steps): return "steps=\(steps)"
         }
     }
 }

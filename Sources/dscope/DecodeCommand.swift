@@ -88,6 +88,8 @@ struct DecodeOptions: ParsableArguments {
     @Option(help: "Semi-autoregressive block length (must divide --gen-length); default: one block.") var block: Int?
     @Option(help: "LLaDA's fixed schedule: forward passes for the whole generation, split evenly over the blocks.")
     var steps: Int?
+    @Option(help: "Dream's timestep schedule: forward passes for the whole generation; step i of n commits ⌊masks·(1 − t[i+1]/t[i])⌋, t = linspace(1, 0.001, n+1).")
+    var timesteps: Int?
     @Option(help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
     @Option(help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
     @Option(help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
@@ -110,7 +112,8 @@ struct DecodeOptions: ParsableArguments {
         let order = self.order ?? DecodeOrder.confidence.rawValue
         guard let decodeOrder = DecodeOrder(rawValue: order) else { throw DecodeCommandError.unknownOrder(order) }
         let rules: [(String, ParallelismRule?)] = [
-            ("--steps", steps.map { .schedule(steps: $0) }), ("--k", tokensPerStep.map { .perStep(k: $0) }),
+            ("--steps", steps.map { .schedule(steps: $0) }), ("--timesteps", timesteps.map { .timesteps(steps: $0) }),
+            ("--k", tokensPerStep.map { .perStep(k: $0) }),
             ("--threshold", threshold.map { .threshold($0) }), ("--factor", factor.map { .factor($0) }),
             ("--eb", eb.map { .entropyBound($0) }),
         ].filter { $0.1 != nil }

@@ -32,6 +32,22 @@ final class ParallelismRuleTests: XCTestCase {
         }
     }
 
+    /// t = linspace(1, 0.001, 5) = 1, 0.75025, 0.5005, 0.25075, 0.001: ⌊10·0.24975⌋ = 2,
+    /// ⌊8·0.33289⌋ = 2, ⌊6·0.49900⌋ = 2, then the last step takes the 4 left.
+    func testTimestepsFollowDreamsScheduleAndEndWithTheRemainder() {
+        var left = 10, counts: [Int] = []
+        for spent in 0..<4 {
+            let count = ParallelismRule.timesteps(steps: 4)
+                .commitCount(ranked: ranked(confidences: Array(repeating: 0.5, count: left)), blockCount: 1, stepsSpentInBlock: spent)
+            counts.append(count)
+            left -= count
+        }
+        XCTAssertEqual(counts, [2, 2, 2, 4])
+        // Dream's first step of 8 masks over 8 steps floors 0.999 to nothing; here one commits.
+        XCTAssertEqual(ParallelismRule.timesteps(steps: 8)
+            .commitCount(ranked: ranked(confidences: Array(repeating: 0.5, count: 8)), blockCount: 1, stepsSpentInBlock: 0), 1)
+    }
+
     func testScheduleSplitsStepsEvenlyOverBlocks() throws {
         let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
         let decode = try session(model, length: 10, DecodeSettings(blockLength: 5, parallelism: .schedule(steps: 4)))

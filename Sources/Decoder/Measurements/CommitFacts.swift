@@ -60,6 +60,7 @@ extension Transcript {
         case let .threshold(tau): label += " threshold \(tau)"
         case let .factor(f): label += " factor \(f)"
         case let .entropyBound(gamma): label += " eb \(gamma)"
+        case let .timesteps(steps): label += " timesteps \(steps)"
         default: break
         }
         return label
