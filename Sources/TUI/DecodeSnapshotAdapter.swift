@@ -36,6 +36,7 @@ extension DecodeSnapshot {
             model: decode.modelName, order: settings.order.rawValue,
             blockLength: settings.visibleBlockLength(generationLength: length),
             parallelismRule: settings.parallelism.ruleName, parallelismValue: settings.parallelism.valueLabel,
+            cache: settings.cache == .exact ? nil : settings.cache.rawValue,
             lastStepMillis: history.last?.stepMillis, computeMillis: history.reduce(0) { $0 + $1.stepMillis },
             playback: playback, isComputing: isComputing,
             notice: BranchNotice.text(history: history, next: settings, isComplete: decode.canvas.isComplete,

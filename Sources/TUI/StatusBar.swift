@@ -45,6 +45,8 @@ public struct StatusBar: Sendable {
             Field(text: steps, priority: 0),
             Field(text: "masks \(snapshot.masksLeft)", priority: 2),
         ]
+        // Approximate steps must never pass for exact ones, so the cache keeps a high priority.
+        if let cache = status.cache { fields.insert(Field(text: "\(cache) cache", priority: 1), at: 5) }
         if let speed { fields.append(Field(text: speed, priority: 7)) }
         return fields
     }

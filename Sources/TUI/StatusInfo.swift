@@ -9,6 +9,8 @@ public struct StatusInfo: Equatable, Sendable {
     /// (`k=2`, `τ=0.90`, `f=1.0`, `γ=0.5`).
     public var parallelismRule: String
     public var parallelismValue: String
+    /// Fast-dLLM cache in use ("prefix", "dual"); nil for exact steps.
+    public var cache: String?
     public var lastStepMillis: Double?
     /// Model and selection time of every step so far, for tokens per second.
     public var computeMillis: Double
@@ -21,7 +23,7 @@ public struct StatusInfo: Equatable, Sendable {
     public var message: String?
 
     public init(model: String, order: String, blockLength: Int? = nil, parallelismRule: String,
-                parallelismValue: String, lastStepMillis: Double? = nil, computeMillis: Double = 0,
+                parallelismValue: String, cache: String? = nil, lastStepMillis: Double? = nil, computeMillis: Double = 0,
                 playback: Playback = .paused, isComputing: Bool = false, notice: String? = nil,
                 message: String? = nil) {
         self.model = model
@@ -29,6 +31,7 @@ public struct StatusInfo: Equatable, Sendable {
         self.blockLength = blockLength
         self.parallelismRule = parallelismRule
         self.parallelismValue = parallelismValue
+        self.cache = cache
         self.lastStepMillis = lastStepMillis
         self.computeMillis = computeMillis
         self.playback = playback

@@ -32,4 +32,13 @@ final class StatusBarTests: XCTestCase {
              branched at step 2: order ar → confidence
             """, "model, block, rule, masks and rates go before the order and the branch notice")
     }
+
+    func testACacheInUseIsNamedAfterTheRule() {
+        var cached = status
+        cached.cache = "dual"
+        let snapshot = ScriptedDecode(tokens: ["a", "b", "c", "d"], commits: [[0, 1], [2], [3]]).snapshot(atStep: 2, status: cached)
+        var screen = Screen(width: 140, height: 2)
+        StatusBar(snapshot: snapshot, palette: .monochrome).render(into: &screen, in: screen.bounds)
+        XCTAssertTrue(screen.text.contains("│ fixed k=1 │ dual cache │ step 2/3 │"), screen.text)
+    }
 }
