@@ -8,6 +8,9 @@ Writes into Sources/Models/Resources/tiny-arith/:
     heldout.jsonl            the 300 held-out tasks {"id", "prompt", "answer"}
     TRAINING.md              recipe, command, loss excerpt, accuracy against steps (both orders)
     train.log                the full training log
+and the parity fixture Tests/ModelsTests/Fixtures/tiny-arith/expected.safetensors: the PyTorch logits
+(fp32 compute on the exported bf16 weights) of a half-decoded held-out canvas, which the Swift forward
+of the bundled model must match.
 
     python tools/export_tiny.py                       # best checkpoint of tools/work/tiny-arith
     python tools/export_tiny.py --which last --eval 0 # latest checkpoint, no final evaluation
@@ -32,6 +35,7 @@ from llada_reference import LLaDAConfig, LLaDAModel, load_llada, save_llada  # n
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "Sources" / "Models" / "Resources" / "tiny-arith"
+PARITY_FIXTURE = ROOT / "Tests" / "ModelsTests" / "Fixtures" / "tiny-arith" / "expected.safetensors"
 
 
 def export(run: Path, which: str, out: Path) -> dict:
@@ -70,6 +74,24 @@ def evaluate_export(out: Path, count: int) -> dict:
     return result
 
 
+def write_parity_fixture(out: Path, path: Path) -> None:
+    """Logits of every position of held-out task 0's canvas with every other answer token masked."""
+    from safetensors.torch import save_file
+    _, model = load_llada(out)
+    tokenizer = arith_tokenizer.load_tokenizer(out)
+    gen_length = json.loads((out / "generation_config.json").read_text())["gen_length"]
+    task = arith_tasks.heldout_tasks()[0]
+    prompt = tokenizer.encode(arith_tokenizer.render_prompt(task.question), add_special_tokens=False).ids
+    answer = tokenizer.encode(task.solution, add_special_tokens=False).ids
+    answer = (answer + [model.config.eos_token_id] * gen_length)[:gen_length]
+    canvas = prompt + [tok if i % 2 == 0 else model.config.mask_token_id for i, tok in enumerate(answer)]
+    ids = torch.tensor([canvas])
+    with torch.no_grad():
+        logits = model(ids)[0].float()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({"input_ids": ids[0].to(torch.int32), "logits": logits.contiguous()}, str(path), metadata={"format": "pt"})
+
+
 def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
     recipe = state.get("recipe") or torch.load(run / "last.pt", weights_only=False)["recipe"]
     last = torch.load(run / "last.pt", weights_only=False)
@@ -91,7 +113,7 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
 A {n_params:,}-parameter LLaDA-architecture model (d_model {cfg['d_model']}, {cfg['n_layers']} layers,
 {cfg['n_heads']} heads, MLP {cfg['mlp_hidden_size']}, vocabulary {cfg['vocab_size']}) trained from scratch by
 `tools/train_tiny.py` on synthetic arithmetic word problems (`tools/arith_tasks.py`: 2-3 operations of
-buy / give / double / halve / share / compare, amounts <= 20, every intermediate result 0..99) with a
+buy / give / double / halve / share / compare, amounts 2..9, every intermediate result 0..50) with a
 worked answer ("..., so 19 - 3 = 16. Then she doubles them, so 16 * 2 = 32. Therefore ...") and a last
 line "The answer is N.". Tokenizer: byte-level BPE with one token per digit (`tools/arith_tokenizer.py`).
 
@@ -177,6 +199,8 @@ def main() -> None:
         print(f"exported weights: AR {final['ar']:.1%}, confidence {final['confidence']:.1%} "
               f"on {final['tasks']} tasks ({time.time() - t0:.0f}s)")
     (args.out / "TRAINING.md").write_text(training_md(args.run, state, args.which, final))
+    write_parity_fixture(args.out, PARITY_FIXTURE)
+    print(f"wrote {PARITY_FIXTURE.relative_to(ROOT)}")
     size = sum(p.stat().st_size for p in args.out.iterdir())
     print(f"{args.out}: {size / 1e6:.1f} MB")
 

@@ -37,6 +37,16 @@ final class LLaDAParityTests: XCTestCase {
         try assertMatchesReference("llada-bf16", threads: 1)
     }
 
+    /// tools/export_tiny.py writes the fixture from the weights it bundles.
+    func testBundledModelMatchesItsPyTorchLogits() throws {
+        let model = try ModelLocation(ModelLocation.defaultName).model(threads: 2)
+        let expected = try Fixture.expected("tiny-arith")
+        let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        XCTAssertEqual(logits.columns, expected.columns)
+        let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThanOrEqual(maxDelta, 1e-4, "tiny-arith: max |Δ| = \(maxDelta)")
+    }
+
     func testLogitsOfChosenPositionsEqualTheirRowsInTheFullOutput() throws {
         let model = try LLaDAModel(folder: Fixture.path("llada-f32"), threads: 2)
         let ids = try Fixture.expected("llada-f32").ids
