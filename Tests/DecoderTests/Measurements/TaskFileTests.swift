@@ -22,7 +22,7 @@ final class TaskFileTests: XCTestCase {
         let tasks = try TaskFile.read(path: url.path)
         XCTAssertEqual(tasks.count, 300)
         XCTAssertEqual(tasks.first?.id, "heldout-000")
-        XCTAssertEqual(tasks.first?.answer, "9")
+        XCTAssertEqual(tasks.first?.answer, "20")
     }
 
     func testErrorsNameTheFileTheLineAndTheProblem() {
