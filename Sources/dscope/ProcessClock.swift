@@ -11,7 +11,8 @@ func processCPUSeconds() -> Double {
 func peakResidentBytes() -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let fields = line.split(separator: " ")
+        // "VmHWM:\t  3932160 kB"; from 8 digits on no space follows the tab.
+        let fields = line.split(whereSeparator: \.isWhitespace)
         if fields.count >= 2, let kib = Int(fields[1]) { return kib * 1024 }
     }
     return nil
