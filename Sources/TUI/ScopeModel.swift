@@ -1,18 +1,5 @@
 import Decoder
 
-/// A held-out task of a model (the `t` key): a prompt and the answer it should reach.
-public struct PromptTask: Equatable, Sendable {
-    public var id: String
-    public var prompt: String
-    public var answer: String
-
-    public init(id: String, prompt: String, answer: String) {
-        self.id = id
-        self.prompt = prompt
-        self.answer = answer
-    }
-}
-
 /// A loaded model as the scope uses it. The command line builds it from a checkpoint, so the
 /// TUI never touches weights or tokenizer files itself.
 public struct ScopeModel {
@@ -26,14 +13,15 @@ public struct ScopeModel {
     public var tokenText: TokenizerText?
     public var labels: TokenLabels
     public var generationLength: Int
-    public var tasks: [PromptTask]
+    /// Held-out tasks for the `t` key.
+    public var tasks: [EvalTask]
     /// Prompt text → prompt ids (the chat template applied when the model has one).
     public var encodePrompt: (String) throws -> [Int]
     /// Names this program in transcript headers, e.g. "dscope 0.1.0".
     public var tool: String
 
     public init(name: String, identity: ModelIdentity, model: DenoisingModel, vocabulary: VocabularyFacts,
-                tokenText: TokenizerText?, labels: TokenLabels, generationLength: Int, tasks: [PromptTask],
+                tokenText: TokenizerText?, labels: TokenLabels, generationLength: Int, tasks: [EvalTask],
                 tool: String, encodePrompt: @escaping (String) throws -> [Int]) {
         self.name = name
         self.identity = identity

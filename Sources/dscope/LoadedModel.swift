@@ -43,9 +43,8 @@ struct LoadedModel {
     func scopeModel(generationLength: Int, chat: Bool) throws -> ScopeModel {
         let labels = tokenText.map { text in TokenLabels(bytes: { text.tokenizer.bytes(of: $0) }) }
             ?? TokenLabels(recordedPieces: [:])
-        let tasks = try heldOutTasks().map { PromptTask(id: $0.id, prompt: $0.prompt, answer: $0.answer) }
         return ScopeModel(name: location.name, identity: identity, model: model, vocabulary: vocabulary,
-                          tokenText: tokenText, labels: labels, generationLength: generationLength, tasks: tasks,
+                          tokenText: tokenText, labels: labels, generationLength: generationLength, tasks: try heldOutTasks(),
                           tool: "dscope \(DScopeVersion.string)") { try promptIds(for: $0, chat: chat) }
     }
 }

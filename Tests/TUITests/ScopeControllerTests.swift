@@ -16,7 +16,7 @@ final class ScopeControllerTests: XCTestCase {
         try? FileManager.default.removeItem(at: exportFolder)
     }
 
-    private func live(tasks: [PromptTask] = []) throws -> (ScopeController, ScriptedModel) {
+    private func live(tasks: [EvalTask] = []) throws -> (ScopeController, ScriptedModel) {
         let (scope, model) = ScopeModel.scripted(tasks: tasks)
         let controller = try ScopeController.live(model: scope, prompt: "a b", settings: DecodeSettings(parallelism: .schedule(steps: 8)),
                                                   palette: .monochrome, exportDirectory: exportFolder, playing: false)
@@ -159,7 +159,7 @@ final class ScopeControllerTests: XCTestCase {
     }
 
     func testTaskKeyDecodesAHeldOutTaskAndShowsItsExpectedAnswer() async throws {
-        let (controller, _) = try live(tasks: [PromptTask(id: "task-7", prompt: "seven eight", answer: "15")])
+        let (controller, _) = try live(tasks: [EvalTask(id: "task-7", prompt: "seven eight", answer: "15")])
         await press(controller, "t")
         XCTAssertEqual(controller.decodes[0].prompt, "seven eight")
         XCTAssertTrue(screen(controller).contains("held-out task task-7 · expected answer: 15"), screen(controller))

@@ -35,7 +35,7 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
 
 extension ScopeModel {
     /// The scripted model behind a scope: prompts are one id per word, tokens read `w0 `…`w9 `.
-    static func scripted(generationLength: Int = 8, promptLength: Int = 2, tasks: [PromptTask] = []) -> (ScopeModel, ScriptedModel) {
+    static func scripted(generationLength: Int = 8, promptLength: Int = 2, tasks: [EvalTask] = []) -> (ScopeModel, ScriptedModel) {
         let model = ScriptedModel(promptLength: promptLength, generationLength: generationLength)
         let scope = ScopeModel(
             name: "scripted", identity: ModelIdentity(id: "scripted", configHash: "fnv1a64:0000000000000000"),
