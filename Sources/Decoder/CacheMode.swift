@@ -69,10 +69,9 @@ struct CachedForward: @unchecked Sendable {
     /// The canvas at the block start, when the cache must be filled from it first.
     let fill: [Int]?
     let window: Range<Int>
+    /// The block's first step: one forward of the whole canvas, which fills the cache.
+    let runsWholeCanvas: Bool
     /// Statistics of the masks outside the window, carried from the previous step (they were
     /// last computed by the block's first, whole-canvas forward).
     let carried: StepRecord?
-
-    /// The block's first step: one forward of the whole canvas, which fills the cache.
-    func runsWholeCanvas(_ canvas: Canvas) -> Bool { fill == canvas.tokens }
 }

@@ -105,10 +105,12 @@ public final class DecodeSession {
             blockStart[canvas.canvasIndex(position)] = vocabulary.maskId
         }
         // A block's first step is always the whole-canvas forward, replayed or not.
-        let reuse = cache.filledFrom == blockStart && blockStart != canvas.tokens
+        let atBlockStart = blockStart == canvas.tokens
+        let reuse = cache.filledFrom == blockStart && !atBlockStart
         if !reuse { cache.filledFrom = nil }
         return CachedForward(cache: cache, fill: reuse ? nil : blockStart,
-                             window: settings.cache.window(block: block, canvas: canvas), carried: history.last)
+                             window: settings.cache.window(block: block, canvas: canvas),
+                             runsWholeCanvas: atBlockStart, carried: history.last)
     }
 
     private static func checkCacheSupport(_ settings: DecodeSettings, model: DenoisingModel) throws {

@@ -24,7 +24,7 @@ struct StepPlan: @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         // A cached step computes only its window's rows; the dual cache's later blocks keep the
         // statistics their block's first step gave them.
-        let window = cached.flatMap { $0.runsWholeCanvas(canvas) ? nil : $0.window } ?? 0..<canvas.tokens.count
+        let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
         let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
         var (logits, passes, forwardNanos) = forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
 
@@ -114,8 +114,8 @@ struct StepPlan: @unchecked Sendable {
         let model = cached.cache.model, kv = cached.cache.kv
         var passes = 1
         let logits: LogitsMatrix
-        if let fill = cached.fill, fill == canvas.tokens {
-            logits = model.logits(canvas: fill, positions: rows, filling: kv)
+        if cached.runsWholeCanvas {
+            logits = model.logits(canvas: canvas.tokens, positions: rows, filling: kv)
         } else {
             if let fill = cached.fill {
                 _ = model.logits(canvas: fill, positions: [], filling: kv)

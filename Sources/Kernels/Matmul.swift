@@ -39,6 +39,9 @@ enum MatmulTile {
 /// that tile is the faster one). Only the last panel holds padding rows.
 struct PanelLayout: Equatable {
     let widths: [Int]
+    /// First (padded) input row of each panel.
+    let starts: [Int]
+    let paddedRows: Int
 
     init(rows: Int) {
         let wide = MatmulTile.widePanel, narrow = MatmulTile.narrowPanel
@@ -50,9 +53,9 @@ struct PanelLayout: Equatable {
             if padded < best.padded { best = (padded, wideCount, narrowCount) }
         }
         widths = Array(repeating: wide, count: best.wide) + Array(repeating: narrow, count: best.narrow)
+        starts = widths.indices.map { $0 < best.wide ? $0 * wide : best.wide * wide + ($0 - best.wide) * narrow }
+        paddedRows = best.padded
     }
-
-    var paddedRows: Int { widths.reduce(0, +) }
 }
 
 private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
@@ -60,9 +63,7 @@ private func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
     let K = w.columns, N = w.rows
     let depth = MatmulTile.depth, multiple = MatmulTile.tileRowsMultiple
     let layout = PanelLayout(rows: rows)
-    let widths = layout.widths
-    let starts = widths.indices.map { widths[..<$0].reduce(0, +) }
-    let paddedT = layout.paddedRows
+    let widths = layout.widths, starts = layout.starts, paddedT = layout.paddedRows
 
     // Panel p occupies xT[starts[p] · K ..< (starts[p] + widths[p]) · K] as [k][lane]:
     // packed[k · width + lane] = x[starts[p] + lane][k], zero past the last row.

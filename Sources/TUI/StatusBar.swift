@@ -42,11 +42,10 @@ public struct StatusBar: Sendable {
             Field(text: "order \(status.order)", priority: 1),
             Field(text: status.blockLength.map { "block \($0)" } ?? "block all", priority: 4),
             Field(text: "\(status.parallelismRule) \(status.parallelismValue)", priority: 3),
-            Field(text: steps, priority: 0),
-            Field(text: "masks \(snapshot.masksLeft)", priority: 2),
         ]
         // Approximate steps must never pass for exact ones, so the cache keeps a high priority.
-        if let cache = status.cache { fields.insert(Field(text: "\(cache) cache", priority: 1), at: 5) }
+        if let cache = status.cache { fields.append(Field(text: "\(cache) cache", priority: 1)) }
+        fields += [Field(text: steps, priority: 0), Field(text: "masks \(snapshot.masksLeft)", priority: 2)]
         if let speed { fields.append(Field(text: speed, priority: 7)) }
         return fields
     }

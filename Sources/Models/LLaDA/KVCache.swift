@@ -12,10 +12,11 @@ public final class KVCache: @unchecked Sendable {
 
     public init(rows: Int, config: LLaDAConfig) {
         precondition(rows > 0, "a cache needs at least one row")
+        let width = config.nKVHeads * config.headDim
         self.rows = rows
-        width = config.nKVHeads * config.headDim
-        keys = (0..<config.nLayers).map { _ in .allocate(capacity: rows * config.nKVHeads * config.headDim) }
-        values = (0..<config.nLayers).map { _ in .allocate(capacity: rows * config.nKVHeads * config.headDim) }
+        self.width = width
+        keys = (0..<config.nLayers).map { _ in .allocate(capacity: rows * width) }
+        values = (0..<config.nLayers).map { _ in .allocate(capacity: rows * width) }
         rotatedKeys = .allocate(capacity: rows * width)
     }
 
