@@ -28,8 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "CKernels"),
-        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: kernelFlags),
+        .target(name: "Kernels", swiftSettings: kernelFlags),
         .target(name: "Models", dependencies: ["Kernels"],
                 resources: [.copy("Resources/tiny-arith")]),
         .target(name: "Decoder", dependencies: ["Models"]),

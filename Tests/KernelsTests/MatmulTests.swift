@@ -23,6 +23,12 @@ final class MatmulTests: XCTestCase {
         assertMatmulMatchesNaive(rows: 16, k: MatmulTile.depth * 2 + 5, n: 12, dtype: .bf16)
     }
 
+    func testRowsLongerThanOnePassAccumulateAcrossPasses() {
+        // Several passes per block of weight rows, a ragged last pass, and a partial last block.
+        assertMatmulMatchesNaive(rows: 40, k: MatmulTile.span + 37, n: 25, dtype: .bf16)
+        assertMatmulMatchesNaive(rows: 24, k: MatmulTile.span + 8, n: 13, dtype: .f16)
+    }
+
     func testEveryRowCountAroundThePanelWidthAgrees() {
         for rows in [2, 5, 7, 8, 9, 15, 16] {
             assertMatmulMatchesNaive(rows: rows, k: 19, n: 11, dtype: .f32)
