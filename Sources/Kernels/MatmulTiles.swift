@@ -23,16 +23,7 @@ func tile4x24(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int
         c20.addProduct(a0, b2); c21.addProduct(a1, b2); c22.addProduct(a2, b2)
         c30.addProduct(a0, b3); c31.addProduct(a1, b3); c32.addProduct(a2, b3)
     }
-    let slices = job.wholeSlices
-    var k = 0, slice = 0
-    while k &+ MatmulTile.slice <= depth {
-        if slice < slices { job.convertSlice(slice) }
-        slice &+= 1
-        for kk in k..<(k &+ MatmulTile.slice) { step(kk) }
-        k &+= MatmulTile.slice
-    }
-    for kk in k..<depth { step(kk) }
-    job.convert(slicesFrom: min(slice, slices))
+    run(depth, converting: job, step)
     addLanes(c00, c01, c02, into: sums)
     addLanes(c10, c11, c12, into: sums + stride)
     addLanes(c20, c21, c22, into: sums + 2 * stride)
@@ -56,6 +47,19 @@ func tile6x16(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int
         c4.addProduct(a, SIMD16(repeating: w4[k]))
         c5.addProduct(a, SIMD16(repeating: w5[k]))
     }
+    run(depth, converting: job, step)
+    addLanes(c0, into: sums)
+    addLanes(c1, into: sums + stride)
+    addLanes(c2, into: sums + 2 * stride)
+    addLanes(c3, into: sums + 3 * stride)
+    addLanes(c4, into: sums + 4 * stride)
+    addLanes(c5, into: sums + 5 * stride)
+}
+
+/// Runs `step` for k in 0..<depth, converting one slice of `job` every `MatmulTile.slice` steps
+/// and whatever is left of it afterwards.
+@inline(__always)
+private func run(_ depth: Int, converting job: ConversionJob, _ step: (Int) -> Void) {
     let slices = job.wholeSlices
     var k = 0, slice = 0
     while k &+ MatmulTile.slice <= depth {
@@ -66,12 +70,6 @@ func tile6x16(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int
     }
     for kk in k..<depth { step(kk) }
     job.convert(slicesFrom: min(slice, slices))
-    addLanes(c0, into: sums)
-    addLanes(c1, into: sums + stride)
-    addLanes(c2, into: sums + 2 * stride)
-    addLanes(c3, into: sums + 3 * stride)
-    addLanes(c4, into: sums + 4 * stride)
-    addLanes(c5, into: sums + 5 * stride)
 }
 
 @inline(__always)
