@@ -19,7 +19,7 @@ struct PassConversion {
         self.rows = rows
         self.columns = columns
         // Rows past the end of a thread's range are zero padding for the tiles.
-        let padding = (rows.isEmpty ? 0 : MatmulTile.blockRows - rows.count) * columns.count
+        let padding = (MatmulTile.blockRows - rows.count) * columns.count
         (destination + rows.count * columns.count).update(repeating: 0, count: padding)
     }
 
