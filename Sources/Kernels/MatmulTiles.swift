@@ -2,9 +2,10 @@
 /// packed inputs are loaded as vectors. Every `MatmulTile.slice` steps a tile converts one slice
 /// of its job, weights of the next pass (see PassConversion); the rest of the job after the steps.
 
-/// sums[i · stride + lane] += Σ_k w_i[k] · panel[k][lane] for 4 weight rows i (`ld` apart) and 24 lanes.
+/// sums[i · stride + lane] += Σ_k w_i[k] · panel[k][lane] for 24 lanes and 4 weight rows i of
+/// `columns` values each, stored back to back.
 @inline(__always)
-func tile4x24(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int, depth: Int,
+func tile4x24(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, columns ld: Int,
               into sums: UnsafeMutablePointer<Float>, stride: Int, converting job: ConversionJob) {
     let w0 = w, w1 = w + ld, w2 = w + 2 * ld, w3 = w + 3 * ld
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>()
@@ -23,16 +24,17 @@ func tile4x24(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int
         c20.addProduct(a0, b2); c21.addProduct(a1, b2); c22.addProduct(a2, b2)
         c30.addProduct(a0, b3); c31.addProduct(a1, b3); c32.addProduct(a2, b3)
     }
-    run(depth, converting: job, step)
+    run(ld, converting: job, step)
     addLanes(c00, c01, c02, into: sums)
     addLanes(c10, c11, c12, into: sums + stride)
     addLanes(c20, c21, c22, into: sums + 2 * stride)
     addLanes(c30, c31, c32, into: sums + 3 * stride)
 }
 
-/// sums[i · stride + lane] += Σ_k w_i[k] · panel[k][lane] for 6 weight rows i (`ld` apart) and 16 lanes.
+/// sums[i · stride + lane] += Σ_k w_i[k] · panel[k][lane] for 16 lanes and 6 weight rows i of
+/// `columns` values each, stored back to back.
 @inline(__always)
-func tile6x16(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int, depth: Int,
+func tile6x16(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, columns ld: Int,
               into sums: UnsafeMutablePointer<Float>, stride: Int, converting job: ConversionJob) {
     let w0 = w, w1 = w + ld, w2 = w + 2 * ld, w3 = w + 3 * ld, w4 = w + 4 * ld, w5 = w + 5 * ld
     var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
@@ -47,7 +49,7 @@ func tile6x16(_ xPanel: UnsafePointer<Float>, _ w: UnsafePointer<Float>, ld: Int
         c4.addProduct(a, SIMD16(repeating: w4[k]))
         c5.addProduct(a, SIMD16(repeating: w5[k]))
     }
-    run(depth, converting: job, step)
+    run(ld, converting: job, step)
     addLanes(c0, into: sums)
     addLanes(c1, into: sums + stride)
     addLanes(c2, into: sums + 2 * stride)

@@ -1,7 +1,7 @@
-/// The weights of one pass — up to `MatmulTile.blockRows` rows × `span` columns — converted to fp32
-/// into a buffer (row stride `span`), handed out as jobs of up to `MatmulTile.depth` values of one
-/// row. The tiles of the previous pass each take a job and convert it a slice at a time between
-/// runs of fused multiply-adds, so the conversion's reads from memory overlap arithmetic instead of
+/// The weights of one pass — up to `MatmulTile.blockRows` rows × a run of columns — converted to
+/// fp32 into a buffer (row stride: the run's length), handed out a row at a time as jobs. The
+/// tiles of the previous pass each take a job and convert it a slice at a time between runs of
+/// fused multiply-adds, so the conversion's reads from memory overlap arithmetic instead of
 /// stalling the core (a separate conversion loop measured 5–6 % slower on 128×4096×4096; software
 /// prefetch barely helped on this machine).
 struct PassConversion {
@@ -10,7 +10,6 @@ struct PassConversion {
     private let rows: Range<Int>
     private let columns: Range<Int>
     private var row = 0
-    private var column = 0
 
     init(_ weights: WeightMatrix, rows: Range<Int>, columns: Range<Int>,
          into destination: UnsafeMutablePointer<Float>) {
@@ -18,7 +17,7 @@ struct PassConversion {
         self.destination = destination
         self.rows = rows
         self.columns = columns
-        // Rows past the end of a thread's range are zero padding for the tiles.
+        // Rows past the end of the matrix are zero padding for the tiles.
         let padding = (MatmulTile.blockRows - rows.count) * columns.count
         (destination + rows.count * columns.count).update(repeating: 0, count: padding)
     }
@@ -28,20 +27,15 @@ struct PassConversion {
         PassConversion(weights, rows: 0..<0, columns: 0..<0, into: destination)
     }
 
-    /// The next run of values of one row; empty once the pass is converted.
+    /// The next row; empty once the pass is converted.
     mutating func nextJob() -> ConversionJob {
         guard row < rows.count else {
             return ConversionJob(source: UnsafeRawPointer(destination), dtype: .f32, destination: destination, count: 0)
         }
-        let count = min(MatmulTile.depth, columns.count - column)
-        let source = weights.rowAddress(rows.lowerBound + row) + weights.dtype.byteCount(values: columns.lowerBound + column)
+        let source = weights.rowAddress(rows.lowerBound + row) + weights.dtype.byteCount(values: columns.lowerBound)
         let job = ConversionJob(source: source, dtype: weights.dtype,
-                                destination: destination + row * columns.count + column, count: count)
-        column += count
-        if column == columns.count {
-            column = 0
-            row += 1
-        }
+                                destination: destination + row * columns.count, count: columns.count)
+        row += 1
         return job
     }
 

@@ -19,8 +19,9 @@ final class MatmulTests: XCTestCase {
         }
     }
 
-    func testDepthLongerThanOneConvertedBlockAccumulates() {
-        assertMatmulMatchesNaive(rows: 16, k: MatmulTile.depth * 2 + 5, n: 12, dtype: .bf16)
+    func testManyBlocksOfWeightRowsClaimedByWorkersAgree() {
+        // 12-row blocks handed out one at a time to three workers; the last block is partial.
+        assertMatmulMatchesNaive(rows: 24, k: 70, n: MatmulTile.blockRows * 11 + 5, dtype: .bf16, threads: 3)
     }
 
     func testRowsLongerThanOnePassAccumulateAcrossPasses() {
