@@ -45,17 +45,19 @@ func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                     let following = successor(of: pass)
                     var next = conversion(following, into: buffers[parity ^ 1])
                     if pass.columns.lowerBound == 0 { sums.update(repeating: 0, count: blockRows * paddedT) }
+                    // The last block may be partial: tiles past its rows would only multiply padding.
+                    let rowCount = min(blockRows, N - pass.firstRow)
                     for panel in layout.widths.indices {
                         let width = layout.widths[panel]
                         let xPanel = xT + layout.starts[panel] * K + pass.columns.lowerBound * width
                         let panelSums = sums + layout.starts[panel]
                         if width == MatmulTile.widePanel {
-                            for tile in stride(from: 0, to: blockRows, by: 4) {
+                            for tile in stride(from: 0, to: rowCount, by: 4) {
                                 tile4x24(xPanel, block + tile * ld, columns: ld,
                                          into: panelSums + tile * paddedT, stride: paddedT, converting: next.nextJob())
                             }
                         } else {
-                            for tile in stride(from: 0, to: blockRows, by: 6) {
+                            for tile in stride(from: 0, to: rowCount, by: 6) {
                                 tile6x16(xPanel, block + tile * ld, columns: ld,
                                          into: panelSums + tile * paddedT, stride: paddedT, converting: next.nextJob())
                             }
@@ -64,10 +66,9 @@ func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                     next.finish()
                     if pass.columns.upperBound == K {
                         // Contiguous writes into `out`; the strided reads stay inside the small sums buffer.
-                        let b0 = pass.firstRow, bCount = min(blockRows, N - b0)
                         for t in 0..<rows {
-                            let destination = out + (t &* N &+ b0)
-                            for i in 0..<bCount { destination[i] = sums[i &* paddedT &+ t] }
+                            let destination = out + (t &* N &+ pass.firstRow)
+                            for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }
                         }
                     }
                     current = following
