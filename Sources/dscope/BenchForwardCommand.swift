@@ -62,24 +62,12 @@ struct BenchForwardCommand: ParsableCommand {
         let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
         let positions = Array((tokens - (logitRows ?? tokens))..<tokens)
 
-        _ = loaded.logits(tokens: canvas, positions: positions)
-        var blockSeconds: [Double] = [], headSeconds: [Double] = [], totalSeconds: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = loaded.logits(tokens: canvas, positions: positions) { phase, seconds in
-                switch phase {
-                case .block: blockSeconds.append(seconds)
-                case .head: headSeconds.append(seconds)
-                case .embedding: break
-                }
-            }
-            totalSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
+        let times = timeForwards { _ = loaded.logits(tokens: canvas, positions: positions, timing: $0) }
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
         let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
         let headFlop = 2 * Double(positions.count) * d * Double(config.embeddingSize)
-        let perBlock = median(blockSeconds), head = median(headSeconds), step = median(totalSeconds)
+        let perBlock = median(times.blocks), head = median(times.heads), step = median(times.totals)
         let measuredFlop = blockFlop * Double(config.nLayers) + headFlop
         let fullStep = step - perBlock * Double(config.nLayers) + perBlock * Double(fullDepth)
 
@@ -107,18 +95,8 @@ extension BenchForwardCommand {
         let start = canvas.count / 2 / block * block
         for (name, window) in [("prefix", start..<canvas.count), ("dual", start..<min(canvas.count, start + block))] {
             let rows = positions.filter(window.contains)
-            var blockSeconds: [Double] = [], totalSeconds: [Double] = []
-            for repeat_ in 0...repeats {
-                var blocks: [Double] = []
-                let begin = DispatchTime.now().uptimeNanoseconds
-                _ = model.logits(tokens: canvas, window: window, positions: rows, cache: cache) { phase, seconds in
-                    if case .block = phase { blocks.append(seconds) }
-                }
-                guard repeat_ > 0 else { continue }     // warm-up
-                totalSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
-                blockSeconds += blocks
-            }
-            let measured = median(totalSeconds), perBlock = median(blockSeconds)
+            let times = timeForwards { _ = model.logits(tokens: canvas, window: window, positions: rows, cache: cache, timing: $0) }
+            let measured = median(times.totals), perBlock = median(times.blocks)
             let step = measured + perBlock * Double(fullDepth - model.config.nLayers)
             let label = ("step " + name).padding(toLength: 11, withPad: " ", startingAt: 0)
             let depth = fullDepth == model.config.nLayers ? "" : String(format: " extrapolated to %d blocks", fullDepth)
@@ -127,6 +105,28 @@ extension BenchForwardCommand {
                          window.count, rows.count, exactStep / step))
         }
     }
+
+    /// Seconds of `repeats` runs of `forward` after one warm-up: each block, the head, the whole run.
+    private func timeForwards(_ forward: (@escaping (ForwardPhase, Double) -> Void) -> Void) -> ForwardTimes {
+        forward { _, _ in }
+        var times = ForwardTimes()
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            forward { phase, seconds in
+                switch phase {
+                case .block: times.blocks.append(seconds)
+                case .head: times.heads.append(seconds)
+                case .embedding: break
+                }
+            }
+            times.totals.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times
+    }
+}
+
+private struct ForwardTimes {
+    var blocks: [Double] = [], heads: [Double] = [], totals: [Double] = []
 }
 
 func median(_ values: [Double]) -> Double {
