@@ -38,7 +38,7 @@ public final class DecodeSession {
     @discardableResult
     public func step() throws -> StepRecord {
         let plan = try nextPlan()
-        return try commit(ForwardQueue.runSynchronously(plan), of: plan)
+        return try commit(try ForwardQueue.runSynchronously(plan), of: plan)
     }
 
     /// One step whose forward runs on a worker thread. Cancelling the task returns at once with

@@ -31,11 +31,17 @@ public protocol DenoisingModel: AnyObject, Sendable {
     /// Whether position i's prediction is logits row i − 1 (Dream, trained from an AR model)
     /// rather than row i (LLaDA); the decoder asks for the rows accordingly.
     var shiftsLogits: Bool { get }
+    /// How errors name the model (its path or bundled name).
+    var modelName: String { get }
+    /// The longest canvas (prompt + generation) the model was trained on; nil when unknown.
+    var contextLength: Int? { get }
     func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix
 }
 
 extension DenoisingModel {
     public var shiftsLogits: Bool { false }
+    public var modelName: String { "the model" }
+    public var contextLength: Int? { nil }
 
     /// The logits row holding the prediction for canvas index `index` (row 0 for index 0).
     func predictionRow(_ index: Int) -> Int { shiftsLogits ? max(0, index - 1) : index }
@@ -46,6 +52,9 @@ extension LLaDAModel: DenoisingModel {
         VocabularyFacts(maskId: config.maskTokenId, eosId: config.eosTokenId,
                         logitColumns: config.embeddingSize)
     }
+
+    public var modelName: String { name }
+    public var contextLength: Int? { config.maxSequenceLength }
 
     public func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix {
         logits(tokens: canvas, positions: positions)

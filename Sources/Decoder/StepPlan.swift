@@ -20,7 +20,7 @@ struct StepPlan: @unchecked Sendable {
 
     /// Forward → statistics of every masked row → candidates of the current block → ranking →
     /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
-    func run() -> StepRecord {
+    func run() throws -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
         // A cached step computes only its window's rows; the dual cache's later blocks keep the
         // statistics their block's first step gave them.
@@ -41,11 +41,15 @@ struct StepPlan: @unchecked Sendable {
             }
         }
         let columns = logits.columns
-        logits.values.withUnsafeMutableBufferPointer { all in
+        try logits.values.withUnsafeMutableBufferPointer { all in
             for (row, position) in masked.enumerated() {
                 let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
                 if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
                 let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns)
+                guard statistics.isFinite else {
+                    throw DecodeStepError.nonFiniteLogits(model: model.modelName, step: step, position: position,
+                                                          canvasIndex: canvas.canvasIndex(position))
+                }
                 entropies[position] = statistics.entropyNats
                 guard blockRange.contains(position) else {
                     if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }

@@ -8,6 +8,9 @@ public struct SoftmaxStatistics: Equatable, Sendable {
     public var topId: Int
     public var topProbability: Float
     public var secondProbability: Float
+    /// False when the row holds NaN or ±∞: the other fields are then meaningless (topId stays
+    /// inside the row) and the decoder stops rather than commit from them.
+    public var isFinite: Bool
     public var margin: Float { topProbability - secondProbability }
 
     /// Statistics of `logits[0..<count]` in two vectorised passes (top two values; then exp and the
@@ -20,11 +23,14 @@ public struct SoftmaxStatistics: Equatable, Sendable {
 
         // Per lane the largest and second-largest value seen (duplicates count twice).
         var laneTop = SIMD16<Float>(repeating: -.infinity), laneSecond = laneTop
+        // v · 0 is 0 for a finite v and NaN for NaN or ±∞, so the sum tells whether every value is finite.
+        var laneNonFinite = SIMD16<Float>()
         var i = 0
         while i < whole {
             let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
             laneSecond = laneMax(laneSecond, laneMin(laneTop, v))
             laneTop = laneMax(laneTop, v)
+            laneNonFinite += v * 0
             i += 16
         }
         var top = laneTop.max(), second = laneSecond.max()
@@ -32,13 +38,17 @@ public struct SoftmaxStatistics: Equatable, Sendable {
         for lane in 0..<16 {
             if laneTop[lane] == top && !topLaneSeen { topLaneSeen = true } else { second = max(second, laneTop[lane]) }
         }
+        var finite = laneNonFinite.sum() == 0
         for j in whole..<count {
             let v = logits[j]
+            finite = finite && v.isFinite
             if v > top { second = top; top = v } else if v > second { second = v }
         }
 
+        // Bounded: with NaN in the row, `top` need not equal any value.
         var topId = 0
-        while logits[topId] != top { topId += 1 }
+        while topId < count - 1 && logits[topId] != top { topId += 1 }
+        if logits[topId] != top { topId = 0 }
 
         var partitionLanes = SIMD16<Float>(), weightedLanes = SIMD16<Float>()
         let shift = SIMD16<Float>(repeating: top)
@@ -60,6 +70,7 @@ public struct SoftmaxStatistics: Equatable, Sendable {
         // H = log Z − Σ e·z / Z with z = logit − max and Z = Σ e.
         entropyNats = Float(max(0, log(partition) - weighted / partition))
         self.topId = topId
+        isFinite = finite && partition.isFinite && weighted.isFinite
         topProbability = Float(1 / partition)
         secondProbability = count == 1 ? 0 : Float(Double(exp(second - top)) / partition)
     }

@@ -53,14 +53,17 @@ public struct ModelLocation: Sendable {
 
     /// The model, weights memory-mapped in their stored type.
     public func model(threads: Int) throws -> LLaDAModel {
+        let model: LLaDAModel
         switch format {
         case .huggingFaceFolder(let folder):
-            return try LLaDAModel(folder: folder, threads: threads)
+            model = try LLaDAModel(folder: folder, threads: threads)
         case .ggufFile(let file):
             let (config, layout) = try GGUFHyperparameters.read(file)
             let weights = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
-            return LLaDAModel(config: config, weights: weights, threads: threads)
+            model = LLaDAModel(config: config, weights: weights, threads: threads)
         }
+        model.name = name
+        return model
     }
 
     /// The tokenizer; nil for a folder without tokenizer.json (ids can still be given directly).

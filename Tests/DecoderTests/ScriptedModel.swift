@@ -15,6 +15,8 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     var gate: DispatchSemaphore?
     /// Acts like Dream: position i reads row i − 1.
     var shiftsLogits = false
+    /// The longest canvas the model accepts; nil = unknown.
+    var contextLength: Int?
 
     init(columns: Int, maskId: Int? = nil, eosId: Int? = nil, endOfTurnId: Int? = nil,
          row: @escaping (_ call: Int, _ canvas: [Int], _ position: Int) -> [Float]) {

@@ -61,3 +61,44 @@ final class SoftmaxStatisticsTests: XCTestCase {
         XCTAssertEqual(stats.topId, 0)
     }
 }
+
+final class SoftmaxStatisticsNonFiniteTests: XCTestCase {
+    /// The row is the first `count` values of a longer buffer, as in a logits matrix: the argmax
+    /// scan must never walk into the next row.
+    private func statistics(row: [Float], nextRow: Float = 7) -> SoftmaxStatistics {
+        let buffer = row + [Float](repeating: nextRow, count: 64)
+        return SoftmaxStatistics(logits: buffer, count: row.count)
+    }
+
+    func testNaNRowsAreFlaggedAndTheTopIdStaysInTheRow() {
+        for count in [1, 5, 16, 37, 300] {
+            for poisoned in [0, count / 2, count - 1] {
+                var row = (0..<count).map { Float($0 % 7) }
+                row[poisoned] = .nan
+                let stats = statistics(row: row)
+                XCTAssertFalse(stats.isFinite, "count \(count), NaN at \(poisoned)")
+                XCTAssertTrue((0..<count).contains(stats.topId), "count \(count): topId \(stats.topId)")
+            }
+            let stats = statistics(row: [Float](repeating: .nan, count: count))
+            XCTAssertFalse(stats.isFinite)
+            XCTAssertTrue((0..<count).contains(stats.topId), "all NaN, count \(count): topId \(stats.topId)")
+        }
+    }
+
+    func testInfiniteValuesAreFlagged() {
+        for value in [Float.infinity, -.infinity] {
+            for count in [3, 40] {
+                var row = [Float](repeating: 1, count: count)
+                row[count - 2] = value
+                let stats = statistics(row: row)
+                XCTAssertFalse(stats.isFinite, "\(value) in a row of \(count)")
+                XCTAssertTrue((0..<count).contains(stats.topId))
+            }
+        }
+    }
+
+    func testFiniteRowsAreFinite() {
+        XCTAssertTrue(statistics(row: [1, 3, 3, 0]).isFinite)
+        XCTAssertTrue(statistics(row: (0..<100).map { Float($0) * 1e30 }).isFinite)
+    }
+}

@@ -20,6 +20,8 @@ public final class LLaDAModel: @unchecked Sendable {
     public let config: LLaDAConfig
     public let weights: LLaDAWeights
     public var threads: Int
+    /// How messages name the model: its folder, file or bundled name.
+    public var name = "the model"
     private let rotary: RotaryEmbedding
     private var activations: Activations?
 
@@ -38,6 +40,7 @@ public final class LLaDAModel: @unchecked Sendable {
         let weights = try LLaDAWeights(config: config, source: SafetensorsCheckpoint(folder: folder),
                                        layout: .huggingFace(for: config))
         self.init(config: config, weights: weights, threads: threads)
+        name = folder
     }
 
     /// Whether position i's prediction is logits row i − 1 (row 0 for position 0) rather than
