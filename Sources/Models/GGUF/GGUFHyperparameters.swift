@@ -31,6 +31,7 @@ public enum GGUFHyperparameters {
             ropeTheta: try keys.number("rope.freq_base", default: 10_000))
         config.modelType = architecture
         config.embeddingSize = embedding.shape[0]
+        // A Double beyond Float's range becomes ±∞ here, which the bounds check rejects.
         config.rmsNormEps = Float(try keys.number("attention.layer_norm_rms_epsilon"))
         config.maskTokenId = try maskTokenID(file, keys)
         config.eosTokenId = try keys.integer(global: "tokenizer.ggml.eos_token_id")
@@ -39,11 +40,13 @@ public enum GGUFHyperparameters {
         config.qkvBias = architecture == "dream"
         // llama.cpp's diffusion example shifts unless the file says not to; LLaDA files say so.
         config.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: architecture == "dream")
+        if let problem = config.problem(naming: .gguf(architecture)) {
+            throw ModelError.invalidConfig(path: file.path, problem: problem)
+        }
         let rotaryDimensions = try keys.integer("rope.dimension_count", default: config.headDim)
         if rotaryDimensions != config.headDim {
             throw ModelError.invalidConfig(path: file.path, problem: "\(architecture).rope.dimension_count \(rotaryDimensions) differs from the head dimension \(config.headDim); partial rotary embeddings are not supported")
         }
-        if let problem = config.problem { throw ModelError.invalidConfig(path: file.path, problem: problem) }
         let layout = TensorLayout.gguf(rotaryPairing: architecture == "llada" ? .adjacent : .halves)
         return (config, layout)
     }

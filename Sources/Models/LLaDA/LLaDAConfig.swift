@@ -97,7 +97,8 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         blockType = "llama"
     }
 
-    public var headDim: Int { dModel / nHeads }
+    /// 0 while n_heads is not positive (`problem` rejects that before the value is used).
+    public var headDim: Int { nHeads > 0 ? dModel / nHeads : 0 }
 
     /// Reads and checks `folder/config.json`: LLaDA's keys, or Dream's for `model_type` "Dream".
     public static func load(folder: String) throws -> LLaDAConfig {
@@ -107,7 +108,9 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         case "llada": config = try json.decode(LLaDAConfig.self)
         case "dream":
             let dream = try json.decode(DreamConfig.self)
-            if let problem = dream.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
+            if let problem = dream.problem ?? dream.blockStack.problem(naming: .dream) {
+                throw ModelError.invalidConfig(path: json.path, problem: problem)
+            }
             config = dream.blockStack
         default: throw ModelError.unsupportedModelType(path: json.path, modelType: json.modelType)
         }
@@ -115,16 +118,34 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         return config
     }
 
-    /// What makes this configuration unusable, if anything.
-    public var problem: String? {
-        if dModel <= 0 || nLayers <= 0 || nHeads <= 0 || nKVHeads <= 0 || mlpHiddenSize <= 0 || vocabSize <= 0 {
-            return "sizes must be positive"
+    /// What makes this configuration unusable, if anything, in LLaDA's config.json names.
+    public var problem: String? { problem(naming: .llada) }
+
+    /// Every number is range-checked (ModelBounds) before any is divided by or derived from.
+    public func problem(naming names: ConfigFieldNames) -> String? {
+        let sizes: [(String, Int, ClosedRange<Int>)] = [
+            (names.dModel, dModel, 1...ModelBounds.maxWidth), (names.nLayers, nLayers, 1...ModelBounds.maxLayers),
+            (names.nHeads, nHeads, 1...ModelBounds.maxHeads), (names.nKVHeads, nKVHeads, 1...ModelBounds.maxHeads),
+            (names.mlpHiddenSize, mlpHiddenSize, 1...ModelBounds.maxWidth),
+            (names.vocabSize, vocabSize, 1...ModelBounds.maxVocabulary),
+            (names.embeddingSize, embeddingSize, 1...ModelBounds.maxVocabulary),
+            (names.maxSequenceLength, maxSequenceLength, 1...ModelBounds.maxContext),
+        ]
+        for (name, value, range) in sizes {
+            if let problem = ModelBounds.check(name, value, range) { return problem }
         }
-        if dModel % nHeads != 0 { return "d_model \(dModel) is not a multiple of n_heads \(nHeads)" }
+        if dModel % nHeads != 0 { return "\(names.dModel) \(dModel) is not a multiple of \(names.nHeads) \(nHeads)" }
         if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
-        if nHeads % nKVHeads != 0 { return "n_heads \(nHeads) is not a multiple of n_kv_heads \(nKVHeads)" }
-        if embeddingSize < vocabSize { return "embedding_size \(embeddingSize) is smaller than vocab_size \(vocabSize)" }
-        if maskTokenId < 0 || maskTokenId >= embeddingSize { return "mask_token_id \(maskTokenId) is outside the embedding" }
+        if nHeads % nKVHeads != 0 { return "\(names.nHeads) \(nHeads) is not a multiple of \(names.nKVHeads) \(nKVHeads)" }
+        if embeddingSize < vocabSize { return "\(names.embeddingSize) \(embeddingSize) is smaller than \(names.vocabSize) \(vocabSize)" }
+        if let problem = ModelBounds.check(names.ropeTheta, ropeTheta, ModelBounds.ropeTheta)
+            ?? ModelBounds.check(names.rmsNormEps, rmsNormEps, ModelBounds.rmsNormEps) {
+            return problem
+        }
+        let ids = [(names.maskTokenId, maskTokenId), (names.eosTokenId, eosTokenId)] + (padTokenId.map { [(names.padTokenId, $0)] } ?? [])
+        for (name, id) in ids where !(0..<embeddingSize).contains(id) {
+            return "\(name) \(id) is outside the embedding's \(embeddingSize) rows"
+        }
         if activationType != "silu" { return "activation_type \(activationType) is not supported (silu)" }
         if blockType != "llama" { return "block_type \(blockType) is not supported (llama)" }
         if includeBias { return "include_bias true is not supported" }
