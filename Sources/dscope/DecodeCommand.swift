@@ -161,6 +161,7 @@ enum DecodeCommandError: UserFacingError {
 
 extension DecodeSettingsError: UserFacingError {}
 extension DecodeSessionError: UserFacingError {}
+extension DecodeStepError: UserFacingError {}
 extension TranscriptError: UserFacingError {}
 
 /// Rewrites the current stderr line (progress on a terminal).

@@ -16,6 +16,10 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A Hugging Face model folder (config.json + *.safetensors) or a .gguf file.")
     var path: String
 
+    @Flag(name: .customLong("check-weights"),
+          help: "Scan every tensor for NaN and infinite values (reads the whole checkpoint); exit 1 naming the first bad tensor.")
+    var checkWeights = false
+
     func run() throws {
         switch try ModelLocation(path).format {
         case .huggingFaceFolder(let folder):
@@ -28,7 +32,7 @@ struct InspectCommand: ParsableCommand {
     private func describeFolder(_ folder: String) throws {
         let config = try LLaDAConfig.load(folder: folder)
         let checkpoint = try SafetensorsCheckpoint(folder: folder)
-        _ = try LLaDAWeights(config: config, source: checkpoint, layout: .huggingFace(for: config))
+        let weights = try LLaDAWeights(config: config, source: checkpoint, layout: .huggingFace(for: config))
 
         print("model         \(folder)")
         describe(config)
@@ -43,6 +47,7 @@ struct InspectCommand: ParsableCommand {
             total += file.fileBytes
         }
         print("              total \(grouped(total)) bytes (\(humanBytes(total)))")
+        try checkWeightsIfAsked(weights, config: config, layout: .huggingFace(for: config), path: folder)
     }
 
     /// The file's own facts first, so that a model dscope cannot run is still described.
@@ -66,9 +71,23 @@ struct InspectCommand: ParsableCommand {
         print("file          \(grouped(file.fileBytes)) bytes (\(humanBytes(file.fileBytes)))")
 
         let (config, layout) = try GGUFHyperparameters.read(file)
-        _ = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
+        let weights = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
         describe(config)
         print("q/k rows      \(layout.rotaryPairing == .adjacent ? "permuted by llama.cpp (rotated as adjacent pairs)" : "rotate-half order")")
+        try checkWeightsIfAsked(weights, config: config, layout: layout, path: file.path)
+    }
+
+    /// With --check-weights: every tensor scanned, progress on stderr (an 8B model takes a while).
+    private func checkWeightsIfAsked(_ weights: LLaDAWeights, config: LLaDAConfig, layout: TensorLayout, path: String) throws {
+        guard checkWeights else { return }
+        var progress: ProgressLine?
+        let finding = WeightCheck.firstNonFinite(weights, config: config, layout: layout) { done, total, name in
+            if progress == nil { progress = ProgressLine(total: total) }
+            progress?.update(done: done, detail: name)
+        }
+        progress?.finish()
+        if let finding { throw InspectError.nonFiniteWeights(path: path, finding: finding) }
+        print("weights       every tensor finite (no NaN or infinity)")
     }
 
     /// What dscope will run, from either format.
@@ -112,6 +131,19 @@ func humanBytes(_ value: Int) -> String {
     return "\(value) B"
 }
 
+/// Whole numbers without ".0"; anything Int cannot hold (≥ 2⁶³, ∞, NaN) as Double prints it.
 func formatNumber(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(value)
+    guard value == value.rounded(), let whole = Int(exactly: value), abs(whole) < 1 << 53 else { return String(value) }
+    return String(whole)
+}
+
+enum InspectError: UserFacingError {
+    case nonFiniteWeights(path: String, finding: WeightCheck.Finding)
+
+    var description: String {
+        switch self {
+        case let .nonFiniteWeights(path, finding):
+            return "\(path): \(finding); every forward's logits would be NaN (re-download or re-convert the checkpoint)"
+        }
+    }
 }
