@@ -43,7 +43,9 @@ public struct Canvas: Equatable, Sendable {
     public private(set) var states: [PositionState]
     public private(set) var maskedCount: Int
 
+    /// Callers check `generationLength` first (DecodeSettings.validate, the transcript reader).
     public init(promptIds: [Int], generationLength: Int, maskId: Int) {
+        precondition((0...DecodeLimits.maxGenerationLength).contains(generationLength), "unchecked generation length")
         self.promptIds = promptIds
         self.maskId = maskId
         tokens = promptIds + Array(repeating: maskId, count: generationLength)

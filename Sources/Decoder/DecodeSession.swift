@@ -14,14 +14,21 @@ public final class DecodeSession {
     private var stepCache: StepCache?
 
     /// `vocabulary` overrides the model's facts, e.g. to name an EoT id that config.json lacks.
+    /// A canvas longer than the model's context is refused unless `allowBeyondContext`
+    /// (the caller then warns: positions past the context were never trained).
     public init(model: DenoisingModel, promptIds: [Int], generationLength: Int,
-                settings: DecodeSettings, vocabulary: VocabularyFacts? = nil) throws {
+                settings: DecodeSettings, vocabulary: VocabularyFacts? = nil, allowBeyondContext: Bool = false) throws {
         let facts = vocabulary ?? model.vocabulary
         if let bad = promptIds.first(where: { !(0..<facts.logitColumns).contains($0) }) {
             throw DecodeSessionError.promptIdOutOfRange(bad, columns: facts.logitColumns)
         }
         if promptIds.contains(facts.maskId) { throw DecodeSessionError.maskInPrompt(facts.maskId) }
         try settings.validate(generationLength: generationLength)
+        if !allowBeyondContext, let context = Self.exceededContext(model: model, promptLength: promptIds.count,
+                                                                   generationLength: generationLength) {
+            throw DecodeSessionError.beyondContext(model: model.modelName, prompt: promptIds.count,
+                                                   generation: generationLength, context: context)
+        }
         try Self.checkCacheSupport(settings, model: model)
         self.model = model
         self.vocabulary = facts
@@ -113,6 +120,12 @@ public final class DecodeSession {
                              runsWholeCanvas: atBlockStart, carried: history.last)
     }
 
+    /// The model's context length when prompt + generation exceed it; nil when they fit or it is unknown.
+    public static func exceededContext(model: DenoisingModel, promptLength: Int, generationLength: Int) -> Int? {
+        guard let context = model.contextLength, promptLength + generationLength > context else { return nil }
+        return context
+    }
+
     private static func checkCacheSupport(_ settings: DecodeSettings, model: DenoisingModel) throws {
         guard settings.cache != .exact else { return }
         guard let caching = model as? CachingDenoisingModel, caching.cachesSteps else {
@@ -136,6 +149,7 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
     case promptIdOutOfRange(Int, columns: Int)
     case maskInPrompt(Int)
     case noCache(CacheMode)
+    case beyondContext(model: String, prompt: Int, generation: Int, context: Int)
 
     public var description: String {
         switch self {
@@ -151,6 +165,8 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
             return "the prompt contains the mask id \(mask); the prompt must be fully given (infilling is not supported)"
         case let .noCache(mode):
             return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier); decode it exactly"
+        case let .beyondContext(model, prompt, generation, context):
+            return "\(model): prompt (\(prompt) tokens) + generation (\(generation)) = \(prompt + generation) positions exceed the model's context of \(context); shorten the prompt or the generation length, or pass --allow-beyond-context to run anyway (positions past the context give unreliable output)"
         }
     }
 }

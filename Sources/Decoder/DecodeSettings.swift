@@ -41,14 +41,16 @@ public struct DecodeSettings: Equatable, Sendable {
 
     /// Rejects settings that LLaDA's generate.py rejects or that have no meaning.
     public func validate(generationLength: Int) throws {
-        guard generationLength > 0 else { throw DecodeSettingsError.generationLength(generationLength) }
+        guard (1...DecodeLimits.maxGenerationLength).contains(generationLength) else {
+            throw DecodeSettingsError.generationLength(generationLength)
+        }
         if let blockLength, blockLength < 1 || generationLength % blockLength != 0 {
             throw DecodeSettingsError.blockLength(blockLength, generationLength: generationLength)
         }
         let blockCount = blocks(generationLength: generationLength).blockCount
         switch parallelism {
         case let .schedule(steps), let .timesteps(steps):
-            guard steps >= blockCount, steps % blockCount == 0 else {
+            guard steps >= blockCount, steps <= DecodeLimits.maxSteps, steps % blockCount == 0 else {
                 throw DecodeSettingsError.steps(steps, blockCount: blockCount)
             }
         case let .perStep(k):
@@ -56,7 +58,7 @@ public struct DecodeSettings: Equatable, Sendable {
         case let .threshold(tau):
             guard tau > 0, tau <= 1 else { throw DecodeSettingsError.threshold(tau) }
         case let .factor(f):
-            guard f > 0 else { throw DecodeSettingsError.factor(f) }
+            guard f > 0, f.isFinite else { throw DecodeSettingsError.factor(f) }
         case let .entropyBound(gamma):
             guard gamma >= 0, gamma.isFinite else { throw DecodeSettingsError.entropyBound(gamma) }
         }
@@ -81,17 +83,17 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .generationLength(length):
-            return "generation length \(length) must be at least 1"
+            return "generation length \(length) must be in 1…\(DecodeLimits.maxGenerationLength)"
         case let .blockLength(block, length):
             return "block length \(block) must divide the generation length \(length) (LLaDA's rule); pick a divisor or leave the block out"
         case let .steps(steps, blocks):
-            return "steps \(steps) must be a positive multiple of the \(blocks) blocks (LLaDA splits steps evenly over blocks), e.g. \(blocks * max(1, steps / blocks))"
+            return "steps \(steps) must be a positive multiple of the \(blocks) blocks (LLaDA splits steps evenly over blocks) and at most \(DecodeLimits.maxSteps), e.g. \(blocks * min(DecodeLimits.maxSteps / blocks, max(1, steps / blocks)))"
         case let .perStep(k):
             return "k \(k) must be at least 1 token per step"
         case let .threshold(tau):
             return "threshold \(tau) must lie in (0, 1]; Fast-dLLM uses 0.9"
         case let .factor(f):
-            return "factor \(f) must be positive; Fast-dLLM uses 1"
+            return "factor \(f) must be a finite positive number; Fast-dLLM uses 1"
         case let .entropyBound(gamma):
             return "entropy bound \(gamma) must be a finite number ≥ 0 (0 = one token per step)"
         case let .temperature(t):

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 extension Transcript {
     /// Reads and validates a transcript: every step must replay onto the canvas the header
@@ -97,12 +98,20 @@ private struct TranscriptReader {
                 "version \(line.version) is not the version \(TranscriptHeader.version) this dscope reads; use the dscope that wrote it")
         }
         let v = line.vocabulary
+        guard (1...ModelBounds.maxVocabulary).contains(v.logitColumns) else {
+            throw TranscriptError.field(line: 1, field: "vocabulary.logit_columns", problem: "\(v.logitColumns) is outside 1…\(ModelBounds.maxVocabulary)")
+        }
+        for (field, id) in [("mask_id", v.maskId), ("eos_id", v.eosId)] + (v.eotId.map { [("eot_id", $0)] } ?? [])
+        where !(0..<v.logitColumns).contains(id) {
+            throw TranscriptError.field(line: 1, field: "vocabulary.\(field)", problem: "\(id) is outside the \(v.logitColumns) logit columns")
+        }
         let vocabulary = VocabularyFacts(maskId: v.maskId, eosId: v.eosId, endOfTurnId: v.eotId, logitColumns: v.logitColumns)
         if let index = line.prompt.ids.firstIndex(where: { !(0..<v.logitColumns).contains($0) || $0 == v.maskId }) {
             throw TranscriptError.field(line: 1, field: "prompt.ids[\(index)]", problem: "not a prompt token of \(v.logitColumns) logit columns")
         }
-        guard line.generationLength > 0 else {
-            throw TranscriptError.field(line: 1, field: "generation_length", problem: "must be at least 1")
+        // Checked before the canvas is allocated from it.
+        guard (1...DecodeLimits.maxGenerationLength).contains(line.generationLength) else {
+            throw TranscriptError.field(line: 1, field: "generation_length", problem: "\(line.generationLength) is outside 1…\(DecodeLimits.maxGenerationLength)")
         }
         var header = TranscriptHeader(tool: line.tool, model: ModelIdentity(id: line.model.id, configHash: line.model.configHash),
                                       tokenizerId: line.tokenizer, promptText: line.prompt.text, promptIds: line.prompt.ids,
@@ -145,7 +154,23 @@ private struct TranscriptReader {
                 throw fail("commits[\(index)].position", "\(commit.position) is not a masked position of block \(line.block)")
             }
         }
-        guard line.forwardPasses >= 1 else { throw fail("forward_passes", "must be at least 1") }
+        guard (1...DecodeLimits.maxForwardPassesPerStep).contains(line.forwardPasses) else {
+            throw fail("forward_passes", "\(line.forwardPasses) is outside 1…\(DecodeLimits.maxForwardPassesPerStep)")
+        }
+        for (field, millis) in [("forward_ms", line.forwardMillis), ("step_ms", line.stepMillis)] where !(millis.isFinite && millis >= 0) {
+            throw fail(field, "\(millis) must be a finite number ≥ 0")
+        }
+        let entropyRange = Self.entropyRange(columns: header.vocabulary.logitColumns)
+        for (index, commit) in line.commits.enumerated() {
+            let fields = [("confidence", commit.confidence, Float(0)...1), ("margin", commit.margin, 0...1),
+                          ("entropy_nats", commit.entropyNats, entropyRange)]
+            for (field, value, range) in fields where !range.contains(value) {
+                throw fail("commits[\(index)].\(field)", "\(value) is outside \(range.lowerBound)…\(range.upperBound)")
+            }
+        }
+        if let index = line.maskedEntropyNats.firstIndex(where: { $0.map { !entropyRange.contains($0) } ?? false }) {
+            throw fail("masked_entropy_nats[\(index)]", "\(line.maskedEntropyNats[index]!) is outside \(entropyRange.lowerBound)…\(entropyRange.upperBound)")
+        }
         let record = StepRecord(
             step: line.step, block: line.block, settings: settings,
             commits: line.commits.map {
@@ -174,8 +199,16 @@ private struct TranscriptReader {
         return record
     }
 
+    /// 0 … ln V nats, with room for Float rounding; NaN lies outside every range.
+    static func entropyRange(columns: Int) -> ClosedRange<Float> {
+        0...(Float(log(Double(columns))) * 1.001 + 1e-3)
+    }
+
     private func readSummary(line number: Int, steps: [StepRecord], canvas: Canvas) throws -> DecodeSummary {
         let line = try decode(TranscriptLine.Summary.self, line: number)
+        guard line.decodeMillis.isFinite && line.decodeMillis >= 0 else {
+            throw TranscriptError.field(line: number, field: "decode_ms", problem: "\(line.decodeMillis) must be a finite number ≥ 0")
+        }
         let replayed = DecodeSummary(canvas: canvas, history: steps, tokenText: nil)
         func check<T: Equatable>(_ field: String, _ found: T, _ expected: T) throws {
             guard found == expected else {

@@ -9,6 +9,9 @@ public enum ModelBounds {
     public static let maxHeads = 1024
     public static let maxVocabulary = 1 << 24
     public static let maxContext = 1 << 24
+    /// Generated positions of one canvas (generation_config.json, --gen-length, transcripts):
+    /// 16× LLaDA-8B's 4096-token context, and small enough that a canvas's per-step rows stay small.
+    public static let maxGenerationLength = 65_536
     /// rope_theta: θ ≥ 1 keeps every rotary frequency θ^(−2i/d) in (0, 1].
     public static let ropeTheta: ClosedRange<Double> = 1...1e12
     /// rms_norm_eps: > 0 so that an all-zero row does not divide by zero.

@@ -87,16 +87,33 @@ public struct ModelLocation: Sendable {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// The decode defaults a model ships in generation_config.json (gen_length, block_length).
-    public var generationDefaults: GenerationDefaults {
-        guard let path = companionFile("generation_config.json"),
-              let data = FileManager.default.contents(atPath: path),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            return GenerationDefaults()
+    /// The decode defaults a model ships in generation_config.json (gen_length, block_length),
+    /// each an integer in 1…ModelBounds.maxGenerationLength when present.
+    public var generationDefaults: GenerationDefaults { get throws {
+        guard let path = companionFile("generation_config.json") else { return GenerationDefaults() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError.unreadable(path: path, reason: "permission denied or not a regular file")
         }
-        return GenerationDefaults(generationLength: object["gen_length"] as? Int,
-                                  blockLength: object["block_length"] as? Int)
-    }
+        struct Lengths: Decodable {
+            var gen_length: Int?
+            var block_length: Int?
+        }
+        let lengths: Lengths
+        do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch let DecodingError.typeMismatch(_, context) {
+            throw ModelError.invalidConfig(path: path, problem: "\(context.codingPath.first?.stringValue ?? "a key") must be an integer")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // An integer JSON number too large for Int, or one with a fraction.
+            throw ModelError.invalidConfig(path: path, problem: "\(context.codingPath[0].stringValue) must be an integer in 1…\(ModelBounds.maxGenerationLength)")
+        } catch {
+            throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
+        }
+        for (key, value) in [("gen_length", lengths.gen_length), ("block_length", lengths.block_length)] {
+            if let value, let problem = ModelBounds.check(key, value, 1...ModelBounds.maxGenerationLength) {
+                throw ModelError.invalidConfig(path: path, problem: problem)
+            }
+        }
+        return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length)
+    } }
 }
 
 /// Per-model decode defaults; nil where the model says nothing.

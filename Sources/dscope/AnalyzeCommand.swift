@@ -24,7 +24,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Write the analysis (per-order statistics, histograms, token tables) as JSON to FILE.") var json: String?
 
     func validate() throws {
-        guard top >= 1, bins >= 1 else { throw AnalyzeCommandError.counts(top: top, bins: bins) }
+        try FlagBounds.check("--top", top, FlagBounds.listedTokens)
+        try FlagBounds.check("--bins", bins, FlagBounds.histogramBins)
     }
 
     func run() throws {
@@ -64,7 +65,6 @@ enum AnalyzeCommandError: UserFacingError {
     case missing(String)
     case noTranscripts([String])
     case unwritable(String, reason: String)
-    case counts(top: Int, bins: Int)
 
     var description: String {
         switch self {
@@ -74,8 +74,6 @@ enum AnalyzeCommandError: UserFacingError {
             return "\(paths.joined(separator: ", ")): no *.jsonl transcripts found"
         case let .unwritable(path, reason):
             return "\(path): cannot write: \(reason)"
-        case let .counts(top, bins):
-            return "--top \(top) --bins \(bins): both must be at least 1"
         }
     }
 }

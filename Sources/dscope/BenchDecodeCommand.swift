@@ -23,9 +23,9 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Whole decodes to time (after one warm-up step).") var repeats = 1
 
     func run() throws {
-        guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
+        try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
         let location = try model.location()
-        let generationLength = options.generationLength(defaults: location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let llada = try location.model(threads: model.threads)
         let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(llada.config)

@@ -35,9 +35,10 @@ struct BenchForwardCommand: ParsableCommand {
         guard (model == nil) != (synthetic == nil) else {
             throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b")
         }
-        guard tokens > 0, threads > 0, repeats > 0, layers > 0 else {
-            throw ValidationError("--tokens, --threads, --repeats and --layers must be positive")
-        }
+        try FlagBounds.check("--tokens", tokens, FlagBounds.benchTokens)
+        try FlagBounds.check("--threads", threads, FlagBounds.threads)
+        try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
+        try FlagBounds.check("--layers", layers, 1...ModelBounds.maxLayers)
         if let logitRows, logitRows < 0 || logitRows > tokens {
             throw ValidationError("--logit-rows must be between 0 and --tokens")
         }

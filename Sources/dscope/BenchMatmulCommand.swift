@@ -17,8 +17,12 @@ struct BenchMatmulCommand: ParsableCommand {
     @Option(help: "Timed repetitions (after one warm-up).") var repeats = 10
 
     func validate() throws {
-        guard m > 0, k > 0, n > 0 else { throw ValidationError("--m, --k and --n must be positive") }
-        guard threads > 0, repeats > 0 else { throw ValidationError("--threads and --repeats must be positive") }
+        for (flag, value) in [("--m", m), ("--k", k), ("--n", n)] { try FlagBounds.check(flag, value, 1...FlagBounds.matrixElements) }
+        try FlagBounds.checkProduct("--m × --k", m, k)
+        try FlagBounds.checkProduct("--m × --n", m, n)
+        try FlagBounds.checkProduct("--n × --k", n, k)
+        try FlagBounds.check("--threads", threads, FlagBounds.threads)
+        try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
         guard k % weights.blockLength == 0 else {
             throw ValidationError("\(weights) weights are blocks of \(weights.blockLength) values: --k must be a multiple of it")
         }

@@ -29,13 +29,15 @@ struct DecodeCommand: ParsableCommand {
 
     func run() throws {
         let location = try model.location()
-        let generationLength = options.generationLength(defaults: location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let loaded = try model.load()
         let tokenText = loaded.tokenText
         let ids = try promptTokens(loaded)
+        loaded.warnIfBeyondContext(promptLength: ids.count, generationLength: generationLength, allowed: options.allowBeyondContext)
         let session = try DecodeSession(model: loaded.model, promptIds: ids, generationLength: generationLength,
-                                        settings: settings, vocabulary: loaded.vocabulary)
+                                        settings: settings, vocabulary: loaded.vocabulary,
+                                        allowBeyondContext: options.allowBeyondContext)
 
         let progress = isatty(STDERR_FILENO) == 1
         try session.runToEnd { record in
@@ -103,6 +105,17 @@ struct DecodeOptions: ParsableArguments {
     var eosLast = false
     @Option(help: "Fast-dLLM cache: exact (every step runs the whole canvas), prefix or dual (approximate; pair with --block, e.g. 32).")
     var cache: CacheMode = .exact
+    @Flag(name: .customLong("allow-beyond-context"),
+          help: "Decode even when prompt + generation exceed the model's context (max_sequence_length), with a warning.")
+    var allowBeyondContext = false
+
+    func validate() throws {
+        let length = 1...DecodeLimits.maxGenerationLength
+        try FlagBounds.check("--gen-length", genLength, length)
+        try FlagBounds.check("--block", block, length)
+        try FlagBounds.check("--steps", steps, 1...DecodeLimits.maxSteps)
+        try FlagBounds.check("--timesteps", timesteps, 1...DecodeLimits.maxSteps)
+    }
 
     func generationLength(defaults: GenerationDefaults) -> Int {
         genLength ?? defaults.generationLength ?? 128
@@ -131,6 +144,10 @@ struct DecodeOptions: ParsableArguments {
 /// `--k`, tokens per step: apart from DecodeOptions because `dscope passk --k` names the k of pass@k.
 struct TokensPerStepOption: ParsableArguments {
     @Option(help: "Tokens per step.") var k: Int?
+
+    func validate() throws {
+        try FlagBounds.check("--k", k, 1...DecodeLimits.maxGenerationLength)
+    }
 }
 
 enum DecodeCommandError: UserFacingError {

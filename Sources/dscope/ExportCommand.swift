@@ -25,6 +25,10 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: DecodeOptions
     @OptionGroup var view: ViewOptions
 
+    func validate() throws {
+        _ = try parsedSize()
+    }
+
     func run() async throws {
         let (width, height) = try parsedSize()
         let (theme, themeWarning) = try view.loadTheme()
@@ -39,24 +43,28 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func parsedSize() throws -> (Int, Int) {
         let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] >= 40, parts[1] >= 12 else { throw ScopeCommandError.badSize(size) }
+        guard parts.count == 2, FlagBounds.recordingColumns.contains(parts[0]), FlagBounds.recordingRows.contains(parts[1]) else {
+            throw ScopeCommandError.badSize(size)
+        }
         return (parts[0], parts[1])
     }
 
     private func decode() throws -> [ExportPane] {
         let loaded = try model.load()
-        let generationLength = options.generationLength(defaults: loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let task = prompt == nil ? try loaded.heldOutTasks().first : nil
         guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
         let ids = try loaded.promptIds(for: text, chat: chat)
         var orders = [settings.order]
         if compare { orders = [.ar, settings.order == .ar ? .confidence : settings.order] }
+        loaded.warnIfBeyondContext(promptLength: ids.count, generationLength: generationLength, allowed: options.allowBeyondContext)
         return try orders.map { order in
             var paneSettings = settings
             paneSettings.order = order
             let session = try DecodeSession(model: loaded.model, promptIds: ids, generationLength: generationLength,
-                                            settings: paneSettings, vocabulary: loaded.vocabulary)
+                                            settings: paneSettings, vocabulary: loaded.vocabulary,
+                                            allowBeyondContext: options.allowBeyondContext)
             try session.runToEnd()
             let transcript = Transcript(session: session, model: loaded.identity, tool: "dscope \(DScopeVersion.string)",
                                         promptText: text, tokenText: loaded.tokenText)

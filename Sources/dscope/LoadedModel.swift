@@ -39,6 +39,16 @@ struct LoadedModel {
                            promptIds: { try tokenText.tokenizer.promptIDs(for: $0.prompt, chat: chat) })
     }
 
+    /// With --allow-beyond-context, says on stderr that the canvas runs past the model's context
+    /// (without it, DecodeSession refuses such a canvas).
+    func warnIfBeyondContext(promptLength: Int, generationLength: Int, allowed: Bool) {
+        guard allowed, let context = DecodeSession.exceededContext(model: model, promptLength: promptLength,
+                                                                   generationLength: generationLength) else { return }
+        fprint("warning: \(location.name): prompt (\(promptLength) tokens) + generation (\(generationLength)) = "
+            + "\(promptLength + generationLength) positions exceed the model's context of \(context); "
+            + "positions past \(context) were never trained and give unreliable output")
+    }
+
     /// Everything the TUI needs of the model, behind plain values and closures.
     func scopeModel(generationLength: Int, chat: Bool) throws -> ScopeModel {
         let labels = tokenText.map { text in TokenLabels(bytes: { text.tokenizer.bytes(of: $0) }) }

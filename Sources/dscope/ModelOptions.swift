@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        try FlagBounds.check("--threads", threads, FlagBounds.threads)
     }
 
     func location() throws -> ModelLocation { try ModelLocation(model) }

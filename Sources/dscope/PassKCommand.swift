@@ -40,14 +40,14 @@ struct PassKRunCommand: ParsableCommand {
     var shard: String?
 
     func validate() throws {
-        guard n >= 1 else { throw PassKCommandError.badN(n) }
+        try FlagBounds.check("--n", n, 1...PassKConfig.maxSamplesPerTask)
         if options.order != nil { throw PassKCommandError.singleOrder }
     }
 
     func run() throws {
         let measured = try model.load()
         let (path, tasks) = try taskOptions.load(for: measured.location)
-        let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, defaultTemperature: 1)
         let ks = try k.map { try Self.parseKs($0, n: n) } ?? Self.defaultKs(n: n)
         let config = PassKConfig(model: measured.identity, tasks: TaskSet(file: path, tasks: tasks),
@@ -163,7 +163,6 @@ enum PassKCommandError: UserFacingError {
     case otherShard(path: String)
     case noOrders
     case badKs(String, n: Int)
-    case badN(Int)
     case singleOrder
 
     var description: String {
@@ -176,8 +175,6 @@ enum PassKCommandError: UserFacingError {
             return "--orders: name at least one order, e.g. --orders ar,confidence"
         case let .badKs(list, n):
             return "--k \(list): give whole numbers from 1 to n = \(n) separated by commas, e.g. 1,2,4"
-        case let .badN(n):
-            return "--n \(n): take at least one sample per task and order"
         case .singleOrder:
             return "passk compares orders: give them with --orders ar,confidence, not --order"
         }

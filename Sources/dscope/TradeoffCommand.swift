@@ -32,7 +32,7 @@ struct TradeoffCommand: ParsableCommand {
         let swept = try Self.parseValues(values)
         let measured = try model.load()
         let (_, tasks) = try taskOptions.load(for: measured.location)
-        let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let sweep = try TradeoffRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
                                                                   chat: taskOptions.chat),

@@ -26,7 +26,7 @@ struct WatchCommand: AsyncParsableCommand {
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
         let loaded = try model.load()
-        let generationLength = options.generationLength(defaults: loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
@@ -50,7 +50,7 @@ enum ScopeCommandError: UserFacingError {
         case let .noPrompt(model):
             return "\(model) has no heldout.jsonl to pick a task from; pass --prompt TEXT"
         case let .badSize(size):
-            return "--size \(size): give COLUMNSxROWS, e.g. 120x40 (at least 40x12)"
+            return "--size \(size): give COLUMNSxROWS, e.g. 120x40 (40x12 to 1000x1000)"
         }
     }
 }

@@ -9,7 +9,7 @@ final class ModelLocationTests: XCTestCase {
         XCTAssertNotNil(location.companionFile("heldout.jsonl"))
         XCTAssertNotNil(try location.tokenizer())
         XCTAssertEqual(try location.config().modelType, "llada")
-        XCTAssertNotNil(location.generationDefaults.generationLength)
+        XCTAssertNotNil(try location.generationDefaults.generationLength)
     }
 
     func testFolderIsHuggingFaceAndFileIsGGUF() throws {

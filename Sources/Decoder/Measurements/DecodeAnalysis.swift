@@ -92,7 +92,8 @@ public struct DecodeAnalysis: Sendable {
     }
 }
 
-/// Counts of values in equal-width bins over [lower, upper); values outside land in the end bins.
+/// Counts of values in equal-width bins over [lower, upper); values outside land in the end bins,
+/// NaN in none.
 public struct Histogram: Equatable, Sendable {
     public var lower: Double
     public var binWidth: Double
@@ -103,9 +104,10 @@ public struct Histogram: Equatable, Sendable {
         self.lower = lower
         binWidth = (upper - lower) / Double(binCount)
         counts = Array(repeating: 0, count: binCount)
-        for value in values {
-            let bin = Int(((value - lower) / binWidth).rounded(.down))
-            counts[min(binCount - 1, max(0, bin))] += 1
+        for value in values where !value.isNaN {
+            // Clamped as a Double first: Int(_:) traps on ±∞ and on values beyond Int's range.
+            let bin = ((value - lower) / binWidth).rounded(.down)
+            counts[Int(min(Double(binCount - 1), max(0, bin)))] += 1
         }
     }
 

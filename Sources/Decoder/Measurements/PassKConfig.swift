@@ -21,6 +21,13 @@ public struct PassKConfig: Equatable, Sendable {
     public var suppressEOS: Bool
     public var deferEndOfText: Bool
 
+    /// Bounds of a run (docs/robustness.md, "Bounds"), checked on the --n flag and on every
+    /// results file before its samples are planned.
+    public static let maxSamplesPerTask = 10_000
+    /// Samples of a whole run: tasks × orders × n.
+    public static let maxSamples = 10_000_000
+    public static let maxShards = 100_000
+
     public init(model: ModelIdentity, tasks: TaskSet, checker: AnswerChecker, chat: Bool, samplesPerTask: Int,
                 orders: [DecodeOrder], generationLength: Int, settings: DecodeSettings) {
         self.model = model

@@ -121,6 +121,7 @@ private struct ResultsJSON: Codable {
 
     func results(path: String) throws -> PassKResults {
         func invalid(_ problem: String) -> PassKResultsError { .invalid(path: path, problem: problem) }
+        try checkBounds(invalid)
         let s = run.settings
         guard let seed = UInt64(s.seed) else { throw invalid("run.settings.seed \"\(s.seed)\" is not a 64-bit seed") }
         let parallelism: ParallelismRule
@@ -131,6 +132,9 @@ private struct ResultsJSON: Codable {
         let settings = DecodeSettings(blockLength: s.blockLength, parallelism: parallelism, temperature: s.temperature,
                                       seed: seed, cfgScale: s.cfgScale, suppressEOS: s.suppressEOS,
                                       deferEndOfText: s.deferEndOfText)
+        do { try settings.validate(generationLength: run.generationLength) } catch {
+            throw invalid("run.settings: \(error)")
+        }
         let config = PassKConfig(model: ModelIdentity(id: run.model.id, configHash: run.model.configHash),
                                  tasks: TaskSet(file: run.tasks.file, ids: run.tasks.ids, fingerprint: run.tasks.fingerprint),
                                  checker: run.checker, chat: run.chat, samplesPerTask: run.n, orders: run.orders,
@@ -148,11 +152,43 @@ private struct ResultsJSON: Codable {
             let key = SampleKey(taskId: sample.task, order: sample.order, sample: sample.sample)
             guard planned.contains(key) else { throw invalid("samples[\(index)] (\(sample.task), \(sample.order.rawValue), \(sample.sample)) is not part of this run") }
             guard let sampleSeed = UInt64(sample.seed) else { throw invalid("samples[\(index)].seed \"\(sample.seed)\" is not a 64-bit seed") }
+            if let problem = sample.problem(generationLength: run.generationLength) { throw invalid("samples[\(index)].\(problem)") }
             results.record(SampleResult(key: key, seed: sampleSeed, correct: sample.correct, extracted: sample.extracted,
                                         text: sample.text, steps: sample.steps, forwardPasses: sample.forwardPasses,
                                         decodeMillis: sample.decodeMillis))
         }
         return results
+    }
+
+    /// Every count of the run within PassKConfig's bounds, before `keys` plans n × orders × tasks samples.
+    private func checkBounds(_ invalid: (String) -> PassKResultsError) throws {
+        let n = run.n
+        guard (1...PassKConfig.maxSamplesPerTask).contains(n) else {
+            throw invalid("run.n \(n) is outside 1…\(PassKConfig.maxSamplesPerTask)")
+        }
+        guard !run.orders.isEmpty, Set(run.orders).count == run.orders.count else {
+            throw invalid("run.orders \(run.orders.map(\.rawValue)) must name each order once, at least one")
+        }
+        guard (1...DecodeLimits.maxGenerationLength).contains(run.generationLength) else {
+            throw invalid("run.generation_length \(run.generationLength) is outside 1…\(DecodeLimits.maxGenerationLength)")
+        }
+        let (perTask, _) = n.multipliedReportingOverflow(by: run.orders.count)
+        let (total, overflow) = perTask.multipliedReportingOverflow(by: run.tasks.ids.count)
+        guard !run.tasks.ids.isEmpty, !overflow, total <= PassKConfig.maxSamples else {
+            throw invalid("run.tasks.ids (\(run.tasks.ids.count)) × orders (\(run.orders.count)) × n (\(n)) must be 1…\(PassKConfig.maxSamples) samples")
+        }
+        guard Set(run.tasks.ids).count == run.tasks.ids.count else { throw invalid("run.tasks.ids repeat a task id") }
+        // A k above n is kept (the report leaves it out), but every k is a sample count.
+        if let bad = k.first(where: { !(1...PassKConfig.maxSamplesPerTask).contains($0) }) {
+            throw invalid("k \(bad) is outside 1…\(PassKConfig.maxSamplesPerTask)")
+        }
+        guard k.count <= PassKConfig.maxSamplesPerTask else { throw invalid("k lists \(k.count) values, more than \(PassKConfig.maxSamplesPerTask)") }
+        if let shards {
+            guard (1...PassKConfig.maxShards).contains(shards.count), shards.indices.count <= shards.count else {
+                throw invalid("shards.count \(shards.count) is outside 1…\(PassKConfig.maxShards)")
+            }
+        }
+        guard samples.count <= total else { throw invalid("samples holds \(samples.count) entries for \(total) planned samples") }
     }
 
     struct Run: Codable {
@@ -211,6 +247,15 @@ private struct ResultsJSON: Codable {
         var steps: Int
         var forwardPasses: Int
         var decodeMillis: Double
+
+        /// The first field outside what a decode of `generationLength` positions can report.
+        func problem(generationLength: Int) -> String? {
+            if !(1...generationLength).contains(steps) { return "steps \(steps) is outside 1…\(generationLength)" }
+            let maxPasses = steps * DecodeLimits.maxForwardPassesPerStep
+            if !(steps...maxPasses).contains(forwardPasses) { return "forward_passes \(forwardPasses) is outside \(steps)…\(maxPasses)" }
+            if !(decodeMillis.isFinite && decodeMillis >= 0) { return "decode_ms \(decodeMillis) must be a finite number ≥ 0" }
+            return nil
+        }
 
         enum CodingKeys: String, CodingKey {
             case task, order, sample, seed, correct, extracted, text, steps
