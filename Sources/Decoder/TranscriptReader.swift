@@ -101,10 +101,6 @@ private struct TranscriptReader {
         guard (1...ModelBounds.maxVocabulary).contains(v.logitColumns) else {
             throw TranscriptError.field(line: 1, field: "vocabulary.logit_columns", problem: "\(v.logitColumns) is outside 1…\(ModelBounds.maxVocabulary)")
         }
-        for (field, id) in [("mask_id", v.maskId), ("eos_id", v.eosId)] + (v.eotId.map { [("eot_id", $0)] } ?? [])
-        where !(0..<v.logitColumns).contains(id) {
-            throw TranscriptError.field(line: 1, field: "vocabulary.\(field)", problem: "\(id) is outside the \(v.logitColumns) logit columns")
-        }
         let vocabulary = VocabularyFacts(maskId: v.maskId, eosId: v.eosId, endOfTurnId: v.eotId, logitColumns: v.logitColumns)
         if let index = line.prompt.ids.firstIndex(where: { !(0..<v.logitColumns).contains($0) || $0 == v.maskId }) {
             throw TranscriptError.field(line: 1, field: "prompt.ids[\(index)]", problem: "not a prompt token of \(v.logitColumns) logit columns")

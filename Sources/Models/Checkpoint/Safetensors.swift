@@ -21,6 +21,7 @@ public struct SafetensorsTensor: @unchecked Sendable {
     public let shape: [Int]
     public let bytes: UnsafeRawBufferPointer
 
+    /// Cannot overflow: the file's reader checked shape × element size against the data offsets.
     public var elementCount: Int { shape.reduce(1, *) }
 }
 
@@ -76,10 +77,10 @@ public final class SafetensorsFile: @unchecked Sendable {
                 throw invalid("tensor \(name) has unknown dtype \(dtypeName)")
             }
             guard let shape = Self.integers(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-                throw invalid("tensor \(name) has no valid shape")
+                throw invalid("tensor \(name) has a shape that is not a list of non-negative JSON integers (3.9, true or 2^64 are not)")
             }
             guard let offsets = Self.integers(entry["data_offsets"]), offsets.count == 2 else {
-                throw invalid("tensor \(name) has no valid data_offsets")
+                throw invalid("tensor \(name) has data_offsets that are not two non-negative JSON integers")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end else { throw invalid("tensor \(name) has data_offsets [\(begin), \(end)] out of order") }
@@ -113,8 +114,17 @@ public final class SafetensorsFile: @unchecked Sendable {
         return total
     }
 
+    /// JSON integers only, as the reference reader (serde, usize) takes them: 3.9, 3.0, true and
+    /// numbers beyond Int64 (which NSNumber.intValue would turn into 3, 3, 1 and garbage) are refused.
     private static func integers(_ value: Any?) -> [Int]? {
-        guard let numbers = value as? [NSNumber] else { return nil }
-        return numbers.map(\.intValue)
+        guard let elements = value as? [Any] else { return nil }
+        var integers: [Int] = []
+        for element in elements {
+            // JSON true reads as type "c" (0 and 1 also pass `is Bool`, so that test cannot tell).
+            guard let number = element as? NSNumber, !(number is NSDecimalNumber),
+                  ["i", "q", "l", "s"].contains(String(cString: number.objCType)) else { return nil }
+            integers.append(number.intValue)
+        }
+        return integers
     }
 }

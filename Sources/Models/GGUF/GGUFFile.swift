@@ -9,6 +9,7 @@ public struct GGUFTensor: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
 
     public var shape: [Int] { dimensions.reversed() }
+    /// Cannot overflow: GGUFFile checked the product when it read the dimensions.
     public var elementCount: Int { dimensions.reduce(1, *) }
 }
 
@@ -96,7 +97,8 @@ public final class GGUFFile: @unchecked Sendable {
                 throw cursor.invalid("tensor \(info.name) starts at data offset \(info.offset), which is not a multiple of the alignment \(alignment)")
             }
             guard info.offset <= dataBytes, info.byteCount <= dataBytes - info.offset else {
-                throw cursor.invalid("tensor \(info.name) (\(info.type) \(info.dimensions)) needs bytes \(info.offset)..<\(info.offset + info.byteCount) of the data section, which holds only \(dataBytes) bytes (truncated file?)")
+                // Offset and length apart: their sum may not fit an Int.
+                throw cursor.invalid("tensor \(info.name) (\(info.type) \(info.dimensions)) needs \(info.byteCount) bytes from data offset \(info.offset), but the data section holds only \(dataBytes) bytes (truncated file?)")
             }
             let start = dataOffset + info.offset
             tensors.append(GGUFTensor(name: info.name, dimensions: info.dimensions, type: info.type,
@@ -132,9 +134,16 @@ public final class GGUFFile: @unchecked Sendable {
             throw cursor.invalid("tensor \(name) has \(dimensionCount) dimensions (ggml allows 1 to \(maxDimensions))")
         }
         var dimensions: [Int] = []
+        var elements = 1
         for axis in 0..<Int(dimensionCount) {
             let size = try cursor.read(UInt64.self, "dimension \(axis) of \(name)")
-            guard size <= UInt64(Int32.max) else { throw cursor.invalid("tensor \(name) has dimension \(axis) of \(size)") }
+            guard (1...UInt64(Int32.max)).contains(size) else {
+                throw cursor.invalid("tensor \(name) has dimension \(axis) of \(size) (allowed: 1…\(Int32.max))")
+            }
+            // Checked here so that `elementCount` can never overflow later.
+            let (product, overflow) = elements.multipliedReportingOverflow(by: Int(size))
+            guard !overflow else { throw cursor.invalid("tensor \(name) has more than \(Int.max) elements") }
+            elements = product
             dimensions.append(Int(size))
         }
         let typeID = try cursor.read(UInt32.self, "the type of \(name)")

@@ -21,6 +21,13 @@ struct BPEModel: Sendable {
     /// Ids index tables, so an absurd id in a damaged file must not allocate gigabytes.
     static let idLimit = 1 << 24
 
+    /// The largest id (exclusive) a file of `entries` vocabulary or added-token entries may use:
+    /// ids run densely from 0 in every released tokenizer, so a few gaps are allowed but not an
+    /// id whose table would be thousands of times the file (one id of 2²⁴ − 1 in a 9 KB file).
+    static func idBound(entries: Int) -> Int {
+        min(idLimit, 2 * entries + 1024)
+    }
+
     init(json: JSONValue, file: String) throws {
         if let type = json["type"]?.string, type != "BPE" {
             throw TokenizerError.unsupported(file: file, component: "model", type: type, supported: Self.supportedTypes)
@@ -43,10 +50,11 @@ struct BPEModel: Sendable {
             throw TokenizerError.missingField(file: file, field: "model.vocab")
         }
 
+        let bound = BPEModel.idBound(entries: vocabulary.count)
         let ids = try vocabulary.map { token, value in
-            guard let id = value.integer, (0..<BPEModel.idLimit).contains(id) else {
+            guard let id = value.integer, (0..<bound).contains(id) else {
                 throw TokenizerError.invalidField(file: file, field: "model.vocab[\(token.debugDescription)]",
-                                                  problem: "must be an integer id from 0 to \(BPEModel.idLimit - 1)")
+                                                  problem: "must be an integer id from 0 to \(bound - 1) (the vocabulary has \(vocabulary.count) entries)")
             }
             return id
         }

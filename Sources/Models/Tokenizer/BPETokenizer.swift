@@ -60,6 +60,12 @@ public struct BPETokenizer: Sendable {
         try Self.checkDecoder(json["decoder"], file: file)
 
         let added = try AddedToken.list(from: json["added_tokens"], file: file)
+        // Checked before the id → bytes table is sized by the largest id.
+        let bound = BPEModel.idBound(entries: model.tokenBytes.count + added.count)
+        if let index = added.firstIndex(where: { $0.id >= bound }) {
+            throw TokenizerError.invalidField(file: file, field: "added_tokens[\(index)].id", problem:
+                "\(added[index].id) must be below \(bound) (the vocabulary has \(model.tokenBytes.count) ids and \(added.count) added tokens)")
+        }
         rawAddedTokens = AddedTokenMatcher(tokens: added.filter { !$0.isNormalized }, normalizer: .none)
         normalizedAddedTokens = AddedTokenMatcher(tokens: added.filter(\.isNormalized), normalizer: normalizer)
         idOfAddedToken = Dictionary(added.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
