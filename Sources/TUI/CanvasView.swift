@@ -136,14 +136,24 @@ struct CanvasLayout {
     init(snapshot: DecodeSnapshot, width: Int, promptStyle: CellStyle,
          cells: (PositionState) -> (pieces: [TextPiece], style: CellStyle)) {
         self.width = max(1, width)
-        for word in Self.words(TextPiece.pieces(of: snapshot.prompt, newlines: .lineBreak)) {
-            appendKeepingTogether(word, style: promptStyle)
+        // The prompt is the same every frame and may be long (a 400 KB prompt made every frame of
+        // an export lay it out again): its lines are laid out once per prompt, width and style.
+        lines = PromptLayoutCache.shared.lines(of: snapshot.prompt, width: self.width, style: promptStyle) {
+            var prompt = CanvasLayout(width: self.width)
+            for word in Self.words(TextPiece.pieces(of: snapshot.prompt, newlines: .lineBreak)) {
+                prompt.appendKeepingTogether(word, style: promptStyle)
+            }
+            if !snapshot.prompt.isEmpty { prompt.breakLine() }
+            return prompt.lines
         }
-        if !snapshot.prompt.isEmpty { breakLine() }
         for position in snapshot.positions {
             let (pieces, style) = cells(position)
             positionLines.append(appendKeepingTogether(pieces, style: style))
         }
+    }
+
+    private init(width: Int) {
+        self.width = width
     }
 
     /// Starts a new line first when the pieces fit on one line but not on what is left of this one,

@@ -7,6 +7,8 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .notFound(let name, let searched) where name.contains("/") || name.hasSuffix(".theme"):
+            return "theme file \(searched.joined(separator: ", ")) does not exist; give the path of a .theme file or a theme name such as light"
         case .notFound(let name, let searched):
             return "theme \"\(name)\" not found; looked in: \(searched.joined(separator: ", ")). "
                 + "Pass a path to a .theme file, or put \(name).theme in one of those folders."
@@ -45,30 +47,35 @@ public struct ThemeLocator: Sendable {
             .appendingPathComponent("../../themes").standardized.path
     }
 
-    /// Resolves `nameOrPath` (e.g. `light`, `~/my.theme`) to a file path.
+    /// Resolves `nameOrPath` (e.g. `light`, `~/my.theme`) to a file path. A file that is there
+    /// but cannot be read (permissions, a directory, a symbolic link loop) is named as such.
     public func locate(_ nameOrPath: String) throws(ThemeError) -> String {
         let expanded = (nameOrPath as NSString).expandingTildeInPath
         if expanded.contains("/") || expanded.hasSuffix(".theme") {
-            guard FileManager.default.isReadableFile(atPath: expanded) else {
-                throw ThemeError.notFound(name: nameOrPath, searched: [expanded])
+            switch ThemeFile.status(expanded) {
+            case .readable: return expanded
+            case .missing: throw ThemeError.notFound(name: nameOrPath, searched: [expanded])
+            case .unreadable(let reason): throw ThemeError.unreadable(path: expanded, reason: reason)
             }
-            return expanded
         }
-        let candidates = directories.map { $0 + "/" + expanded + ".theme" }
-        guard let found = candidates.first(where: FileManager.default.isReadableFile(atPath:)) else {
-            throw ThemeError.notFound(name: nameOrPath, searched: directories)
+        for candidate in directories.map({ $0 + "/" + expanded + ".theme" }) {
+            switch ThemeFile.status(candidate) {
+            case .readable: return candidate
+            case .missing: continue
+            case .unreadable(let reason): throw ThemeError.unreadable(path: candidate, reason: reason)
+            }
         }
-        return found
+        throw ThemeError.notFound(name: nameOrPath, searched: directories)
     }
 
     /// Locates and parses a theme; warnings are returned for the caller to show.
     public func load(_ nameOrPath: String) throws(ThemeError) -> (theme: Theme, warnings: [ThemeWarning]) {
         let path = try locate(nameOrPath)
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ThemeError.unreadable(path: path, reason: error.localizedDescription)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ThemeError.unreadable(path: path, reason: "the file could not be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ThemeError.unreadable(path: path, reason: "not UTF-8 text")
         }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return ThemeParser.parse(text, name: name)
@@ -85,5 +92,33 @@ public struct ThemeLocator: Sendable {
             }
         }
         return names
+    }
+}
+
+/// Whether a theme path can be read, in the words a user needs (Foundation's errors say
+/// "NSCocoaErrorDomain error 256" for a directory and "no such file" for a link loop).
+enum ThemeFile {
+    enum Status: Equatable {
+        case readable
+        case missing
+        case unreadable(String)
+    }
+
+    static func status(_ path: String) -> Status {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let error = errno
+            if error == ENOENT || error == ENOTDIR {
+                return lstat(path, &info) == 0 ? .unreadable("a symbolic link to a file that does not exist") : .missing
+            }
+            return .unreadable(error == ELOOP ? "a symbolic link loop" : String(cString: strerror(error)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .unreadable("a directory, not a theme file")
+        case S_IFREG: break
+        default: return .unreadable("not a regular file")
+        }
+        guard access(path, R_OK) == 0 else { return .unreadable(String(cString: strerror(errno))) }
+        return .readable
     }
 }

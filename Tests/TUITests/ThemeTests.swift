@@ -124,3 +124,55 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(ColorMode.resolve(noColorFlag: false, environment: [:], terminalColors: 8), .monochrome)
     }
 }
+
+/// A theme path that is there but cannot be read says why, in words.
+final class ThemeFileErrorTests: XCTestCase {
+    private func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-themes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    private func message(loading nameOrPath: String, in directories: [String] = []) -> String {
+        do {
+            _ = try ThemeLocator(directories: directories).load(nameOrPath)
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testADirectoryIsNamedAsOne() throws {
+        let directory = try folder().appendingPathComponent("dark.theme")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let text = message(loading: directory.path)
+        XCTAssertEqual(text, "cannot read theme \(directory.path): a directory, not a theme file")
+    }
+
+    func testASymbolicLinkLoopIsNamedAsOne() throws {
+        let base = try folder()
+        let a = base.appendingPathComponent("a.theme").path, b = base.appendingPathComponent("b.theme").path
+        try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+        try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+        XCTAssertEqual(message(loading: a), "cannot read theme \(a): a symbolic link loop")
+        XCTAssertEqual(message(loading: "a", in: [base.path]), "cannot read theme \(a): a symbolic link loop")
+    }
+
+    func testAMissingThemePathIsNotTreatedAsAName() throws {
+        let path = try folder().appendingPathComponent("light.theme").path
+        let text = message(loading: path)
+        XCTAssertFalse(text.contains("light.theme.theme"), text)
+        XCTAssertTrue(text.contains("\(path) does not exist"), text)
+    }
+
+    func testAnUnreadableFileIsNamedAsSuch() throws {
+        try XCTSkipIf(getuid() == 0, "root reads any file")
+        let path = try folder().appendingPathComponent("light.theme").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("a=\"b\"\n".utf8),
+                                                     attributes: [.posixPermissions: 0]))
+        let text = message(loading: path)
+        XCTAssertTrue(text.hasPrefix("cannot read theme \(path): "), text)
+        XCTAssertFalse(text.contains("not found"), text)
+    }
+}
