@@ -99,13 +99,12 @@ public struct ModelLocation: Sendable {
             var block_length: Int?
         }
         let lengths: Lengths
-        do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch let DecodingError.typeMismatch(_, context) {
-            throw ModelError.invalidConfig(path: path, problem: "\(context.codingPath.first?.stringValue ?? "a key") must be an integer")
-        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            // An integer JSON number too large for Int, or one with a fraction.
-            throw ModelError.invalidConfig(path: path, problem: "\(context.codingPath[0].stringValue) must be an integer in 1…\(ModelBounds.maxGenerationLength)")
-        } catch {
-            throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
+        do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch {
+            // A key at fault is named: a string, a bool, a fraction or an integer beyond Int.
+            let key = Self.codingPath(of: error).first?.stringValue
+            throw ModelError.invalidConfig(path: path, problem: key.map {
+                "\($0) must be an integer in 1…\(ModelBounds.maxGenerationLength)"
+            } ?? "not a JSON object whose gen_length and block_length are integers in 1…\(ModelBounds.maxGenerationLength)")
         }
         for (key, value) in [("gen_length", lengths.gen_length), ("block_length", lengths.block_length)] {
             if let value, let problem = ModelBounds.check(key, value, 1...ModelBounds.maxGenerationLength) {
@@ -114,6 +113,18 @@ public struct ModelLocation: Sendable {
         }
         return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length)
     } }
+
+    private static func codingPath(of error: Error) -> [CodingKey] {
+        switch error {
+        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+             let DecodingError.dataCorrupted(context):
+            return context.codingPath
+        case let DecodingError.keyNotFound(key, context):
+            return context.codingPath + [key]
+        default:
+            return []
+        }
+    }
 }
 
 /// Per-model decode defaults; nil where the model says nothing.

@@ -109,3 +109,26 @@ final class DecodeCommandTests: XCTestCase {
         XCTAssertTrue((0...1).contains(fraction), last)
     }
 }
+
+/// prompt + generation beyond the model's context (llada-tiny: max_sequence_length 96).
+final class ContextLengthCommandTests: XCTestCase {
+    private let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DecoderTests/Fixtures/llada-tiny").path
+
+    func testADecodeBeyondTheContextIsRefusedInOneLine() throws {
+        let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2,3", "--gen-length", "96"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
+        for words in ["3 tokens", "= 99 positions", "context of 96", "--allow-beyond-context"] {
+            XCTAssertTrue(result.stderr.contains(words), result.stderr)
+        }
+    }
+
+    func testAllowBeyondContextDecodesWithAWarning() throws {
+        let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2,3", "--gen-length", "96",
+                                           "--steps", "4", "--allow-beyond-context"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("warning: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("context of 96"), result.stderr)
+    }
+}

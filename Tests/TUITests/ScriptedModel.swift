@@ -13,6 +13,10 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     let promptLength: Int
     let generationLength: Int
     var gate: DispatchSemaphore?
+    /// The longest canvas it accepts; nil = unknown.
+    var contextLength: Int?
+    /// Every logit NaN from now on (weights gone bad).
+    var givesNaN = false
 
     init(promptLength: Int, generationLength: Int) {
         self.promptLength = promptLength
@@ -27,7 +31,7 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
             let token = offset >= generationLength - 2 ? vocabulary.eosId : offset % 10
             let p = 0.5 + 0.04 * Double(offset)
             let rest = (1 - p) / Double(Self.columns - 1)
-            values += (0..<Self.columns).map { Float(log($0 == token ? p : rest)) }
+            values += (0..<Self.columns).map { givesNaN ? .nan : Float(log($0 == token ? p : rest)) }
         }
         return LogitsMatrix(rows: positions.count, columns: Self.columns, values: values)
     }
