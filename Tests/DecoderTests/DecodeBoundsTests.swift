@@ -48,6 +48,13 @@ final class DecodeBoundsTests: XCTestCase {
         XCTAssertNil(DecodeSession.exceededContext(model: model(), promptLength: 2, generationLength: 1 << 16))
     }
 
+    func testASweptKBeyondIntIsRefusedNotTrapped() {
+        for value in [1e300, 9.3e18, Double(DecodeLimits.maxGenerationLength + 1)] {
+            XCTAssertThrowsError(try TradeoffRule.k.parallelism(value)) { XCTAssertEqual($0 as? TradeoffError, .fractionalK(value)) }
+        }
+        XCTAssertEqual(try TradeoffRule.k.parallelism(4), .perStep(k: 4))
+    }
+
     func testHistogramPlacesExtremeValuesInTheEndBinsAndSkipsNaN() {
         let histogram = Histogram(values: [-1e30, -.infinity, 1e300, .infinity, .nan, 0.5], lower: 0, upper: 1, binCount: 2)
         XCTAssertEqual(histogram.counts, [2, 3])

@@ -12,7 +12,10 @@ public enum TradeoffRule: String, CaseIterable, Sendable {
         case .eb: return .entropyBound(value)
         case .threshold: return .threshold(value)
         case .k:
-            guard value >= 1, value == value.rounded() else { throw TradeoffError.fractionalK(value) }
+            // Bounded before Int(_:), which traps beyond Int's range.
+            guard value >= 1, value <= Double(DecodeLimits.maxGenerationLength), value == value.rounded() else {
+                throw TradeoffError.fractionalK(value)
+            }
             return .perStep(k: Int(value))
         }
     }
@@ -80,7 +83,7 @@ public enum TradeoffError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .fractionalK(value):
-            return "--rule k takes whole numbers of tokens per step ≥ 1, not \(value); e.g. --values 1,2,3,4,5"
+            return "--rule k takes whole numbers of tokens per step in 1…\(DecodeLimits.maxGenerationLength), not \(value); e.g. --values 1,2,3,4,5"
         }
     }
 }
