@@ -22,8 +22,10 @@ public enum ModelBounds {
         range.contains(value) ? nil : "\(name) \(value) is outside \(range.lowerBound)…\(range.upperBound)"
     }
 
-    static func check<Number: BinaryFloatingPoint>(_ name: String, _ value: Number, _ range: ClosedRange<Number>) -> String? {
-        range.contains(value) ? nil : "\(name) \(value) must be a finite number in \(range.lowerBound)…\(range.upperBound)"
+    /// NaN lies in no range, so it is refused with the rest; `allowed` words the range.
+    static func check<Number: BinaryFloatingPoint>(_ name: String, _ value: Number, _ range: ClosedRange<Number>,
+                                                   allowed: String) -> String? {
+        range.contains(value) ? nil : "\(name) \(value) must be \(allowed)"
     }
 }
 

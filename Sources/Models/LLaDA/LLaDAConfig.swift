@@ -138,8 +138,8 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
         if nHeads % nKVHeads != 0 { return "\(names.nHeads) \(nHeads) is not a multiple of \(names.nKVHeads) \(nKVHeads)" }
         if embeddingSize < vocabSize { return "\(names.embeddingSize) \(embeddingSize) is smaller than \(names.vocabSize) \(vocabSize)" }
-        if let problem = ModelBounds.check(names.ropeTheta, ropeTheta, ModelBounds.ropeTheta)
-            ?? ModelBounds.check(names.rmsNormEps, rmsNormEps, ModelBounds.rmsNormEps) {
+        if let problem = ModelBounds.check(names.ropeTheta, ropeTheta, ModelBounds.ropeTheta, allowed: "a finite number from 1 to 1e12")
+            ?? ModelBounds.check(names.rmsNormEps, rmsNormEps, ModelBounds.rmsNormEps, allowed: "a finite number > 0 and ≤ 1") {
             return problem
         }
         let ids = [(names.maskTokenId, maskTokenId), (names.eosTokenId, eosTokenId)] + (padTokenId.map { [(names.padTokenId, $0)] } ?? [])
