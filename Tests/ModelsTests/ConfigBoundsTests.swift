@@ -59,6 +59,23 @@ final class ConfigBoundsTests: XCTestCase {
         try assertRefused("dream-bf16", ["eos_token_id": 5000], mentions: ["eos_token_id 5000"])
     }
 
+    func testNumbersThatDoNotFitTheirFieldAreNamedAsSuch() throws {
+        for (key, text) in [("d_model", "72.5"), ("rms_norm_eps", "1e39"), ("rope_theta", "1e999"), ("n_layers", "99999999999999999999")] {
+            let folder = try folder(from: "llada-f32", [:])
+            let path = folder + "/config.json"
+            let json = try String(contentsOfFile: path, encoding: .utf8)
+            let edited = json.replacingOccurrences(of: #""\#(key)":[^,}]+"#, with: "\"\(key)\":\(text)", options: .regularExpression)
+            XCTAssertNotEqual(edited, json)
+            try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try LLaDAConfig.load(folder: folder), key) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.hasPrefix(path), message)
+                XCTAssertFalse(message.contains("DecodingError"), message)
+                XCTAssertTrue(message.contains("number") || message.contains("not representable"), message)
+            }
+        }
+    }
+
     func testTheFixturesStillLoad() throws {
         for fixture in ["llada-f32", "llada-gqa", "dream-bf16"] {
             XCTAssertNoThrow(try LLaDAConfig.load(folder: Fixture.path(fixture)))

@@ -15,7 +15,13 @@ struct ConfigJSON {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ModelError.unreadable(path: path, reason: error.localizedDescription)
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
+            // "Number 1e999 is not representable in Swift." says more than "not in the correct format".
+            let detail = (error as NSError).userInfo["NSDebugDescription"] as? String
+            throw ModelError.invalidConfig(path: path, problem: "not valid JSON" + (detail.map { " (\($0.prefix(120)))" } ?? ""))
+        }
+        guard let object = parsed as? [String: Any] else {
             throw ModelError.invalidConfig(path: path, problem: "not a JSON object")
         }
         guard let modelType = object["model_type"] as? String else {
@@ -29,8 +35,13 @@ struct ConfigJSON {
             throw ModelError.invalidConfig(path: path, problem: "missing key \(key.stringValue)")
         } catch let DecodingError.typeMismatch(_, context) {
             throw ModelError.invalidConfig(path: path, problem: "wrong type for \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // A fraction where an integer belongs, or a number beyond the field's type.
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ModelError.invalidConfig(path: path, problem: "\(key) is not a value this field can hold (sizes and ids are integers, rope_theta and rms_norm_eps finite numbers)")
         } catch {
-            throw ModelError.invalidConfig(path: path, problem: "\(error)")
+            // Foundation on Linux names no key for these.
+            throw ModelError.invalidConfig(path: path, problem: "a number does not fit its field: sizes and ids must be integers, rope_theta and rms_norm_eps finite numbers within Double and Float")
         }
     }
 }
