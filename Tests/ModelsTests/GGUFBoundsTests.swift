@@ -36,9 +36,10 @@ final class GGUFBoundsTests: XCTestCase {
     }
 
     func testATensorPastTheEndIsDescribedWithoutOverflow() throws {
+        // Offset ≈ 2⁶² and 2⁶³ − 2³² bytes each fit an Int; their sum does not.
         let offset = UInt64(Int.max / 2) / 32 * 32
         let message = try openError {
-            $0.tensors.append(.init(name: "far", dimensions: [1 << 30, 1 << 28], type: 0, offset: offset))
+            $0.tensors.append(.init(name: "far", dimensions: [(1 << 31) - 1, 1 << 30], type: 0, offset: offset))
         }
         XCTAssertTrue(message?.contains("needs") == true, message ?? "no error")
     }
