@@ -11,7 +11,8 @@ final class LiveDecode: ScopeDecode {
         self.model = model
         self.prompt = prompt
         session = try DecodeSession(model: model.model, promptIds: promptIds, generationLength: model.generationLength,
-                                    settings: settings, vocabulary: model.vocabulary)
+                                    settings: settings, vocabulary: model.vocabulary,
+                                    allowBeyondContext: model.allowsBeyondContext)
     }
 
     /// The same prompt decoded again from step 0 with other settings (compare mode's panes).

@@ -19,6 +19,9 @@ public struct ScopeModel {
     public var encodePrompt: (String) throws -> [Int]
     /// Names this program in transcript headers, e.g. "dscope 0.1.0".
     public var tool: String
+    /// --allow-beyond-context: a prompt + generation longer than the model's context decodes
+    /// anyway instead of being refused.
+    public var allowsBeyondContext = false
 
     public init(name: String, identity: ModelIdentity, model: DenoisingModel, vocabulary: VocabularyFacts,
                 tokenText: TokenizerText?, labels: TokenLabels, generationLength: Int, tasks: [EvalTask],

@@ -106,7 +106,7 @@ struct DecodeOptions: ParsableArguments {
     @Option(help: "Fast-dLLM cache: exact (every step runs the whole canvas), prefix or dual (approximate; pair with --block, e.g. 32).")
     var cache: CacheMode = .exact
     @Flag(name: .customLong("allow-beyond-context"),
-          help: "Decode even when prompt + generation exceed the model's context (max_sequence_length), with a warning.")
+          help: "Decode even when prompt + generation exceed the model's context (max_sequence_length); decode and export warn on stderr.")
     var allowBeyondContext = false
 
     func validate() throws {

@@ -28,7 +28,8 @@ struct WatchCommand: AsyncParsableCommand {
         let loaded = try model.load()
         let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
-        let scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
+        var scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
+        scopeModel.allowsBeyondContext = options.allowBeyondContext
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
         guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
         let controller = try await ScopeController.live(model: scopeModel, prompt: text, settings: settings,

@@ -8,10 +8,11 @@ import XCTest
 @MainActor
 final class ScopeModelErrorTests: XCTestCase {
     /// A scope whose prompts are one id per word (no cut), on a model of `contextLength` positions.
-    private func live(contextLength: Int) throws -> (ScopeController, ScriptedModel) {
+    private func live(contextLength: Int, allowsBeyondContext: Bool = false) throws -> (ScopeController, ScriptedModel) {
         let (scripted, model) = ScopeModel.scripted()
         var scope = scripted
         scope.encodePrompt = { text in text.split(separator: " ").map { $0.count % 10 } }
+        scope.allowsBeyondContext = allowsBeyondContext
         model.contextLength = contextLength
         let controller = try ScopeController.live(model: scope, prompt: "a b", settings: DecodeSettings(parallelism: .schedule(steps: 8)),
                                                   palette: .monochrome, exportDirectory: FileManager.default.temporaryDirectory,
@@ -36,6 +37,13 @@ final class ScopeModelErrorTests: XCTestCase {
         XCTAssertTrue(screen(controller).contains("exceed the model's context of 12"), screen(controller))
         XCTAssertEqual(controller.decodes[0].prompt, "a b")
         XCTAssertEqual(controller.decodes[0].stepCount, 1)
+    }
+
+    func testWithAllowBeyondContextTheLongPromptDecodes() async throws {
+        let (controller, _) = try live(contextLength: 12, allowsBeyondContext: true)
+        let long = "one two three four five six seven"
+        await press(controller, [.character("n")] + long.map { Key.character($0) } + [.enter])
+        XCTAssertEqual(controller.decodes[0].prompt, long)
     }
 
     func testNonFiniteLogitsStopTheStepWithAMessageAndKeepTheSession() async throws {
