@@ -10,6 +10,7 @@ runs them:
      "commits": [[pos, token, prob], ...]        a mask became `token`, softmax probability `prob`
      "edits":   [[pos, old, new, prob], ...]     a committed token was replaced (LLaDA2.1 editing)
      "appended": [pos, token, prob]              Fast-dLLM v2's autoregressive token after a stored block
+     "topk_beyond_masks": true                   SDAR: the top-k asked for more positions than masks left
     }
 
 `pos` is an absolute canvas position (prompt included). `prob` is the probability the loop compared

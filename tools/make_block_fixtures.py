@@ -13,8 +13,10 @@ For each family (sdar-tiny, fastdllm-v2-tiny, llada2-tiny) the folder holds
                                            official loop with the prompt, the ids the loop returns, the
                                            number of forwards and the step trace (block_trace.py)
 The prompts are drawn from a seeded generator until every decision of the run clears float noise
-(top-1/top-2 logit gap >= 2e-3, probabilities >= 2e-4 from any threshold or rival) and no step writes
-the mask id (a random model may predict it; the official loops would then re-mask the position).
+(top-1/top-2 logit gap >= 2e-3, probabilities >= 2e-4 from any threshold or rival), no step writes
+the mask id (a random model may predict it; the official loops would then re-mask the position), and
+no SDAR top-k asks for more positions than there are masks (generate.py would then overwrite a
+non-mask position picked by torch.topk's unspecified order among -inf ties).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def _prompt(name: str, attempt: int, length: int) -> list[int]:
 def _clean(trace, mask_id: int) -> bool:
     m = trace.margins
     writes = [c[1] for s in trace.steps for c in s["commits"]] + [e[2] for s in trace.steps for e in s["edits"]]
-    return m.logit_gap >= MIN_LOGIT_GAP and m.prob_gap >= MIN_PROB_GAP and mask_id not in writes
+    # SDAR: a top-k wider than the masks left is where generate.py and its evaluation path differ
+    overflow = any(s.get("topk_beyond_masks") for s in trace.steps)
+    return m.logit_gap >= MIN_LOGIT_GAP and m.prob_gap >= MIN_PROB_GAP and mask_id not in writes and not overflow
 
 
 def _decode_case(name: str, prompt_length: int, run, mask_id: int, settings: dict, prompt=None) -> dict:

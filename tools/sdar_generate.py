@@ -47,13 +47,14 @@ STRATEGIES = ("low_confidence_static", "low_confidence_dynamic", "sequential", "
 
 
 def _select(strategy: str, conf: torch.Tensor, is_mask: torch.Tensor, n: int, probs: torch.Tensor,
-            confidence_threshold: float, eb_threshold: Optional[float], trace: Trace) -> list[int]:
-    """Block-relative indices of the masks to commit this step."""
+            confidence_threshold: float, eb_threshold: Optional[float], trace: Trace) -> tuple[list[int], bool]:
+    """Block-relative indices of the masks to commit this step, and whether a top-k asked for more
+    positions than there are masks (generate.py then overwrites non-mask positions, see above)."""
     masks = is_mask.nonzero()[:, 0].tolist()
     ranked = sorted(masks, key=lambda i: (-float(conf[i]), i))
     if strategy == "sequential":
         first = masks[0]
-        return [i for i in range(first, min(first + n, len(is_mask))) if is_mask[i]]
+        return [i for i in range(first, min(first + n, len(is_mask))) if is_mask[i]], False
     if strategy == "entropy_bounded":
         logp = torch.log(probs.clamp_min(1e-12))
         entropy = -(probs * logp).sum(-1)                                   # (B,) nats
@@ -61,15 +62,15 @@ def _select(strategy: str, conf: torch.Tensor, is_mask: torch.Tensor, n: int, pr
         cumulative = torch.cumsum(entropy[order], 0)
         trace.margins.threshold(cumulative, eb_threshold)
         k = int((cumulative < eb_threshold).sum())
-        return order[: max(1, min(k, len(masks)))]
+        return order[: max(1, min(k, len(masks)))], False
     if strategy == "low_confidence_dynamic":
         trace.margins.threshold(conf[masks], confidence_threshold)
         high = [i for i in masks if float(conf[i]) > confidence_threshold]
         if len(high) >= n:
-            return high
+            return high, False
     chosen, rejected = ranked[:n], ranked[n:]
     trace.margins.ranking(conf[chosen], conf[rejected])
-    return chosen
+    return chosen, n > len(masks)
 
 
 @torch.no_grad()
@@ -104,8 +105,11 @@ def sdar_generate(model, prompt: list[int], mask_id: int, gen_length: int = 128,
             logits = model(torch.tensor([cur]), cache, store=False, block_size=B)[0]     # (B, V)
             x0, conf, probs = greedy(logits)
             n = schedule[min(step, denoising_steps - 1)]
-            for i in _select(remasking_strategy, conf, is_mask, n, probs, confidence_threshold,
-                             eb_threshold, trace):
+            chosen, beyond = _select(remasking_strategy, conf, is_mask, n, probs, confidence_threshold,
+                                     eb_threshold, trace)
+            if beyond:
+                record["topk_beyond_masks"] = True
+            for i in chosen:
                 trace.margins.token(logits[i])
                 x[lo + i] = int(x0[i])
                 record["commits"].append([lo + i, int(x0[i]), float(conf[i])])
