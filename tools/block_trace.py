@@ -6,7 +6,8 @@ runs them:
     {"kind": "prefill" | "denoise" | "post" | "store",
      "block": b,                  block index on the canvas (position // block_length)
      "step": s,                   the loop's own step counter inside the block (see each loop)
-     "forward": [start, length],  canvas positions the forward computed (the rest came from the cache)
+     "forward": [start, length],  the positions the model computed (RoPE positions; the rest came from
+                                  the cache). Equal to canvas positions except in Fast-dLLM v2's P == B case
      "commits": [[pos, token, prob], ...]        a mask became `token`, softmax probability `prob`
      "edits":   [[pos, old, new, prob], ...]     a committed token was replaced (LLaDA2.1 editing)
      "appended": [pos, token, prob]              Fast-dLLM v2's autoregressive token after a stored block
@@ -51,7 +52,8 @@ class Margins:
             self.prob_gap = min(self.prob_gap, float(chosen.min() - rejected.max()))
 
     def as_dict(self) -> dict:
-        return {"logit_gap": self.logit_gap, "prob_gap": self.prob_gap}
+        """null where no such decision was taken (JSON has no infinity)."""
+        return {k: (None if math.isinf(v) else v) for k, v in (("logit_gap", self.logit_gap), ("prob_gap", self.prob_gap))}
 
 
 class Trace:

@@ -8,8 +8,9 @@ For each family (sdar-tiny, fastdllm-v2-tiny, llada2-tiny) the folder holds
                                            one forward of all T ids under the block-causal mask;
                                            step_fp32 (B, V): the last block's logits from a forward against
                                            an exact cache of the first T - B positions (stored, then read)
-    expected.json                          mask/eos ids, block size of the logits, max |full - step| over
-                                           the last block, and `decodes`: one entry per setting of the
+    expected.json                          mask/eos ids, block size and ids of the logits (again, for
+                                           readers without I64), max |full - step| over the last block,
+                                           and `decodes`: one entry per setting of the
                                            official loop with the prompt, the ids the loop returns, the
                                            number of forwards and the step trace (block_trace.py)
 The prompts are drawn from a seeded generator until every decision of the run clears float noise
@@ -85,7 +86,7 @@ def _early_stop_token(case: dict) -> int:
     raise SystemExit(f"{case['name']}: no commit could serve as an early-stop EOS")
 
 
-def _logits(model, folder: Path, mask_id: int, block: int) -> float:
+def _logits(model, folder: Path, mask_id: int, block: int) -> tuple[float, list[int]]:
     g = torch.Generator().manual_seed(7)
     ids = torch.randint(0, SPECIALS, (1, 4 * block), generator=g)
     ids[0, -block + 1::2] = mask_id                        # a block mid-denoising
@@ -95,7 +96,12 @@ def _logits(model, folder: Path, mask_id: int, block: int) -> float:
     step = model(ids[:, -block:], cache, store=False, block_size=block)[0]
     save_file({"ids": ids[0].contiguous(), "full_fp32": full.contiguous(), "step_fp32": step.contiguous()},
               str(folder / "logits.safetensors"), metadata={"block_size": str(block)})
-    return float((full[-block:] - step).abs().max())
+    return float((full[-block:] - step).abs().max()), ids[0].tolist()
+
+
+def _logits_fields(model, folder: Path, mask_id: int, block: int) -> dict:
+    gap, ids = _logits(model, folder, mask_id, block)
+    return {"logits_ids": ids, "max_abs_full_vs_cached_step": gap}
 
 
 def _write_expected(folder: Path, body: dict) -> None:
@@ -127,7 +133,7 @@ def sdar_fixtures(out: Path) -> None:
     cases.append(_decode_case("sdar/dynamic-b4-s4-t0.85-stop", 7, lambda p: sdar_generate(model, p, mask, **settings),
                               mask, settings, prompt=dyn["prompt"]))
     _write_expected(folder, {"family": "sdar", "mask_token_id": mask, "eos_token_id": eos,
-                             "logits_block_size": 4, "max_abs_full_vs_cached_step": _logits(model, folder, mask, 4),
+                             "logits_block_size": 4, **_logits_fields(model, folder, mask, 4),
                              "decodes": cases})
 
 
@@ -154,7 +160,7 @@ def fastdllm_fixtures(out: Path) -> None:
     cases.append(_decode_case("fastdllm/b8-sub4-t0.9-stop", 7, lambda p: fastdllm_v2_generate(model, p, **settings),
                               mask, settings, prompt=first["prompt"]))
     _write_expected(folder, {"family": "fastdllm_v2", "mask_token_id": mask, "eos_token_id": eos,
-                             "logits_block_size": 8, "max_abs_full_vs_cached_step": _logits(model, folder, mask, 8),
+                             "logits_block_size": 8, **_logits_fields(model, folder, mask, 8),
                              "decodes": cases})
 
 
@@ -184,7 +190,7 @@ def llada2_fixtures(out: Path) -> None:
                               lambda p: llada2_generate(model, p, mask, stop, **settings), mask,
                               {**settings, "eos_token_id": stop}, prompt=cases[0]["prompt"]))
     _write_expected(folder, {"family": "llada2", "mask_token_id": mask, "eos_token_id": eos,
-                             "logits_block_size": 8, "max_abs_full_vs_cached_step": _logits(model, folder, mask, 8),
+                             "logits_block_size": 8, **_logits_fields(model, folder, mask, 8),
                              "decodes": cases})
 
 
