@@ -89,30 +89,32 @@ public struct ModelLocation: Sendable {
 
     /// The decode defaults a model ships in generation_config.json (gen_length, block_length),
     /// each an integer in 1…ModelBounds.maxGenerationLength when present.
-    public var generationDefaults: GenerationDefaults { get throws {
-        guard let path = companionFile("generation_config.json") else { return GenerationDefaults() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelError.unreadable(path: path, reason: "permission denied or not a regular file")
-        }
-        struct Lengths: Decodable {
-            var gen_length: Int?
-            var block_length: Int?
-        }
-        let lengths: Lengths
-        do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch {
-            // A key at fault is named: a string, a bool, a fraction or an integer beyond Int.
-            let key = Self.codingPath(of: error).first?.stringValue
-            throw ModelError.invalidConfig(path: path, problem: key.map {
-                "\($0) must be an integer in 1…\(ModelBounds.maxGenerationLength)"
-            } ?? "not a JSON object whose gen_length and block_length are integers in 1…\(ModelBounds.maxGenerationLength)")
-        }
-        for (key, value) in [("gen_length", lengths.gen_length), ("block_length", lengths.block_length)] {
-            if let value, let problem = ModelBounds.check(key, value, 1...ModelBounds.maxGenerationLength) {
-                throw ModelError.invalidConfig(path: path, problem: problem)
+    public var generationDefaults: GenerationDefaults {
+        get throws {
+            guard let path = companionFile("generation_config.json") else { return GenerationDefaults() }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ModelError.unreadable(path: path, reason: "permission denied or not a regular file")
             }
+            struct Lengths: Decodable {
+                var gen_length: Int?
+                var block_length: Int?
+            }
+            let lengths: Lengths
+            do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch {
+                // A key at fault is named: a string, a bool, a fraction or an integer beyond Int.
+                let key = Self.codingPath(of: error).first?.stringValue
+                throw ModelError.invalidConfig(path: path, problem: key.map {
+                    "\($0) must be an integer in 1…\(ModelBounds.maxGenerationLength)"
+                } ?? "not a JSON object whose gen_length and block_length are integers in 1…\(ModelBounds.maxGenerationLength)")
+            }
+            for (key, value) in [("gen_length", lengths.gen_length), ("block_length", lengths.block_length)] {
+                if let value, let problem = ModelBounds.check(key, value, 1...ModelBounds.maxGenerationLength) {
+                    throw ModelError.invalidConfig(path: path, problem: problem)
+                }
+            }
+            return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length)
         }
-        return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length)
-    } }
+    }
 
     private static func codingPath(of error: Error) -> [CodingKey] {
         switch error {

@@ -9,7 +9,9 @@ public struct Shard: Equatable, Sendable {
     public let count: Int
 
     public init(index: Int, count: Int) throws {
-        guard count >= 1, (0..<count).contains(index) else { throw ShardError.outOfRange(index: index, count: count) }
+        guard (1...PassKConfig.maxShards).contains(count), (0..<count).contains(index) else {
+            throw ShardError.outOfRange(index: index, count: count)
+        }
         self.index = index
         self.count = count
     }
@@ -42,7 +44,10 @@ public struct Shard: Equatable, Sendable {
             }
             let first = try number("SLURM_ARRAY_TASK_MIN") ?? 0
             let step = max(1, try number("SLURM_ARRAY_TASK_STEP") ?? 1)
-            return try Shard(index: (id - first) / step, count: count)
+            // Environment numbers may be anything: no overflow on the way to the index.
+            let (offset, overflow) = id.subtractingReportingOverflow(first)
+            guard !overflow else { throw ShardError.environment(name: "SLURM_ARRAY_TASK_ID", value: String(id)) }
+            return try Shard(index: offset / step, count: count)
         }
         if let index = try number("JOB_COMPLETION_INDEX") {
             guard let count = try number("JOB_COMPLETIONS") else {
@@ -65,7 +70,7 @@ public enum ShardError: Error, CustomStringConvertible, Equatable {
         case let .syntax(text):
             return "--shard \(text): write INDEX/COUNT with a 0-based index, e.g. 0/8 … 7/8"
         case let .outOfRange(index, count):
-            return "shard \(index)/\(count): the index must lie in 0…\(max(0, count - 1)) and the count be at least 1"
+            return "shard \(index)/\(count): the count must lie in 1…\(PassKConfig.maxShards) and the index in 0…count − 1"
         case let .environment(name, value):
             return "\(name)=\"\(value)\" is not a whole number; unset it or pass --shard INDEX/COUNT"
         case let .missingCount(index, count):

@@ -94,3 +94,18 @@ final class PassKResultsBoundsTests: XCTestCase {
         }, mentions: ["run.settings"])
     }
 }
+
+/// Shards from flags and the environment keep to the bounds a results file is read with.
+final class ShardBoundsTests: XCTestCase {
+    func testShardCountsAreBoundedLikeResultsFiles() {
+        XCTAssertThrowsError(try Shard(parsing: "0/\(PassKConfig.maxShards + 1)"))
+        XCTAssertThrowsError(try Shard(parsing: "0/9223372036854775807"))
+        XCTAssertNoThrow(try Shard(parsing: "7/\(PassKConfig.maxShards)"))
+    }
+
+    func testExtremeSlurmNumbersAreErrorsNotTraps() {
+        let environment = ["SLURM_ARRAY_TASK_ID": "-9223372036854775808", "SLURM_ARRAY_TASK_MIN": "1",
+                           "SLURM_ARRAY_TASK_COUNT": "8"]
+        XCTAssertThrowsError(try Shard.fromEnvironment(environment))
+    }
+}
