@@ -1,3 +1,5 @@
+import Models
+
 /// An incremental decode: owns the canvas and the history of steps, steps forwards and back, and
 /// branches to other settings mid-way. Use it from one thread or actor; the forward itself can run
 /// off that thread (`stepInBackground`).
@@ -38,7 +40,7 @@ public final class DecodeSession {
     @discardableResult
     public func step() throws -> StepRecord {
         let plan = try nextPlan()
-        return try commit(ForwardQueue.runSynchronously(plan), of: plan)
+        return try commit(try ForwardQueue.runSynchronously(plan), of: plan)
     }
 
     /// One step whose forward runs on a worker thread. Cancelling the task returns at once with

@@ -20,13 +20,13 @@ struct StepPlan: @unchecked Sendable {
 
     /// Forward → statistics of every masked row → candidates of the current block → ranking →
     /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
-    func run() -> StepRecord {
+    func run() throws -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
         // A cached step computes only its window's rows; the dual cache's later blocks keep the
         // statistics their block's first step gave them.
         let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
         let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
-        var (logits, passes, forwardNanos) = forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
+        var (logits, passes, forwardNanos) = try forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
 
         let blockRange = blocks.range(ofBlock: block)
         let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)
@@ -85,20 +85,20 @@ struct StepPlan: @unchecked Sendable {
 
     /// Logits of the masked rows; with CFG, u + (s + 1)(c − u) where u comes from the canvas with
     /// the prompt masked (LLaDA generate.py, cfg_scale).
-    private func forward(rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+    private func forward(rows: [Int]) throws -> (LogitsMatrix, passes: Int, nanos: UInt64) {
         var nanos: UInt64 = 0
-        func timed(_ tokens: [Int]) -> LogitsMatrix {
+        func timed(_ tokens: [Int]) throws -> LogitsMatrix {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = model.logits(canvas: tokens, positions: rows)
+            let result = try model.logits(canvas: tokens, positions: rows)
             nanos += DispatchTime.now().uptimeNanoseconds - start
             return result
         }
-        if let cached { return cachedForward(cached, rows: rows) }
-        var conditional = timed(canvas.tokens)
+        if let cached { return try cachedForward(cached, rows: rows) }
+        var conditional = try timed(canvas.tokens)
         guard settings.cfgScale > 0 else { return (conditional, 1, nanos) }
         var unconditionalCanvas = canvas.tokens
         for index in canvas.promptIds.indices { unconditionalCanvas[index] = vocabulary.maskId }
-        let unconditional = timed(unconditionalCanvas)
+        let unconditional = try timed(unconditionalCanvas)
         let scale = settings.cfgScale + 1
         for i in conditional.values.indices {
             let u = unconditional.values[i]
@@ -109,19 +109,19 @@ struct StepPlan: @unchecked Sendable {
 
     /// Fills the cache first when the block starts here or it holds another canvas (after a
     /// step back into an earlier block), so a replayed step sees what the first run saw.
-    private func cachedForward(_ cached: CachedForward, rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+    private func cachedForward(_ cached: CachedForward, rows: [Int]) throws -> (LogitsMatrix, passes: Int, nanos: UInt64) {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = cached.cache.model, kv = cached.cache.kv
         var passes = 1
         let logits: LogitsMatrix
         if cached.runsWholeCanvas {
-            logits = model.logits(canvas: canvas.tokens, positions: rows, filling: kv)
+            logits = try model.logits(canvas: canvas.tokens, positions: rows, filling: kv)
         } else {
             if let fill = cached.fill {
-                _ = model.logits(canvas: fill, positions: [], filling: kv)
+                _ = try model.logits(canvas: fill, positions: [], filling: kv)
                 passes += 1
             }
-            logits = model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
+            logits = try model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
         }
         return (logits, passes, DispatchTime.now().uptimeNanoseconds - start)
     }

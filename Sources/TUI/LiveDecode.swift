@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// A decode the model computes as the user steps; its forward runs off the UI thread.

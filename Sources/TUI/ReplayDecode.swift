@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// A recorded decode stepped back and forth with no model: each step re-applies its record.

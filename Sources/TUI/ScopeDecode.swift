@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// One decode on screen: a live session, or a transcript replayed without a model. The

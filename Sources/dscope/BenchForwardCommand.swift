@@ -45,16 +45,16 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LLaDAModel
+        let loaded: TransformerModel
         let fullDepth: Int
         if let model {
             loaded = try ModelLocation(model).model(threads: threads)
             fullDepth = loaded.config.nLayers
         } else {
-            let config = LLaDAConfig.llada8B(layers: layers)
+            let config = TransformerConfig.llada8B(layers: layers)
             fprint("building \(layers) random bf16 blocks of LLaDA-8B shapes…")
-            let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .bf16))
-            loaded = LLaDAModel(config: config, weights: weights, threads: threads)
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: .bf16))
+            loaded = TransformerModel(config: config, weights: weights, threads: threads)
             fullDepth = 32
         }
         let config = loaded.config
@@ -62,7 +62,7 @@ struct BenchForwardCommand: ParsableCommand {
         let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
         let positions = Array((tokens - (logitRows ?? tokens))..<tokens)
 
-        let times = timeForwards { _ = loaded.logits(tokens: canvas, positions: positions, timing: $0) }
+        let times = try timeForwards { _ = try loaded.logits(tokens: canvas, positions: positions, timing: $0) }
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
         let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
@@ -79,7 +79,7 @@ struct BenchForwardCommand: ParsableCommand {
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }
-        if block > 0 { timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth) }
+        if block > 0 { try timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth) }
         if let peak = peakResidentBytes() { print("peak RSS   \(humanBytes(peak))") }
         print(String(format: "gflops=%.1f", measuredFlop / step / 1e9))
     }
@@ -89,13 +89,13 @@ extension BenchForwardCommand {
     /// Prefix: the block and everything after it; dual: the block alone. Both attend to a cache
     /// filled by one full forward, as Fast-dLLM's steps inside a block do. Compared with the exact
     /// step at the full depth (extrapolated like it for a synthetic model).
-    private func timeCachedSteps(_ model: LLaDAModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) {
+    private func timeCachedSteps(_ model: TransformerModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) throws {
         let cache = KVCache(rows: canvas.count, config: model.config)
-        _ = model.logits(tokens: canvas, positions: [], filling: cache)
+        _ = try model.logits(tokens: canvas, positions: [], filling: cache)
         let start = canvas.count / 2 / block * block
         for (name, window) in [("prefix", start..<canvas.count), ("dual", start..<min(canvas.count, start + block))] {
             let rows = positions.filter(window.contains)
-            let times = timeForwards { _ = model.logits(tokens: canvas, window: window, positions: rows, cache: cache, timing: $0) }
+            let times = try timeForwards { _ = try model.logits(tokens: canvas, window: window, positions: rows, cache: cache, timing: $0) }
             let measured = median(times.totals), perBlock = median(times.blocks)
             let step = measured + perBlock * Double(fullDepth - model.config.nLayers)
             let label = ("step " + name).padding(toLength: 11, withPad: " ", startingAt: 0)
@@ -107,12 +107,12 @@ extension BenchForwardCommand {
     }
 
     /// Seconds of `repeats` runs of `forward` after one warm-up: each block, the head, the whole run.
-    private func timeForwards(_ forward: (@escaping (ForwardPhase, Double) -> Void) -> Void) -> ForwardTimes {
-        forward { _, _ in }
+    private func timeForwards(_ forward: (@escaping (ForwardPhase, Double) -> Void) throws -> Void) throws -> ForwardTimes {
+        try forward { _, _ in }
         var times = ForwardTimes()
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            forward { phase, seconds in
+            try forward { phase, seconds in
                 switch phase {
                 case .block: times.blocks.append(seconds)
                 case .head: times.heads.append(seconds)

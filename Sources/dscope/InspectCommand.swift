@@ -26,12 +26,12 @@ struct InspectCommand: ParsableCommand {
     }
 
     private func describeFolder(_ folder: String) throws {
-        let config = try LLaDAConfig.load(folder: folder)
+        let configuration = try ArchitectureRegistry.configuration(folder: folder)
         let checkpoint = try SafetensorsCheckpoint(folder: folder)
-        _ = try LLaDAWeights(config: config, source: checkpoint, layout: .huggingFace(for: config))
+        _ = try TransformerWeights(config: configuration.transformer, source: checkpoint, layout: configuration.layout)
 
         print("model         \(folder)")
-        describe(config)
+        describe(configuration.transformer)
         print("parameters    \(grouped(checkpoint.parameterCount)) (\(humanCount(checkpoint.parameterCount)))")
         let dtypes = checkpoint.dtypeCounts.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key.rawValue) × \($0.value)" }.joined(separator: ", ")
@@ -66,23 +66,23 @@ struct InspectCommand: ParsableCommand {
         print("file          \(grouped(file.fileBytes)) bytes (\(humanBytes(file.fileBytes)))")
 
         let (config, layout) = try GGUFHyperparameters.read(file)
-        _ = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
+        _ = try TransformerWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
         describe(config)
         print("q/k rows      \(layout.rotaryPairing == .adjacent ? "permuted by llama.cpp (rotated as adjacent pairs)" : "rotate-half order")")
     }
 
     /// What dscope will run, from either format.
-    private func describe(_ config: LLaDAConfig) {
-        print("architecture  \(config.modelType): \(config.nLayers) layers, d_model \(config.dModel), "
+    private func describe(_ config: TransformerConfig) {
+        print("architecture  \(config.architecture): \(config.nLayers) layers, d_model \(config.dModel), "
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
-            + (config.qkvBias ? ", q/k/v bias" : ""))
+            + (config.traits.qkvBias ? ", q/k/v bias" : ""))
         print("vocabulary    \(config.vocabSize) (embedding rows \(config.embeddingSize)), "
             + "max length \(config.maxSequenceLength)")
         print("special ids   mask \(config.maskTokenId), eos \(config.eosTokenId)"
             + (config.padTokenId.map { ", pad \($0)" } ?? ""))
         print("head          \(config.weightTying ? "tied to the embedding" : "separate")")
-        print("logits        \(config.shiftsLogits ? "shifted: position i reads row i − 1" : "in place: position i reads row i")")
+        print("logits        \(config.traits.shiftsLogits ? "shifted: position i reads row i − 1" : "in place: position i reads row i")")
     }
 }
 

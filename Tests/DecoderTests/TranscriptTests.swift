@@ -128,7 +128,7 @@ final class TranscriptTests: XCTestCase {
 
     func testTranscriptOfALLaDADecodeRoundTrips() throws {
         let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/llada-tiny").path
-        let model = try LLaDAModel(folder: folder, threads: 1)
+        let model = try TransformerModel(folder: folder, threads: 1)
         let settings = DecodeSettings(order: .random, blockLength: 4, parallelism: .entropyBound(1), temperature: 0.7, seed: 3)
         let decode = try DecodeSession(model: model, promptIds: [5, 9, 11], generationLength: 12, settings: settings)
         try decode.runToEnd()

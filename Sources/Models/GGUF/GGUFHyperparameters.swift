@@ -1,17 +1,29 @@
 /// The block stack's hyperparameters from a GGUF file's metadata, under the keys llama.cpp's
-/// converter writes for architectures `llada` and `dream` (`<arch>.embedding_length`, …,
-/// `tokenizer.ggml.*_token_id`, `diffusion.shift_logits`).
+/// converter writes for every registered architecture (`<arch>.embedding_length`, …,
+/// `tokenizer.ggml.*_token_id`, `diffusion.shift_logits`); the architecture's descriptor gives
+/// the traits and tensor layout the file does not state.
 public enum GGUFHyperparameters {
-    public static let supportedArchitectures = ["llada", "dream"]
-
-    /// The configuration and tensor layout of `file`'s model.
-    public static func read(_ file: GGUFFile) throws -> (config: LLaDAConfig, layout: TensorLayout) {
-        guard let architecture = file.architecture else {
+    /// The configuration of `file`'s model.
+    public static func configuration(_ file: GGUFFile) throws -> ModelConfiguration {
+        guard let name = file.architecture else {
             throw ModelError.invalidGGUF(path: file.path, problem: "no general.architecture")
         }
-        guard supportedArchitectures.contains(architecture) else {
-            throw ModelError.unsupportedArchitecture(path: file.path, architecture: architecture)
+        guard let architecture = ArchitectureRegistry.architecture(gguf: name) else {
+            throw ModelError.unsupportedArchitecture(path: file.path, architecture: name)
         }
+        let config = try transformerConfig(file, architecture: architecture)
+        return ModelConfiguration(architecture: architecture, transformer: config, layout: architecture.ggufLayout,
+                                  fingerprint: ModelIdentity.fingerprint(of: config))
+    }
+
+    /// The configuration and tensor layout of `file`'s model.
+    public static func read(_ file: GGUFFile) throws -> (config: TransformerConfig, layout: TensorLayout) {
+        let configuration = try configuration(file)
+        return (configuration.transformer, configuration.layout)
+    }
+
+    private static func transformerConfig(_ file: GGUFFile, architecture descriptor: any ModelArchitecture) throws -> TransformerConfig {
+        let architecture = descriptor.ggufArchitecture
         let keys = MetadataKeys(file: file, architecture: architecture)
         guard let embedding = file.tensor("token_embd.weight") else {
             throw ModelError.missingTensor(path: file.path, name: "token_embd.weight")
@@ -20,7 +32,8 @@ public enum GGUFHyperparameters {
             throw ModelError.invalidGGUF(path: file.path, problem: "token_embd.weight has dimensions \(embedding.dimensions), expected [embedding_length, vocabulary]")
         }
         let heads = try keys.integer("attention.head_count")
-        var config = LLaDAConfig(
+        var config = TransformerConfig(
+            architecture: descriptor.name,
             dModel: try keys.integer("embedding_length"),
             nLayers: try keys.integer("block_count"),
             nHeads: heads,
@@ -28,24 +41,22 @@ public enum GGUFHyperparameters {
             mlpHiddenSize: try keys.integer("feed_forward_length"),
             vocabSize: try keys.integer("vocab_size", default: embedding.shape[0]),
             maxSequenceLength: try keys.integer("context_length", default: 4096),
-            ropeTheta: try keys.number("rope.freq_base", default: 10_000))
-        config.modelType = architecture
+            ropeTheta: try keys.number("rope.freq_base", default: 10_000),
+            traits: descriptor.traits)
         config.embeddingSize = embedding.shape[0]
         config.rmsNormEps = Float(try keys.number("attention.layer_norm_rms_epsilon"))
         config.maskTokenId = try maskTokenID(file, keys)
         config.eosTokenId = try keys.integer(global: "tokenizer.ggml.eos_token_id")
         config.padTokenId = try keys.optionalInteger(global: "tokenizer.ggml.padding_token_id")
         config.weightTying = file.tensor("output.weight") == nil
-        config.qkvBias = architecture == "dream"
         // llama.cpp's diffusion example shifts unless the file says not to; LLaDA files say so.
-        config.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: architecture == "dream")
+        config.traits.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: descriptor.traits.shiftsLogits)
         let rotaryDimensions = try keys.integer("rope.dimension_count", default: config.headDim)
         if rotaryDimensions != config.headDim {
             throw ModelError.invalidConfig(path: file.path, problem: "\(architecture).rope.dimension_count \(rotaryDimensions) differs from the head dimension \(config.headDim); partial rotary embeddings are not supported")
         }
         if let problem = config.problem { throw ModelError.invalidConfig(path: file.path, problem: problem) }
-        let layout = TensorLayout.gguf(rotaryPairing: architecture == "llada" ? .adjacent : .halves)
-        return (config, layout)
+        return config
     }
 
     /// `tokenizer.ggml.mask_token_id`, or else the id of LLaDA's `<|mdm_mask|>` token.

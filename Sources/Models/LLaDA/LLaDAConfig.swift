@@ -1,6 +1,5 @@
-/// The hyperparameters of the bidirectional LLaMA-style block stack that LLaDA and Dream share.
-/// Decoded from LLaDA's `config.json` (the coding keys are its Hugging Face keys), or converted
-/// from Dream's (`DreamConfig`) or from a GGUF file's metadata (`GGUFHyperparameters`).
+/// `config.json` of a LLaDA checkpoint (GSAI-ML/LLaDA-8B, `model_type` "llada"); the coding keys
+/// are its Hugging Face keys. `transformerConfig` is the same model for the shared block stack.
 public struct LLaDAConfig: Codable, Equatable, Sendable {
     public var modelType: String
     public var dModel: Int
@@ -20,11 +19,6 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
     public var includeBias: Bool
     public var activationType: String
     public var blockType: String
-    /// Biases on the q, k and v projections (Dream, after Qwen2); not a LLaDA config.json key.
-    public var qkvBias = false
-    /// Position i's prediction is logits row i − 1 (row 0 for position 0), as Dream was trained;
-    /// LLaDA predicts each position in place. Not a LLaDA config.json key.
-    public var shiftsLogits = false
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
@@ -60,8 +54,8 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         maxSequenceLength = try c.decodeIfPresent(Int.self, forKey: .maxSequenceLength) ?? 4096
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
         rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? 1e-5
-        maskTokenId = try c.decodeIfPresent(Int.self, forKey: .maskTokenId) ?? 126_336
-        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? 126_081
+        maskTokenId = try c.decodeIfPresent(Int.self, forKey: .maskTokenId) ?? LLaDAArchitecture.maskTokenId
+        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? LLaDAArchitecture.eosTokenId
         padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
         weightTying = try c.decodeIfPresent(Bool.self, forKey: .weightTying) ?? false
         includeBias = try c.decodeIfPresent(Bool.self, forKey: .includeBias) ?? false
@@ -69,51 +63,22 @@ public struct LLaDAConfig: Codable, Equatable, Sendable {
         blockType = try c.decodeIfPresent(String.self, forKey: .blockType) ?? "llama"
     }
 
-    /// LLaDA-8B-Instruct's published shapes (DECODING.md), with `layers` blocks.
-    public static func llada8B(layers: Int = 32) -> LLaDAConfig {
-        LLaDAConfig(dModel: 4096, nLayers: layers, nHeads: 32, nKVHeads: 32, mlpHiddenSize: 12288,
-                    vocabSize: 126_464, maxSequenceLength: 4096, ropeTheta: 500_000)
-    }
-
-    public init(dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int, mlpHiddenSize: Int,
-                vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double) {
-        modelType = "llada"
-        self.dModel = dModel
-        self.nLayers = nLayers
-        self.nHeads = nHeads
-        self.nKVHeads = nKVHeads
-        self.mlpHiddenSize = mlpHiddenSize
-        self.vocabSize = vocabSize
-        embeddingSize = vocabSize
-        self.maxSequenceLength = maxSequenceLength
-        self.ropeTheta = ropeTheta
-        rmsNormEps = 1e-5
-        maskTokenId = 126_336
-        eosTokenId = 126_081
-        padTokenId = 126_081
-        weightTying = false
-        includeBias = false
-        activationType = "silu"
-        blockType = "llama"
+    /// The same model as the shared block stack's hyperparameters.
+    public var transformerConfig: TransformerConfig {
+        var config = TransformerConfig(architecture: LLaDAArchitecture.name, dModel: dModel, nLayers: nLayers,
+                                       nHeads: nHeads, nKVHeads: nKVHeads, mlpHiddenSize: mlpHiddenSize,
+                                       vocabSize: vocabSize, maxSequenceLength: maxSequenceLength,
+                                       ropeTheta: ropeTheta, traits: LLaDAArchitecture.traits)
+        config.embeddingSize = embeddingSize
+        config.rmsNormEps = rmsNormEps
+        config.maskTokenId = maskTokenId
+        config.eosTokenId = eosTokenId
+        config.padTokenId = padTokenId
+        config.weightTying = weightTying
+        return config
     }
 
     public var headDim: Int { dModel / nHeads }
-
-    /// Reads and checks `folder/config.json`: LLaDA's keys, or Dream's for `model_type` "Dream".
-    public static func load(folder: String) throws -> LLaDAConfig {
-        let json = try ConfigJSON(folder: folder)
-        let config: LLaDAConfig
-        switch json.modelType.lowercased() {
-        case "llada": config = try json.decode(LLaDAConfig.self)
-        case "dream":
-            let dream = try json.decode(DreamConfig.self)
-            if let problem = dream.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-            config = dream.blockStack
-        default: throw ModelError.unsupportedModelType(path: json.path, modelType: json.modelType)
-        }
-        if let problem = config.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        return config
-    }
 
     /// What makes this configuration unusable, if anything.
     public var problem: String? {

@@ -1,0 +1,65 @@
+/// The hyperparameters of the bidirectional LLaMA-style block stack every architecture here runs
+/// on (llama2.c's `Config`), in one neutral naming: each architecture converts its own config.json
+/// (`LLaDAConfig`, `DreamConfig`) or a GGUF file's metadata (`GGUFHyperparameters`) into it.
+public struct TransformerConfig: Codable, Equatable, Sendable {
+    /// The registry name of the architecture (`ModelArchitecture.name`).
+    public var architecture: String
+    public var dModel: Int
+    public var nLayers: Int
+    public var nHeads: Int
+    public var nKVHeads: Int
+    public var mlpHiddenSize: Int
+    public var vocabSize: Int
+    /// Embedding and logit rows (LLaDA pads its embedding past the vocabulary).
+    public var embeddingSize: Int
+    public var maxSequenceLength: Int
+    public var ropeTheta: Double
+    public var rmsNormEps: Float
+    public var maskTokenId: Int
+    public var eosTokenId: Int
+    public var padTokenId: Int?
+    public var weightTying: Bool
+    public var traits: TransformerTraits
+
+    public init(architecture: String = "llada", dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int,
+                mlpHiddenSize: Int, vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double,
+                traits: TransformerTraits = TransformerTraits()) {
+        self.architecture = architecture
+        self.dModel = dModel
+        self.nLayers = nLayers
+        self.nHeads = nHeads
+        self.nKVHeads = nKVHeads
+        self.mlpHiddenSize = mlpHiddenSize
+        self.vocabSize = vocabSize
+        embeddingSize = vocabSize
+        self.maxSequenceLength = maxSequenceLength
+        self.ropeTheta = ropeTheta
+        rmsNormEps = 1e-5
+        maskTokenId = LLaDAArchitecture.maskTokenId
+        eosTokenId = LLaDAArchitecture.eosTokenId
+        padTokenId = LLaDAArchitecture.eosTokenId
+        weightTying = false
+        self.traits = traits
+    }
+
+    /// LLaDA-8B-Instruct's published shapes (DECODING.md), with `layers` blocks.
+    public static func llada8B(layers: Int = 32) -> TransformerConfig {
+        TransformerConfig(dModel: 4096, nLayers: layers, nHeads: 32, nKVHeads: 32, mlpHiddenSize: 12288,
+                          vocabSize: 126_464, maxSequenceLength: 4096, ropeTheta: 500_000)
+    }
+
+    public var headDim: Int { dModel / nHeads }
+
+    /// What makes these hyperparameters unusable for the forward, if anything.
+    public var problem: String? {
+        if dModel <= 0 || nLayers <= 0 || nHeads <= 0 || nKVHeads <= 0 || mlpHiddenSize <= 0 || vocabSize <= 0 {
+            return "sizes must be positive"
+        }
+        if dModel % nHeads != 0 { return "width \(dModel) is not a multiple of the \(nHeads) heads" }
+        if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
+        if nHeads % nKVHeads != 0 { return "\(nHeads) heads are not a multiple of the \(nKVHeads) kv heads" }
+        if embeddingSize < vocabSize { return "embedding rows \(embeddingSize) are fewer than the vocabulary \(vocabSize)" }
+        if maskTokenId < 0 || maskTokenId >= embeddingSize { return "mask token id \(maskTokenId) is outside the embedding" }
+        return nil
+    }
+}
