@@ -92,7 +92,8 @@ public final class DecodeSession {
         let blockRange = blocks.range(ofBlock: block)
         return StepPlan(model: model, vocabulary: vocabulary, canvas: canvas, settings: settings,
                         step: history.count + 1, block: block, blocks: blocks,
-                        stepsSpentInBlock: canvas.stepsSpent(in: blockRange), cached: cachedForward(block: blockRange))
+                        stepsSpentInBlock: canvas.stepsSpent(onBlock: block, of: blocks, history: history),
+                        cached: cachedForward(block: blockRange))
     }
 
     /// The cache's part of the next step: fill from the canvas the block started with, unless

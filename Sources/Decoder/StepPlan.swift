@@ -60,14 +60,14 @@ struct StepPlan: @unchecked Sendable {
                     position: position, token: token,
                     confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
                     entropyNats: statistics.entropyNats, margin: statistics.margin,
-                    randomKey: settings.order == .random ? noise.uniform(.order, step: step, position: position) : 0,
+                    randomKey: settings.order.drawsRandomKey ? noise.uniform(.order, step: step, position: position) : 0,
                     deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
             }
         }
 
         let ranked = settings.order.rank(candidates)
         let count = settings.parallelism.commitCount(ranked: ranked, blockCount: blocks.blockCount,
-                                                     stepsSpentInBlock: stepsSpentInBlock)
+                                                     stepsSpentInBlock: stepsSpentInBlock, order: settings.order)
         let commits = ranked.prefix(count).enumerated().map { index, candidate in
             Commit(position: candidate.position, token: candidate.token, confidence: candidate.confidence,
                    entropyNats: candidate.entropyNats, margin: candidate.margin, rank: index + 1)
