@@ -76,7 +76,10 @@ struct InspectCommand: ParsableCommand {
         print("architecture  \(config.architecture): \(config.nLayers) layers, d_model \(config.dModel), "
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
-            + (config.traits.qkvBias ? ", q/k/v bias" : ""))
+            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : ""))
+        if let experts = config.experts {
+            print("experts       \(experts.count) per block, \(experts.perToken) per token (softmax router), expert mlp \(config.mlpHiddenSize)")
+        }
         print("vocabulary    \(config.vocabSize) (embedding rows \(config.embeddingSize)), "
             + "max length \(config.maxSequenceLength)")
         print("special ids   mask \(config.maskTokenId), eos \(config.eosTokenId)"

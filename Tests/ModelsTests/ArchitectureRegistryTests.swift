@@ -24,15 +24,21 @@ final class ArchitectureRegistryTests: XCTestCase {
     func testUnknownModelTypeListsTheSupportedOnes() throws {
         let json = try configJSON(#"{"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"]}"#)
         XCTAssertThrowsError(try ArchitectureRegistry.architecture(of: json)) { error in
-            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream")"#), "\(error)")
+            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream", "lladamoe")"#), "\(error)")
         }
+    }
+
+    func testEachNameIsAnsweredByOneArchitecture() {
+        let classes = ArchitectureRegistry.all.flatMap(\.huggingFaceArchitectures)
+        XCTAssertEqual(Set(classes).count, classes.count)
+        XCTAssertEqual(Set(ArchitectureRegistry.modelTypes).count, ArchitectureRegistry.modelTypes.count)
     }
 
     func testEachGGUFArchitectureNameIsAnsweredOnce() {
         for name in ArchitectureRegistry.ggufArchitectures {
             XCTAssertEqual(ArchitectureRegistry.architecture(gguf: name)?.ggufArchitecture, name)
         }
-        XCTAssertEqual(Set(ArchitectureRegistry.ggufArchitectures).count, ArchitectureRegistry.all.count)
+        XCTAssertEqual(Set(ArchitectureRegistry.ggufArchitectures).count, ArchitectureRegistry.ggufArchitectures.count)
         XCTAssertNil(ArchitectureRegistry.architecture(gguf: "llama"))
     }
 

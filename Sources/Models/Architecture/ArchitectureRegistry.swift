@@ -3,6 +3,7 @@ public enum ArchitectureRegistry {
     public static let all: [any ModelArchitecture] = [
         LLaDAArchitecture(),
         DreamArchitecture(),
+        LLaDAMoEArchitecture(),
     ]
 
     /// The architecture of a config.json: by its `architectures` class names first, then by
@@ -26,7 +27,7 @@ public enum ArchitectureRegistry {
     public static var modelTypes: [String] { all.flatMap(\.modelTypes) }
 
     /// The GGUF architectures, for error messages.
-    public static var ggufArchitectures: [String] { all.map(\.ggufArchitecture) }
+    public static var ggufArchitectures: [String] { all.compactMap(\.ggufArchitecture) }
 
     /// Reads `folder/config.json` into the configuration of its architecture.
     public static func configuration(folder: String) throws -> ModelConfiguration {

@@ -9,14 +9,14 @@ public protocol ModelArchitecture: Sendable {
     var huggingFaceArchitectures: [String] { get }
     /// config.json `model_type` values it answers to, lower-cased.
     var modelTypes: [String] { get }
-    /// llama.cpp's `general.architecture` for it.
-    var ggufArchitecture: String { get }
+    /// llama.cpp's `general.architecture` for it; nil where dscope reads no GGUF file of it.
+    var ggufArchitecture: String? { get }
     /// What the block stack does differently from LLaDA's plain one, where the file does not say.
     var traits: TransformerTraits { get }
     /// Tensor names in the Hugging Face checkpoint.
     var huggingFaceLayout: TensorLayout { get }
     /// Tensor names (and q/k row order) in llama.cpp's GGUF conversion.
-    var ggufLayout: TensorLayout { get }
+    var ggufLayout: TensorLayout? { get }
     /// Decodes and checks config.json with the architecture's own Codable config.
     func configuration(_ json: ConfigJSON) throws -> ModelConfiguration
 }

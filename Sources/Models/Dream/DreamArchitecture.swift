@@ -13,7 +13,7 @@ public struct DreamArchitecture: ModelArchitecture {
     public var name: String { Self.name }
     public var huggingFaceArchitectures: [String] { ["DreamModel"] }
     public var modelTypes: [String] { ["dream"] }
-    public var ggufArchitecture: String { "dream" }
+    public var ggufArchitecture: String? { "dream" }
     public var traits: TransformerTraits { Self.traits }
 
     /// Dream's Hugging Face names, those of Qwen2.
@@ -29,7 +29,7 @@ public struct DreamArchitecture: ModelArchitecture {
     }
 
     /// llama.cpp leaves Dream's q/k rows alone and rotates them in halves ("neox").
-    public var ggufLayout: TensorLayout { .gguf(rotaryPairing: .halves) }
+    public var ggufLayout: TensorLayout? { .gguf(rotaryPairing: .halves) }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
         let file = try json.decode(DreamConfig.self)

@@ -8,11 +8,11 @@ public enum GGUFHyperparameters {
         guard let name = file.architecture else {
             throw ModelError.invalidGGUF(path: file.path, problem: "no general.architecture")
         }
-        guard let architecture = ArchitectureRegistry.architecture(gguf: name) else {
+        guard let architecture = ArchitectureRegistry.architecture(gguf: name), let layout = architecture.ggufLayout else {
             throw ModelError.unsupportedArchitecture(path: file.path, architecture: name)
         }
-        let config = try transformerConfig(file, architecture: architecture)
-        return ModelConfiguration(architecture: architecture, transformer: config, layout: architecture.ggufLayout,
+        let config = try transformerConfig(file, architecture: architecture, name: name)
+        return ModelConfiguration(architecture: architecture, transformer: config, layout: layout,
                                   fingerprint: ModelIdentity.fingerprint(of: config))
     }
 
@@ -22,8 +22,8 @@ public enum GGUFHyperparameters {
         return (configuration.transformer, configuration.layout)
     }
 
-    private static func transformerConfig(_ file: GGUFFile, architecture descriptor: any ModelArchitecture) throws -> TransformerConfig {
-        let architecture = descriptor.ggufArchitecture
+    private static func transformerConfig(_ file: GGUFFile, architecture descriptor: any ModelArchitecture,
+                                          name architecture: String) throws -> TransformerConfig {
         let keys = MetadataKeys(file: file, architecture: architecture)
         guard let embedding = file.tensor("token_embd.weight") else {
             throw ModelError.missingTensor(path: file.path, name: "token_embd.weight")

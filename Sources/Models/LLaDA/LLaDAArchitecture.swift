@@ -12,7 +12,7 @@ public struct LLaDAArchitecture: ModelArchitecture {
     public var name: String { Self.name }
     public var huggingFaceArchitectures: [String] { ["LLaDAModelLM"] }
     public var modelTypes: [String] { ["llada"] }
-    public var ggufArchitecture: String { "llada" }
+    public var ggufArchitecture: String? { "llada" }
     public var traits: TransformerTraits { Self.traits }
 
     /// GSAI-ML/LLaDA-8B's Hugging Face names (DECODING.md).
@@ -26,7 +26,7 @@ public struct LLaDAArchitecture: ModelArchitecture {
     }
 
     /// llama.cpp's converter permutes LLaDA's q/k rows for its adjacent-pair ("normal") rope.
-    public var ggufLayout: TensorLayout { .gguf(rotaryPairing: .adjacent) }
+    public var ggufLayout: TensorLayout? { .gguf(rotaryPairing: .adjacent) }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
         let file = try json.decode(LLaDAConfig.self)

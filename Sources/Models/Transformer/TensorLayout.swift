@@ -18,9 +18,21 @@ public struct TensorLayout: Sendable {
     public var up: String
     public var down: String
     public var rotaryPairing: RotaryPairing
+    /// Per-head q/k norm weights (architectures with `traits.qkNorm`).
+    public var queryNorm: String? = nil
+    public var keyNorm: String? = nil
+    /// The mixture-of-experts router, and expert e's gate/up/down as
+    /// `expertPrefix + "e." + gate` (architectures with `experts`).
+    public var router: String? = nil
+    public var expertPrefix: String? = nil
 
     public func name(_ suffix: String, block: Int) -> String {
         "\(blockPrefix)\(block).\(suffix)"
+    }
+
+    /// Expert `expert`'s tensor `suffix` (gate, up or down) in block `block`.
+    public func expertName(_ suffix: String, expert: Int, block: Int) -> String {
+        name("\(expertPrefix ?? "")\(expert).\(suffix)", block: block)
     }
 
     public func biasName(_ weightSuffix: String, block: Int) -> String {

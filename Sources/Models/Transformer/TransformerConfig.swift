@@ -20,6 +20,9 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
     public var padTokenId: Int?
     public var weightTying: Bool
     public var traits: TransformerTraits
+    /// A mixture of experts in place of every block's gated MLP (then `mlpHiddenSize` is one
+    /// expert's hidden size); nil for a dense model.
+    public var experts: ExpertConfig?
 
     public init(architecture: String = "llada", dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int,
                 mlpHiddenSize: Int, vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double,
@@ -60,6 +63,21 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         if nHeads % nKVHeads != 0 { return "\(nHeads) heads are not a multiple of the \(nKVHeads) kv heads" }
         if embeddingSize < vocabSize { return "embedding rows \(embeddingSize) are fewer than the vocabulary \(vocabSize)" }
         if maskTokenId < 0 || maskTokenId >= embeddingSize { return "mask token id \(maskTokenId) is outside the embedding" }
+        if let experts, experts.count <= 0 || experts.perToken <= 0 || experts.perToken > experts.count {
+            return "\(experts.perToken) experts per token out of \(experts.count) experts: need 1 ≤ k ≤ experts"
+        }
         return nil
+    }
+}
+
+/// The sparse feed-forward of a mixture-of-experts block: `count` gated MLPs, of which a softmax
+/// router picks `perToken` for each token.
+public struct ExpertConfig: Codable, Equatable, Sendable {
+    public var count: Int
+    public var perToken: Int
+
+    public init(count: Int, perToken: Int) {
+        self.count = count
+        self.perToken = perToken
     }
 }

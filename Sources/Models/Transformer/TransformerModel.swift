@@ -121,6 +121,10 @@ public final class TransformerModel: @unchecked Sendable {
         addBias(block.queryBias, to: a.q, rows: T)
         addBias(block.keyBias, to: a.k, rows: T)
         addBias(block.valueBias, to: a.v, rows: T)
+        if let queryNorm = block.queryNorm, let keyNorm = block.keyNorm {
+            rmsNorm(a.q, rows: T * heads, width: headDim, weight: queryNorm, eps: config.rmsNormEps, into: a.q)
+            rmsNorm(a.k, rows: T * kvHeads, width: headDim, weight: keyNorm, eps: config.rmsNormEps, into: a.k)
+        }
         cache?.store(layer: layer, keys: a.k, values: a.v, first: window.lowerBound, count: T)
         rotary.apply(a.q, rows: T, heads: heads, firstPosition: window.lowerBound)
         if let cache, attendsToCache {
@@ -136,13 +140,21 @@ public final class TransformerModel: @unchecked Sendable {
         matmul(a.attended, rows: T, block.attentionOutput, into: a.projected, threads: threads)
         add(a.projected, into: a.x, count: T * d)
 
-        // Gated MLP: x += ff_out(silu(ff_proj(h)) ⊙ up_proj(h)), h = RMSNorm(x)·ff_norm.
+        // Gated MLP: x += ff_out(silu(ff_proj(h)) ⊙ up_proj(h)), h = RMSNorm(x)·ff_norm; or the
+        // routed sum of several such experts.
         rmsNorm(a.x, rows: T, width: d, weight: block.feedForwardNorm, eps: config.rmsNormEps, into: a.normed)
-        matmul(a.normed, rows: T, block.gate, into: a.gate, threads: threads)
-        matmul(a.normed, rows: T, block.up, into: a.up, threads: threads)
-        swiGLU(gate: a.gate, up: a.up, count: T * hidden)
-        matmul(a.gate, rows: T, block.down, into: a.projected, threads: threads)
-        add(a.projected, into: a.x, count: T * d)
+        switch block.feedForward {
+        case let .dense(mlp):
+            matmul(a.normed, rows: T, mlp.gate, into: a.gate, threads: threads)
+            matmul(a.normed, rows: T, mlp.up, into: a.up, threads: threads)
+            swiGLU(gate: a.gate, up: a.up, count: T * hidden)
+            matmul(a.gate, rows: T, mlp.down, into: a.projected, threads: threads)
+            add(a.projected, into: a.x, count: T * d)
+        case let .experts(router, experts):
+            mixtureOfExperts(a.normed, rows: T, router: router, experts: experts,
+                             perToken: config.experts?.perToken ?? 1, scratch: a, into: a.mixture)
+            add(a.mixture, into: a.x, count: T * d)
+        }
     }
 
     private func addBias(_ bias: [Float]?, to x: UnsafeMutablePointer<Float>, rows: Int) {
@@ -183,7 +195,7 @@ private struct PhaseClock {
 }
 
 /// Activation buffers of one forward, sized to the largest canvas or window seen.
-private final class Activations {
+final class Activations {
     let capacity: Int
     let x: UnsafeMutablePointer<Float>          // (T, d) residual stream
     let normed: UnsafeMutablePointer<Float>     // (T, d)
@@ -194,6 +206,8 @@ private final class Activations {
     let projected: UnsafeMutablePointer<Float>  // (T, d)
     let gate: UnsafeMutablePointer<Float>       // (T, hidden)
     let up: UnsafeMutablePointer<Float>         // (T, hidden)
+    let routerLogits: UnsafeMutablePointer<Float> // (T, n_experts)  mixture-of-experts blocks
+    let mixture: UnsafeMutablePointer<Float>    // (T, d)            their experts' weighted sum
 
     init(rows: Int, config: TransformerConfig) {
         capacity = rows
@@ -207,10 +221,13 @@ private final class Activations {
         projected = .allocate(capacity: rows * d)
         gate = .allocate(capacity: rows * hidden)
         up = .allocate(capacity: rows * hidden)
+        let experts = config.experts?.count ?? 0
+        routerLogits = .allocate(capacity: rows * experts)
+        mixture = .allocate(capacity: experts > 0 ? rows * d : 0)
     }
 
     deinit {
-        for buffer in [x, normed, q, k, v, attended, projected, gate, up] { buffer.deallocate() }
+        for buffer in [x, normed, q, k, v, attended, projected, gate, up, routerLogits, mixture] { buffer.deallocate() }
     }
 }
 

@@ -6,9 +6,13 @@ public struct TransformerTraits: Codable, Equatable, Sendable {
     public var shiftsLogits: Bool
     /// Biases on the q, k and v projections (Dream, after Qwen2).
     public var qkvBias: Bool
+    /// RMSNorm of every q and k head (weights of head_dim) before the rotary embedding
+    /// (LLaDA-MoE, after OLMoE).
+    public var qkNorm: Bool
 
-    public init(shiftsLogits: Bool = false, qkvBias: Bool = false) {
+    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false) {
         self.shiftsLogits = shiftsLogits
         self.qkvBias = qkvBias
+        self.qkNorm = qkNorm
     }
 }

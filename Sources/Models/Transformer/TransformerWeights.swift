@@ -9,8 +9,21 @@ public struct TransformerBlockWeights: Sendable {
     public let queryBias: [Float]?          // (n_heads·head_dim)     with traits.qkvBias
     public let keyBias: [Float]?            // (n_kv_heads·head_dim)  with traits.qkvBias
     public let valueBias: [Float]?          // (n_kv_heads·head_dim)  with traits.qkvBias
+    public let queryNorm: [Float]?          // (head_dim)             with traits.qkNorm
+    public let keyNorm: [Float]?            // (head_dim)             with traits.qkNorm
     public let attentionOutput: WeightMatrix // (d, d)
     public let feedForwardNorm: [Float]     // (d)
+    public let feedForward: FeedForwardWeights
+}
+
+/// A block's feed-forward half: one gated MLP, or a mixture of them routed per token.
+public enum FeedForwardWeights: Sendable {
+    case dense(GatedMLPWeights)
+    case experts(router: WeightMatrix, experts: [GatedMLPWeights]) // router (n_experts, d)
+}
+
+/// down(silu(gate(h)) ⊙ up(h)).
+public struct GatedMLPWeights: Sendable {
     public let gate: WeightMatrix           // (hidden, d)  ff_proj
     public let up: WeightMatrix             // (hidden, d)  up_proj
     public let down: WeightMatrix           // (d, hidden)  ff_out
@@ -37,6 +50,23 @@ public struct TransformerWeights: @unchecked Sendable {
             func bias(_ weight: String, count: Int) throws -> [Float]? {
                 config.traits.qkvBias ? try source.vector(layout.biasName(weight, block: n), count: count) : nil
             }
+            func headNorm(_ name: String?) throws -> [Float]? {
+                guard config.traits.qkNorm else { return nil }
+                return try source.vector(layout.name(name ?? "", block: n), count: config.headDim)
+            }
+            func mlp(_ name: (String) -> String) throws -> GatedMLPWeights {
+                GatedMLPWeights(gate: try source.matrix(name(layout.gate), rows: hidden, columns: d),
+                                up: try source.matrix(name(layout.up), rows: hidden, columns: d),
+                                down: try source.matrix(name(layout.down), rows: d, columns: hidden))
+            }
+            let feedForward: FeedForwardWeights
+            if let experts = config.experts {
+                feedForward = .experts(
+                    router: try source.matrix(layout.name(layout.router ?? "", block: n), rows: experts.count, columns: d),
+                    experts: try (0..<experts.count).map { e in try mlp { layout.expertName($0, expert: e, block: n) } })
+            } else {
+                feedForward = .dense(try mlp { layout.name($0, block: n) })
+            }
             return TransformerBlockWeights(
                 attentionNorm: try source.vector(layout.name(layout.attentionNorm, block: n), count: d),
                 query: try source.matrix(layout.name(layout.query, block: n), rows: q, columns: d),
@@ -45,11 +75,11 @@ public struct TransformerWeights: @unchecked Sendable {
                 queryBias: try bias(layout.query, count: q),
                 keyBias: try bias(layout.key, count: kv),
                 valueBias: try bias(layout.value, count: kv),
+                queryNorm: try headNorm(layout.queryNorm),
+                keyNorm: try headNorm(layout.keyNorm),
                 attentionOutput: try source.matrix(layout.name(layout.attentionOutput, block: n), rows: d, columns: q),
                 feedForwardNorm: try source.vector(layout.name(layout.feedForwardNorm, block: n), count: d),
-                gate: try source.matrix(layout.name(layout.gate, block: n), rows: hidden, columns: d),
-                up: try source.matrix(layout.name(layout.up, block: n), rows: hidden, columns: d),
-                down: try source.matrix(layout.name(layout.down, block: n), rows: d, columns: hidden))
+                feedForward: feedForward)
         }
         finalNorm = try source.vector(layout.finalNorm, count: d)
         outputHead = config.weightTying
