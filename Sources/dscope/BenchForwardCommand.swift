@@ -8,9 +8,10 @@ struct BenchForwardCommand: ParsableCommand {
         commandName: "forward",
         abstract: "Time one full-canvas forward pass of a model, block by block, and the cached steps.",
         discussion: """
-        With --synthetic llada-8b the model has LLaDA-8B-Instruct's real shapes with random bf16 \
-        weights for --layers blocks, so speed and memory at true size are measurable without the \
-        16 GB download; the step time of all 32 blocks is extrapolated from the measured ones. \
+        With --synthetic llada-8b (or llada-moe-7b) the model has LLaDA-8B-Instruct's (LLaDA-MoE-7B-A1B's) \
+        real shapes with random bf16 weights for --layers blocks, so speed and memory at true size are \
+        measurable without the download; the step time of all 32 (16) blocks is extrapolated from the \
+        measured ones. \
         The prefix and dual cache steps are timed mid-decode: the block starting at half the canvas \
         (--block rows) against keys and values cached by a full forward.
         """
@@ -18,10 +19,20 @@ struct BenchForwardCommand: ParsableCommand {
 
     enum Synthetic: String, ExpressibleByArgument {
         case llada8b = "llada-8b"
+        case lladaMoE7b = "llada-moe-7b"
+
+        func config(layers: Int) -> TransformerConfig {
+            switch self {
+            case .llada8b: .llada8B(layers: layers)
+            case .lladaMoE7b: .lladaMoE7B(layers: layers)
+            }
+        }
+
+        var fullDepth: Int { self == .llada8b ? 32 : 16 }
     }
 
     @Option(help: "A model folder (config.json + *.safetensors) or a .gguf file.") var model: String?
-    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b.")
+    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b or llada-moe-7b.")
     var synthetic: Synthetic?
     @Option(help: "Blocks to build with --synthetic.") var layers = 2
     @Option(help: "Canvas length (prompt + generation).") var tokens = 256
@@ -33,7 +44,7 @@ struct BenchForwardCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
-            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b")
+            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b|llada-moe-7b")
         }
         guard tokens > 0, threads > 0, repeats > 0, layers > 0 else {
             throw ValidationError("--tokens, --threads, --repeats and --layers must be positive")
@@ -51,11 +62,13 @@ struct BenchForwardCommand: ParsableCommand {
             loaded = try ModelLocation(model).model(threads: threads)
             fullDepth = loaded.config.nLayers
         } else {
-            let config = TransformerConfig.llada8B(layers: layers)
-            fprint("building \(layers) random bf16 blocks of LLaDA-8B shapes…")
-            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: .bf16))
+            let config = synthetic!.config(layers: layers)
+            fprint("building \(layers) random bf16 blocks of \(synthetic!.rawValue) shapes…")
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: .bf16),
+                                                 layout: config.experts == nil ? LLaDAArchitecture().huggingFaceLayout
+                                                                               : LLaDAMoEArchitecture().huggingFaceLayout)
             loaded = TransformerModel(config: config, weights: weights, threads: threads)
-            fullDepth = 32
+            fullDepth = synthetic!.fullDepth
         }
         let config = loaded.config
         var generator = SplitMix64(seed: 3)
@@ -65,7 +78,10 @@ struct BenchForwardCommand: ParsableCommand {
         let times = try timeForwards { _ = try loaded.logits(tokens: canvas, positions: positions, timing: $0) }
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
-        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
+        // A mixture of experts runs k of its MLPs per token, plus the router.
+        let mlps = Double(config.experts?.perToken ?? 1), router = Double(config.experts?.count ?? 0)
+        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize) * mlps + d * router)
+            + 4 * t * t * d
         let headFlop = 2 * Double(positions.count) * d * Double(config.embeddingSize)
         let perBlock = median(times.blocks), head = median(times.heads), step = median(times.totals)
         let measuredFlop = blockFlop * Double(config.nLayers) + headFlop

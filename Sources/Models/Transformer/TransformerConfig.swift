@@ -51,6 +51,18 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
                           vocabSize: 126_464, maxSequenceLength: 4096, ropeTheta: 500_000)
     }
 
+    /// LLaDA-MoE-7B-A1B's shapes (ARCHITECTURES.md; inclusionAI's config.json), with `layers` blocks.
+    public static func lladaMoE7B(layers: Int = 16) -> TransformerConfig {
+        var config = TransformerConfig(architecture: LLaDAMoEArchitecture.name, dModel: 2048, nLayers: layers,
+                                       nHeads: 16, nKVHeads: 16, mlpHiddenSize: 1024, vocabSize: 157_184,
+                                       maxSequenceLength: 8192, ropeTheta: 50_000, traits: LLaDAMoEArchitecture.traits)
+        config.maskTokenId = LLaDAMoEArchitecture.maskTokenId
+        config.eosTokenId = LLaDAMoEArchitecture.eosTokenId
+        config.padTokenId = LLaDAMoEArchitecture.eosTokenId
+        config.experts = ExpertConfig(count: 64, perToken: 8)
+        return config
+    }
+
     public var headDim: Int { dModel / nHeads }
 
     /// What makes these hyperparameters unusable for the forward, if anything.
