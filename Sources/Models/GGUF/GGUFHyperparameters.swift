@@ -32,13 +32,15 @@ public enum GGUFHyperparameters {
             throw ModelError.invalidGGUF(path: file.path, problem: "token_embd.weight has dimensions \(embedding.dimensions), expected [embedding_length, vocabulary]")
         }
         let heads = try keys.integer("attention.head_count")
+        // A mixture of experts states its experts; its MLP size is then one expert's.
+        let expertCount = try keys.optionalInteger(global: "\(architecture).expert_count")
         var config = TransformerConfig(
             architecture: descriptor.name,
             dModel: try keys.integer("embedding_length"),
             nLayers: try keys.integer("block_count"),
             nHeads: heads,
             nKVHeads: try keys.integer("attention.head_count_kv", default: heads),
-            mlpHiddenSize: try keys.integer("feed_forward_length"),
+            mlpHiddenSize: try keys.integer(expertCount == nil ? "feed_forward_length" : "expert_feed_forward_length"),
             vocabSize: try keys.integer("vocab_size", default: embedding.shape[0]),
             maxSequenceLength: try keys.integer("context_length", default: 4096),
             ropeTheta: try keys.number("rope.freq_base", default: 10_000),
@@ -49,6 +51,9 @@ public enum GGUFHyperparameters {
         config.eosTokenId = try keys.integer(global: "tokenizer.ggml.eos_token_id")
         config.padTokenId = try keys.optionalInteger(global: "tokenizer.ggml.padding_token_id")
         config.weightTying = file.tensor("output.weight") == nil
+        if let expertCount {
+            config.experts = ExpertConfig(count: expertCount, perToken: try keys.integer("expert_used_count"))
+        }
         // llama.cpp's diffusion example shifts unless the file says not to; LLaDA files say so.
         config.traits.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: descriptor.traits.shiftsLogits)
         let rotaryDimensions = try keys.integer("rope.dimension_count", default: config.headDim)

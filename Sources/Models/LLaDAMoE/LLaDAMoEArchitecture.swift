@@ -14,9 +14,7 @@ public struct LLaDAMoEArchitecture: ModelArchitecture {
     public var huggingFaceArchitectures: [String] { ["LLaDAMoEModelLM", "LLaDAMoEModel"] }
     /// dllm's instructions rename the shipped "llada" to this.
     public var modelTypes: [String] { ["lladamoe"] }
-    /// llama.cpp's `llada-moe` stores the experts as one 3-D tensor per projection, which
-    /// dscope's GGUF reader does not map yet.
-    public var ggufArchitecture: String? { nil }
+    public var ggufArchitecture: String? { "llada-moe" }
     public var traits: TransformerTraits { Self.traits }
 
     /// The Hugging Face names (OLMoE's): `model.layers.N.mlp.experts.E.{gate,up,down}_proj.weight`.
@@ -36,7 +34,19 @@ public struct LLaDAMoEArchitecture: ModelArchitecture {
         return layout
     }
 
-    public var ggufLayout: TensorLayout? { nil }
+    /// llama.cpp's converter (LLaDAMoEModel) stacks each projection of all experts into one 3-D
+    /// tensor and leaves the q/k rows in rotate-half order, which its NEOX rope reads.
+    public var ggufLayout: TensorLayout? {
+        var layout = TensorLayout.gguf(rotaryPairing: .halves)
+        layout.queryNorm = "attn_q_norm.weight"
+        layout.keyNorm = "attn_k_norm.weight"
+        layout.router = "ffn_gate_inp.weight"
+        layout.gate = "ffn_gate_exps.weight"
+        layout.up = "ffn_up_exps.weight"
+        layout.down = "ffn_down_exps.weight"
+        layout.stackedExperts = true
+        return layout
+    }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
         let file = try json.decode(LLaDAMoEConfig.self)

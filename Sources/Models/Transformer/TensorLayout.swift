@@ -25,6 +25,8 @@ public struct TensorLayout: Sendable {
     /// `expertPrefix + "e." + gate` (architectures with `experts`).
     public var router: String? = nil
     public var expertPrefix: String? = nil
+    /// All experts' gate (up, down) as one [experts, rows, columns] tensor named `gate` (llama.cpp).
+    public var stackedExperts = false
 
     public func name(_ suffix: String, block: Int) -> String {
         "\(blockPrefix)\(block).\(suffix)"

@@ -61,9 +61,21 @@ public struct TransformerWeights: @unchecked Sendable {
             }
             let feedForward: FeedForwardWeights
             if let experts = config.experts {
-                feedForward = .experts(
-                    router: try source.matrix(layout.name(layout.router ?? "", block: n), rows: experts.count, columns: d),
-                    experts: try (0..<experts.count).map { e in try mlp { layout.expertName($0, expert: e, block: n) } })
+                let router = try source.matrix(layout.name(layout.router ?? "", block: n), rows: experts.count, columns: d)
+                if layout.stackedExperts {
+                    func stack(_ suffix: String, rows: Int, columns: Int) throws -> [WeightMatrix] {
+                        try source.stackedMatrices(layout.name(suffix, block: n), count: experts.count, rows: rows, columns: columns)
+                    }
+                    let gates = try stack(layout.gate, rows: hidden, columns: d), ups = try stack(layout.up, rows: hidden, columns: d)
+                    let downs = try stack(layout.down, rows: d, columns: hidden)
+                    feedForward = .experts(router: router, experts: (0..<experts.count).map {
+                        GatedMLPWeights(gate: gates[$0], up: ups[$0], down: downs[$0])
+                    })
+                } else {
+                    feedForward = .experts(router: router, experts: try (0..<experts.count).map { e in
+                        try mlp { layout.expertName($0, expert: e, block: n) }
+                    })
+                }
             } else {
                 feedForward = .dense(try mlp { layout.name($0, block: n) })
             }
