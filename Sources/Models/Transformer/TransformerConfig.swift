@@ -24,7 +24,7 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
     /// expert's hidden size); nil for a dense model.
     public var experts: ExpertConfig?
 
-    public init(architecture: String = "llada", dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int,
+    public init(architecture: String = LLaDAArchitecture.name, dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int,
                 mlpHiddenSize: Int, vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double,
                 traits: TransformerTraits = TransformerTraits()) {
         self.architecture = architecture
