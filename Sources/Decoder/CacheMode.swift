@@ -22,32 +22,6 @@ public enum CacheMode: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// A model that runs Fast-dLLM's cached steps.
-public protocol CachingDenoisingModel: DenoisingModel {
-    /// False where cached steps would be wrong (Dream reads each prediction one row earlier,
-    /// across the window's edge).
-    var cachesSteps: Bool { get }
-    func makeCache(rows: Int) -> KVCache
-    /// A whole-canvas forward that also fills `cache`.
-    func logits(canvas: [Int], positions: [Int], filling cache: KVCache) -> LogitsMatrix
-    /// Runs the rows of `window` against `cache` for the others; `positions` lie in the window.
-    func logits(canvas: [Int], window: Range<Int>, positions: [Int], cache: KVCache) -> LogitsMatrix
-}
-
-extension LLaDAModel: CachingDenoisingModel {
-    public var cachesSteps: Bool { !shiftsLogits }
-
-    public func makeCache(rows: Int) -> KVCache { KVCache(rows: rows, config: config) }
-
-    public func logits(canvas: [Int], positions: [Int], filling cache: KVCache) -> LogitsMatrix {
-        logits(tokens: canvas, positions: positions, filling: cache)
-    }
-
-    public func logits(canvas: [Int], window: Range<Int>, positions: [Int], cache: KVCache) -> LogitsMatrix {
-        logits(tokens: canvas, window: window, positions: positions, cache: cache)
-    }
-}
-
 /// The cache a session keeps between steps, and the canvas it was filled from.
 final class StepCache: @unchecked Sendable {
     // @unchecked: the K/V buffers are only touched on the forward queue, one step at a time.

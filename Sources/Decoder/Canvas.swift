@@ -76,6 +76,16 @@ public struct Canvas: Equatable, Sendable {
         Set(states[range].compactMap(\.step)).count
     }
 
+    /// Steps spent on block `block` of `blocks`: those that committed inside it, plus the steps
+    /// of Dream's timestep schedule that committed nothing while it was current (only the history
+    /// knows those).
+    public func stepsSpent(onBlock block: Int, of blocks: BlockLayout, history: [StepRecord]) -> Int {
+        let idle = history.filter {
+            $0.commits.isEmpty && $0.block == block && $0.settings.blocks(generationLength: generationLength) == blocks
+        }
+        return stepsSpent(in: blocks.range(ofBlock: block)) + idle.count
+    }
+
     public mutating func apply(_ record: StepRecord) throws {
         var seen = Set<Int>()
         for commit in record.commits {

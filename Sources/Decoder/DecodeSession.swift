@@ -1,3 +1,5 @@
+import Models
+
 /// An incremental decode: owns the canvas and the history of steps, steps forwards and back, and
 /// branches to other settings mid-way. Use it from one thread or actor; the forward itself can run
 /// off that thread (`stepInBackground`).
@@ -97,7 +99,8 @@ public final class DecodeSession {
         let blockRange = blocks.range(ofBlock: block)
         return StepPlan(model: model, vocabulary: vocabulary, canvas: canvas, settings: settings,
                         step: history.count + 1, block: block, blocks: blocks,
-                        stepsSpentInBlock: canvas.stepsSpent(in: blockRange), cached: cachedForward(block: blockRange))
+                        stepsSpentInBlock: canvas.stepsSpent(onBlock: block, of: blocks, history: history),
+                        cached: cachedForward(block: blockRange))
     }
 
     /// The cache's part of the next step: fill from the canvas the block started with, unless

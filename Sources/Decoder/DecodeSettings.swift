@@ -62,6 +62,7 @@ public struct DecodeSettings: Equatable, Sendable {
         case let .entropyBound(gamma):
             guard gamma >= 0, gamma.isFinite else { throw DecodeSettingsError.entropyBound(gamma) }
         }
+        if order == .origin && !parallelism.isTimesteps { throw DecodeSettingsError.originWithoutTimesteps }
         guard temperature >= 0, temperature.isFinite else { throw DecodeSettingsError.temperature(temperature) }
         guard cfgScale >= 0, cfgScale.isFinite else { throw DecodeSettingsError.cfgScale(cfgScale) }
         if cfgScale > 0 && cache != .exact { throw DecodeSettingsError.cacheWithGuidance(cache) }
@@ -79,6 +80,7 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
     case temperature(Double)
     case cfgScale(Float)
     case cacheWithGuidance(CacheMode)
+    case originWithoutTimesteps
 
     public var description: String {
         switch self {
@@ -102,6 +104,8 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
             return "CFG scale \(s) must be a finite number ≥ 0 (0 = off)"
         case let .cacheWithGuidance(mode):
             return "the \(mode.rawValue) cache keeps one canvas's keys and values, and CFG runs two canvases; use one of them"
+        case .originWithoutTimesteps:
+            return "the origin order flips each mask with Dream's timestep probabilities; give it --timesteps N"
         }
     }
 }

@@ -11,9 +11,10 @@ import Kernels
 ///     u_i        = ((x_i >> 12) + 0.5) · 2⁻⁵²
 ///
 /// with `step` the 1-based step, `position` the offset into the generated part, and `purpose`
-/// 0x47554D42 ("GUMB") for Gumbel-max sampling or 0x4F524452 ("ORDR") for the random order.
-/// u has 52 random bits and is never 0 or 1, so −log(−log u) stays finite. Gumbel sampling uses
-/// u_v for logit column v; the random order uses u_0 of each position.
+/// 0x47554D42 ("GUMB") for Gumbel-max sampling or 0x4F524452 ("ORDR") for the random and origin
+/// orders. u has 52 random bits and is never 0 or 1, so −log(−log u) stays finite. Gumbel
+/// sampling uses u_v for logit column v; the random order ranks by u_0 of each position, and
+/// origin flips a mask when its u_0 < 1 − s/t (where Dream draws `torch.rand`).
 public struct NoiseStreams: Equatable, Sendable {
     public enum Purpose: UInt64, Sendable {
         case gumbel = 0x4755_4D42

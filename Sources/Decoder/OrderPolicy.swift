@@ -10,6 +10,10 @@ public enum DecodeOrder: String, CaseIterable, Codable, Sendable {
     case random
     /// Leftmost mask first (JustGRPO's autoregressive order).
     case ar
+    /// Dream's 'origin': each mask flips on its own with the timestep schedule's probability
+    /// 1 − s/t, drawn from the position's uniform (NoiseStreams, purpose `order`); ranked by that
+    /// uniform, smallest first, so the flips that land are a prefix. Needs `--timesteps`.
+    case origin
 }
 
 /// A masked position of the current block with its candidate token and the statistics of its row.
@@ -19,7 +23,7 @@ public struct Candidate: Equatable, Sendable {
     public var confidence: Float
     public var entropyNats: Float
     public var margin: Float
-    /// Uniform in (0, 1); only the random order reads it.
+    /// Uniform in (0, 1); only the random and origin orders read it.
     public var randomKey: Double
     /// The candidate is EOS or EoT and the settings defer those to the end of the ranking.
     public var deferred: Bool
@@ -37,6 +41,7 @@ extension DecodeOrder {
             case .margin where a.margin != b.margin: return a.margin > b.margin
             case .entropy where a.entropyNats != b.entropyNats: return a.entropyNats < b.entropyNats
             case .random where a.randomKey != b.randomKey: return a.randomKey > b.randomKey
+            case .origin where a.randomKey != b.randomKey: return a.randomKey < b.randomKey
             default: return a.position < b.position
             }
         }
@@ -66,4 +71,9 @@ public struct BlockLayout: Equatable, Sendable {
     public func currentBlock(of canvas: Canvas) -> Int? {
         canvas.states.firstIndex(of: .masked).map(block(of:))
     }
+}
+
+extension DecodeOrder {
+    /// The orders that rank by a seeded uniform per position and step.
+    var drawsRandomKey: Bool { self == .random || self == .origin }
 }

@@ -1,5 +1,5 @@
 /// How many of the order policy's ranked candidates a step commits: always a prefix of the
-/// ranking, and always at least one.
+/// ranking, and at least one, except under Dream's timestep schedule, which may commit none.
 public enum ParallelismRule: Equatable, Sendable {
     /// LLaDA's fixed schedule: `steps` forwards for the whole generation, `steps / blocks` per
     /// block; a block's masks are spread evenly over its steps, the remainder one each on the
@@ -15,17 +15,24 @@ public enum ParallelismRule: Equatable, Sendable {
     case factor(Double)
     /// EB-sampler γ (arXiv 2505.24857): the largest prefix U with ΣH(U) − max H(U) ≤ γ.
     case entropyBound(Double)
-    /// Dream's (and llama.cpp's) timestep schedule over `steps / blocks` steps per block: with
-    /// t = linspace(1, ε = 10⁻³, n + 1), step i commits ⌊masks · (1 − t[i+1]/t[i])⌋ and the last
-    /// step everything left. Where that floor is 0 (Dream's first step) one token commits: every
-    /// step here commits.
+    /// Dream's timestep schedule over `steps / blocks` steps per block (`DreamTimesteps`): step i
+    /// commits ⌊masks · (1 − t[i+1]/t[i])⌋ and the last step everything left. Where that floor is
+    /// 0 (Dream's first step when steps = generation length) the step commits nothing, as Dream's
+    /// own loop does. Under the `origin` order each mask flips instead with that probability.
     case timesteps(steps: Int)
 }
 
 extension ParallelismRule {
+    /// Dream's timestep schedule, the only rule the origin order runs under.
+    public var isTimesteps: Bool {
+        if case .timesteps = self { return true }
+        return false
+    }
+
     /// Commits for this step given the ranked candidates of the current block (all of its masks),
-    /// the number of blocks, and how many steps have already committed into this block.
-    public func commitCount(ranked: [Candidate], blockCount: Int, stepsSpentInBlock: Int) -> Int {
+    /// the number of blocks, and how many steps have already been spent on this block.
+    public func commitCount(ranked: [Candidate], blockCount: Int, stepsSpentInBlock: Int,
+                            order: DecodeOrder = .confidence) -> Int {
         guard !ranked.isEmpty else { return 0 }
         let count: Int
         switch self {
@@ -44,16 +51,13 @@ extension ParallelismRule {
                 Double(candidate.confidence) >= 1 - f / Double(n + 1)
             }
         case let .timesteps(steps):
-            let perBlock = max(1, steps / blockCount), i = stepsSpentInBlock
-            if i >= perBlock - 1 {
-                count = ranked.count
-            } else {
-                // Float, as Dream computes its timesteps.
-                let eps: Float = 1e-3
-                let t = 1 - Float(i) * (1 - eps) / Float(perBlock)
-                let s = 1 - Float(i + 1) * (1 - eps) / Float(perBlock)
-                count = Int(Float(ranked.count) * (1 - s / t))
+            let schedule = DreamTimesteps(steps: max(1, steps / blockCount))
+            guard order == .origin else {
+                return min(schedule.commitCount(masks: ranked.count, step: stepsSpentInBlock), ranked.count)
             }
+            // origin ranks its uniform flips smallest first: the flips that land are a prefix.
+            let p = Double(schedule.transferProbability(step: stepsSpentInBlock))
+            return p >= 1 ? ranked.count : ranked.prefix { $0.randomKey < p }.count
         case let .entropyBound(gamma):
             var sum = 0.0, largest = 0.0
             count = acceptedPrefix(ranked) { _, candidate in

@@ -26,7 +26,7 @@ struct StepPlan: @unchecked Sendable {
         // statistics their block's first step gave them.
         let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
         let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
-        var (logits, passes, forwardNanos) = forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
+        var (logits, passes, forwardNanos) = try forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
 
         let blockRange = blocks.range(ofBlock: block)
         let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)
@@ -64,14 +64,14 @@ struct StepPlan: @unchecked Sendable {
                     position: position, token: token,
                     confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
                     entropyNats: statistics.entropyNats, margin: statistics.margin,
-                    randomKey: settings.order == .random ? noise.uniform(.order, step: step, position: position) : 0,
+                    randomKey: settings.order.drawsRandomKey ? noise.uniform(.order, step: step, position: position) : 0,
                     deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
             }
         }
 
         let ranked = settings.order.rank(candidates)
         let count = settings.parallelism.commitCount(ranked: ranked, blockCount: blocks.blockCount,
-                                                     stepsSpentInBlock: stepsSpentInBlock)
+                                                     stepsSpentInBlock: stepsSpentInBlock, order: settings.order)
         let commits = ranked.prefix(count).enumerated().map { index, candidate in
             Commit(position: candidate.position, token: candidate.token, confidence: candidate.confidence,
                    entropyNats: candidate.entropyNats, margin: candidate.margin, rank: index + 1)
@@ -89,20 +89,20 @@ struct StepPlan: @unchecked Sendable {
 
     /// Logits of the masked rows; with CFG, u + (s + 1)(c − u) where u comes from the canvas with
     /// the prompt masked (LLaDA generate.py, cfg_scale).
-    private func forward(rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+    private func forward(rows: [Int]) throws -> (LogitsMatrix, passes: Int, nanos: UInt64) {
         var nanos: UInt64 = 0
-        func timed(_ tokens: [Int]) -> LogitsMatrix {
+        func timed(_ tokens: [Int]) throws -> LogitsMatrix {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = model.logits(canvas: tokens, positions: rows)
+            let result = try model.logits(canvas: tokens, positions: rows)
             nanos += DispatchTime.now().uptimeNanoseconds - start
             return result
         }
-        if let cached { return cachedForward(cached, rows: rows) }
-        var conditional = timed(canvas.tokens)
+        if let cached { return try cachedForward(cached, rows: rows) }
+        var conditional = try timed(canvas.tokens)
         guard settings.cfgScale > 0 else { return (conditional, 1, nanos) }
         var unconditionalCanvas = canvas.tokens
         for index in canvas.promptIds.indices { unconditionalCanvas[index] = vocabulary.maskId }
-        let unconditional = timed(unconditionalCanvas)
+        let unconditional = try timed(unconditionalCanvas)
         let scale = settings.cfgScale + 1
         for i in conditional.values.indices {
             let u = unconditional.values[i]
@@ -113,19 +113,19 @@ struct StepPlan: @unchecked Sendable {
 
     /// Fills the cache first when the block starts here or it holds another canvas (after a
     /// step back into an earlier block), so a replayed step sees what the first run saw.
-    private func cachedForward(_ cached: CachedForward, rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+    private func cachedForward(_ cached: CachedForward, rows: [Int]) throws -> (LogitsMatrix, passes: Int, nanos: UInt64) {
         let start = DispatchTime.now().uptimeNanoseconds
         let model = cached.cache.model, kv = cached.cache.kv
         var passes = 1
         let logits: LogitsMatrix
         if cached.runsWholeCanvas {
-            logits = model.logits(canvas: canvas.tokens, positions: rows, filling: kv)
+            logits = try model.logits(canvas: canvas.tokens, positions: rows, filling: kv)
         } else {
             if let fill = cached.fill {
-                _ = model.logits(canvas: fill, positions: [], filling: kv)
+                _ = try model.logits(canvas: fill, positions: [], filling: kv)
                 passes += 1
             }
-            logits = model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
+            logits = try model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
         }
         return (logits, passes, DispatchTime.now().uptimeNanoseconds - start)
     }

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 
 /// What a transcript's first line says about the run.

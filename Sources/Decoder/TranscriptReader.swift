@@ -1,3 +1,4 @@
+import Models
 import Foundation
 import Models
 
@@ -135,7 +136,6 @@ private struct TranscriptReader {
             .field(line: number, field: field, problem: problem)
         }
         guard line.step == number - 1 else { throw fail("step", "expected \(number - 1), found \(line.step)") }
-        guard !line.commits.isEmpty else { throw fail("commits", "a step commits at least one token") }
         let blocks = settings.blocks(generationLength: header.generationLength)
         guard blocks.currentBlock(of: canvas) == line.block else {
             throw fail("block", "the first block with a mask is \(blocks.currentBlock(of: canvas).map(String.init) ?? "none"), not \(line.block)")

@@ -47,6 +47,12 @@ public struct ConfigFieldNames: Sendable {
         embeddingSize: "vocab_size", maxSequenceLength: "max_position_embeddings", ropeTheta: "rope_theta",
         rmsNormEps: "rms_norm_eps", maskTokenId: "mask_token_id", eosTokenId: "eos_token_id", padTokenId: "pad_token_id")
 
+    public static let lladaMoE: ConfigFieldNames = {
+        var names = dream
+        names.mlpHiddenSize = "expert_intermediate_size"
+        return names
+    }()
+
     /// llama.cpp's keys under `architecture`.
     public static func gguf(_ architecture: String) -> ConfigFieldNames {
         ConfigFieldNames(

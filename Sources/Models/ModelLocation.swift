@@ -43,24 +43,27 @@ public struct ModelLocation: Sendable {
         }
     }
 
-    /// The model's hyperparameters, without mapping its weights.
-    public func config() throws -> LLaDAConfig {
+    /// The model's architecture and hyperparameters, without mapping its weights.
+    public func configuration() throws -> ModelConfiguration {
         switch format {
-        case .huggingFaceFolder(let folder): try LLaDAConfig.load(folder: folder)
-        case .ggufFile(let file): try GGUFHyperparameters.read(file).config
+        case .huggingFaceFolder(let folder): try ArchitectureRegistry.configuration(folder: folder)
+        case .ggufFile(let file): try GGUFHyperparameters.configuration(file)
         }
     }
 
-    /// The model, weights memory-mapped in their stored type.
-    public func model(threads: Int) throws -> LLaDAModel {
-        let model: LLaDAModel
+    /// The model its architecture builds, weights memory-mapped in their stored type.
+    public func model(threads: Int) throws -> TransformerModel {
+        try model(configuration(), threads: threads)
+    }
+
+    /// The model of an already read `configuration` of this location.
+    public func model(_ configuration: ModelConfiguration, threads: Int) throws -> TransformerModel {
+        let model: TransformerModel
         switch format {
         case .huggingFaceFolder(let folder):
-            model = try LLaDAModel(folder: folder, threads: threads)
+            model = try configuration.model(source: SafetensorsCheckpoint(folder: folder), threads: threads)
         case .ggufFile(let file):
-            let (config, layout) = try GGUFHyperparameters.read(file)
-            let weights = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
-            model = LLaDAModel(config: config, weights: weights, threads: threads)
+            model = try configuration.model(source: GGUFCheckpoint(file: file), threads: threads)
         }
         model.name = name
         return model

@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// The decoder → view adapter: views see plain values only (see DecodeSnapshot), and this is the

@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// A decode the model computes as the user steps; its forward runs off the UI thread.
@@ -29,7 +30,7 @@ final class LiveDecode: ScopeDecode {
     var canStepForward: Bool { !session.isComplete }
 
     var plannedSteps: Int? {
-        stepsLeft(canvas: session.canvas, settings: session.settings).map { session.history.count + $0 }
+        stepsLeft(canvas: session.canvas, settings: session.settings, history: session.history).map { session.history.count + $0 }
     }
 
     func stepForward() async throws {

@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// A recorded decode stepped back and forth with no model: each step re-applies its record.
@@ -17,7 +18,7 @@ final class ReplayDecode: ScopeDecode {
         // A recording cut short (exported mid-decode) still shows the total its rule planned.
         let last = try transcript.canvas(afterStep: transcript.steps.count)
         let settings = transcript.steps.last?.settings ?? transcript.header.settings
-        plannedSteps = stepsLeft(canvas: last, settings: settings).map { transcript.steps.count + $0 }
+        plannedSteps = stepsLeft(canvas: last, settings: settings, history: transcript.steps).map { transcript.steps.count + $0 }
     }
 
     var prompt: String {

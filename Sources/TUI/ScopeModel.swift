@@ -1,3 +1,4 @@
+import Models
 import Decoder
 
 /// A loaded model as the scope uses it. The command line builds it from a checkpoint, so the

@@ -6,8 +6,9 @@ import Decoder
 extension DecodeSettings {
     public func nextOrder() -> DecodeSettings {
         var next = self
-        let all = DecodeOrder.allCases
-        next.order = all[(all.firstIndex(of: order)! + 1) % all.count]
+        // origin flips masks with the timestep schedule's probabilities: offered only under it.
+        let all = DecodeOrder.allCases.filter { $0 != .origin || parallelism.isTimesteps }
+        next.order = all[((all.firstIndex(of: order) ?? -1) + 1) % all.count]
         return next
     }
 
@@ -40,6 +41,7 @@ extension DecodeSettings {
             next.parallelism = ParallelismRule.schedule(steps: generationLength)
                 .fitted(blockCount: blocks(generationLength: generationLength).blockCount)
         }
+        if next.order == .origin && !next.parallelism.isTimesteps { next.order = .random }
         return next
     }
 

@@ -1,7 +1,7 @@
 /// The decode settings and timings the status bar shows; counts it derives from the snapshot.
 public struct StatusInfo: Equatable, Sendable {
     public var model: String
-    /// Order policy name as the user types it: confidence, margin, entropy, random, ar.
+    /// Order policy name as the user types it: confidence, margin, entropy, random, ar, origin.
     public var order: String
     /// Semi-autoregressive block length; nil when the whole generation is one block.
     public var blockLength: Int?

@@ -60,7 +60,7 @@ struct BenchDecodeCommand: ParsableCommand {
         print(String(format: "overhead=%.4f", (total - forward) / max(total, 1e-9)))
     }
 
-    private func randomPrompt(_ config: LLaDAConfig) -> [Int] {
+    private func randomPrompt(_ config: TransformerConfig) -> [Int] {
         var generator = SplitMix64(seed: 5)
         let usable = (0..<config.vocabSize).filter { $0 != config.maskTokenId && $0 != config.eosTokenId }
         return (0..<16).map { _ in usable[Int(generator.next() % UInt64(usable.count))] }

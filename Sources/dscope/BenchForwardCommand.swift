@@ -8,9 +8,10 @@ struct BenchForwardCommand: ParsableCommand {
         commandName: "forward",
         abstract: "Time one full-canvas forward pass of a model, block by block, and the cached steps.",
         discussion: """
-        With --synthetic llada-8b the model has LLaDA-8B-Instruct's real shapes with random bf16 \
-        weights for --layers blocks, so speed and memory at true size are measurable without the \
-        16 GB download; the step time of all 32 blocks is extrapolated from the measured ones. \
+        With --synthetic llada-8b (or llada-moe-7b) the model has LLaDA-8B-Instruct's (LLaDA-MoE-7B-A1B's) \
+        real shapes with random bf16 weights for --layers blocks, so speed and memory at true size are \
+        measurable without the download; the step time of all 32 (16) blocks is extrapolated from the \
+        measured ones. \
         The prefix and dual cache steps are timed mid-decode: the block starting at half the canvas \
         (--block rows) against keys and values cached by a full forward.
         """
@@ -18,10 +19,20 @@ struct BenchForwardCommand: ParsableCommand {
 
     enum Synthetic: String, ExpressibleByArgument {
         case llada8b = "llada-8b"
+        case lladaMoE7b = "llada-moe-7b"
+
+        func config(layers: Int) -> TransformerConfig {
+            switch self {
+            case .llada8b: .llada8B(layers: layers)
+            case .lladaMoE7b: .lladaMoE7B(layers: layers)
+            }
+        }
+
+        var fullDepth: Int { self == .llada8b ? 32 : 16 }
     }
 
     @Option(help: "A model folder (config.json + *.safetensors) or a .gguf file.") var model: String?
-    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b.")
+    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b or llada-moe-7b.")
     var synthetic: Synthetic?
     @Option(help: "Blocks to build with --synthetic.") var layers = 2
     @Option(help: "Canvas length (prompt + generation).") var tokens = 256
@@ -33,7 +44,7 @@ struct BenchForwardCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
-            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b")
+            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b|llada-moe-7b")
         }
         try FlagBounds.check("--tokens", tokens, FlagBounds.benchTokens)
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
@@ -46,27 +57,32 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LLaDAModel
+        let loaded: TransformerModel
         let fullDepth: Int
         if let model {
             loaded = try ModelLocation(model).model(threads: threads)
             fullDepth = loaded.config.nLayers
         } else {
-            let config = LLaDAConfig.llada8B(layers: layers)
-            fprint("building \(layers) random bf16 blocks of LLaDA-8B shapes…")
-            let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .bf16))
-            loaded = LLaDAModel(config: config, weights: weights, threads: threads)
-            fullDepth = 32
+            let config = synthetic!.config(layers: layers)
+            fprint("building \(layers) random bf16 blocks of \(synthetic!.rawValue) shapes…")
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: .bf16),
+                                                 layout: config.experts == nil ? LLaDAArchitecture().huggingFaceLayout
+                                                                               : LLaDAMoEArchitecture().huggingFaceLayout)
+            loaded = TransformerModel(config: config, weights: weights, threads: threads)
+            fullDepth = synthetic!.fullDepth
         }
         let config = loaded.config
         var generator = SplitMix64(seed: 3)
         let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
         let positions = Array((tokens - (logitRows ?? tokens))..<tokens)
 
-        let times = timeForwards { _ = loaded.logits(tokens: canvas, positions: positions, timing: $0) }
+        let times = try timeForwards { _ = try loaded.logits(tokens: canvas, positions: positions, timing: $0) }
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
-        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
+        // A mixture of experts runs k of its MLPs per token, plus the router.
+        let mlps = Double(config.experts?.perToken ?? 1), router = Double(config.experts?.count ?? 0)
+        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize) * mlps + d * router)
+            + 4 * t * t * d
         let headFlop = 2 * Double(positions.count) * d * Double(config.embeddingSize)
         let perBlock = median(times.blocks), head = median(times.heads), step = median(times.totals)
         let measuredFlop = blockFlop * Double(config.nLayers) + headFlop
@@ -80,7 +96,7 @@ struct BenchForwardCommand: ParsableCommand {
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }
-        if block > 0 { timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth) }
+        if block > 0 { try timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth) }
         if let peak = peakResidentBytes() { print("peak RSS   \(humanBytes(peak))") }
         print(String(format: "gflops=%.1f", measuredFlop / step / 1e9))
     }
@@ -90,13 +106,13 @@ extension BenchForwardCommand {
     /// Prefix: the block and everything after it; dual: the block alone. Both attend to a cache
     /// filled by one full forward, as Fast-dLLM's steps inside a block do. Compared with the exact
     /// step at the full depth (extrapolated like it for a synthetic model).
-    private func timeCachedSteps(_ model: LLaDAModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) {
+    private func timeCachedSteps(_ model: TransformerModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) throws {
         let cache = KVCache(rows: canvas.count, config: model.config)
-        _ = model.logits(tokens: canvas, positions: [], filling: cache)
+        _ = try model.logits(tokens: canvas, positions: [], filling: cache)
         let start = canvas.count / 2 / block * block
         for (name, window) in [("prefix", start..<canvas.count), ("dual", start..<min(canvas.count, start + block))] {
             let rows = positions.filter(window.contains)
-            let times = timeForwards { _ = model.logits(tokens: canvas, window: window, positions: rows, cache: cache, timing: $0) }
+            let times = try timeForwards { _ = try model.logits(tokens: canvas, window: window, positions: rows, cache: cache, timing: $0) }
             let measured = median(times.totals), perBlock = median(times.blocks)
             let step = measured + perBlock * Double(fullDepth - model.config.nLayers)
             let label = ("step " + name).padding(toLength: 11, withPad: " ", startingAt: 0)
@@ -108,12 +124,12 @@ extension BenchForwardCommand {
     }
 
     /// Seconds of `repeats` runs of `forward` after one warm-up: each block, the head, the whole run.
-    private func timeForwards(_ forward: (@escaping (ForwardPhase, Double) -> Void) -> Void) -> ForwardTimes {
-        forward { _, _ in }
+    private func timeForwards(_ forward: (@escaping (ForwardPhase, Double) -> Void) throws -> Void) throws -> ForwardTimes {
+        try forward { _, _ in }
         var times = ForwardTimes()
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            forward { phase, seconds in
+            try forward { phase, seconds in
                 switch phase {
                 case .block: times.blocks.append(seconds)
                 case .head: times.heads.append(seconds)

@@ -16,7 +16,7 @@ struct DScope: AsyncParsableCommand {
         version: DScopeVersion.string,
         subcommands: [WatchCommand.self, ReplayCommand.self, ExportCommand.self, DecodeCommand.self,
                       PassKCommand.self, AnalyzeCommand.self, TradeoffCommand.self,
-                      InspectCommand.self, TokenizeCommand.self, BenchCommand.self],
+                      InspectCommand.self, TokenizeCommand.self, LogitsCommand.self, BenchCommand.self],
         defaultSubcommand: WatchCommand.self
     )
 }
@@ -45,6 +45,8 @@ extension DScope {
 protocol UserFacingError: Error, CustomStringConvertible {}
 extension ModelError: UserFacingError {}
 extension TokenizerError: UserFacingError {}
+extension ForwardError: UserFacingError {}
+extension NPYError: UserFacingError {}
 
 enum DScopeVersion {
     static let string = "0.1.0"

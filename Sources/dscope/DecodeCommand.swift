@@ -86,7 +86,7 @@ struct DecodeCommand: ParsableCommand {
 
 /// How to decode: the flags every decoding command shares (decode, bench decode, passk, tradeoff).
 struct DecodeOptions: ParsableArguments {
-    @Option(help: "Which masks go first: confidence, margin, entropy, random or ar (default confidence).") var order: String?
+    @Option(help: "Which masks go first: confidence, margin, entropy, random, ar, or origin (Dream's random flips; needs --timesteps) (default confidence).") var order: String?
     @Option(help: "Semi-autoregressive block length (must divide --gen-length); default: one block.") var block: Int?
     @Option(help: "LLaDA's fixed schedule: forward passes for the whole generation, split evenly over the blocks.")
     var steps: Int?
@@ -161,7 +161,7 @@ enum DecodeCommandError: UserFacingError {
     var description: String {
         switch self {
         case let .unknownOrder(order):
-            return "--order \(order): use confidence, margin, entropy, random or ar"
+            return "--order \(order): use confidence, margin, entropy, random, ar or origin"
         case let .severalRules(flags):
             return "\(flags.joined(separator: " and ")) are alternatives: give at most one parallelism rule"
         case let .badPromptIds(list):

@@ -30,12 +30,12 @@ struct InspectCommand: ParsableCommand {
     }
 
     private func describeFolder(_ folder: String) throws {
-        let config = try LLaDAConfig.load(folder: folder)
+        let configuration = try ArchitectureRegistry.configuration(folder: folder)
         let checkpoint = try SafetensorsCheckpoint(folder: folder)
-        let weights = try LLaDAWeights(config: config, source: checkpoint, layout: .huggingFace(for: config))
+        let weights = try TransformerWeights(config: configuration.transformer, source: checkpoint, layout: configuration.layout)
 
         print("model         \(folder)")
-        describe(config)
+        describe(configuration.transformer)
         print("parameters    \(grouped(checkpoint.parameterCount)) (\(humanCount(checkpoint.parameterCount)))")
         let dtypes = checkpoint.dtypeCounts.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key.rawValue) × \($0.value)" }.joined(separator: ", ")
@@ -47,7 +47,7 @@ struct InspectCommand: ParsableCommand {
             total += file.fileBytes
         }
         print("              total \(grouped(total)) bytes (\(humanBytes(total)))")
-        try checkWeightsIfAsked(weights, config: config, layout: .huggingFace(for: config), path: folder)
+        try checkWeightsIfAsked(weights, config: configuration.transformer, layout: configuration.layout, path: folder)
     }
 
     /// The file's own facts first, so that a model dscope cannot run is still described.
@@ -71,14 +71,14 @@ struct InspectCommand: ParsableCommand {
         print("file          \(grouped(file.fileBytes)) bytes (\(humanBytes(file.fileBytes)))")
 
         let (config, layout) = try GGUFHyperparameters.read(file)
-        let weights = try LLaDAWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
+        let weights = try TransformerWeights(config: config, source: GGUFCheckpoint(file: file), layout: layout)
         describe(config)
         print("q/k rows      \(layout.rotaryPairing == .adjacent ? "permuted by llama.cpp (rotated as adjacent pairs)" : "rotate-half order")")
         try checkWeightsIfAsked(weights, config: config, layout: layout, path: file.path)
     }
 
     /// With --check-weights: every tensor scanned, progress on stderr (an 8B model takes a while).
-    private func checkWeightsIfAsked(_ weights: LLaDAWeights, config: LLaDAConfig, layout: TensorLayout, path: String) throws {
+    private func checkWeightsIfAsked(_ weights: TransformerWeights, config: TransformerConfig, layout: TensorLayout, path: String) throws {
         guard checkWeights else { return }
         var progress: ProgressLine?
         let finding = WeightCheck.firstNonFinite(weights, config: config, layout: layout) { done, total, name in
@@ -91,17 +91,20 @@ struct InspectCommand: ParsableCommand {
     }
 
     /// What dscope will run, from either format.
-    private func describe(_ config: LLaDAConfig) {
-        print("architecture  \(config.modelType): \(config.nLayers) layers, d_model \(config.dModel), "
+    private func describe(_ config: TransformerConfig) {
+        print("architecture  \(config.architecture): \(config.nLayers) layers, d_model \(config.dModel), "
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
-            + (config.qkvBias ? ", q/k/v bias" : ""))
+            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : ""))
+        if let experts = config.experts {
+            print("experts       \(experts.count) per block, \(experts.perToken) per token (softmax router), expert mlp \(config.mlpHiddenSize)")
+        }
         print("vocabulary    \(config.vocabSize) (embedding rows \(config.embeddingSize)), "
             + "max length \(config.maxSequenceLength)")
         print("special ids   mask \(config.maskTokenId), eos \(config.eosTokenId)"
             + (config.padTokenId.map { ", pad \($0)" } ?? ""))
         print("head          \(config.weightTying ? "tied to the embedding" : "separate")")
-        print("logits        \(config.shiftsLogits ? "shifted: position i reads row i − 1" : "in place: position i reads row i")")
+        print("logits        \(config.traits.shiftsLogits ? "shifted: position i reads row i − 1" : "in place: position i reads row i")")
     }
 }
 

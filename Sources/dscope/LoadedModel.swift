@@ -7,12 +7,12 @@ import TUI
 /// decoder needs (with the end-of-turn id, which only the tokenizer names).
 struct LoadedModel {
     let location: ModelLocation
-    let config: LLaDAConfig
-    let model: LLaDAModel
+    let configuration: ModelConfiguration
+    let model: TransformerModel
     let tokenText: TokenizerText?
     let vocabulary: VocabularyFacts
 
-    var identity: ModelIdentity { ModelIdentity(id: location.name, config: config) }
+    var identity: ModelIdentity { ModelIdentity(id: location.name, configHash: configuration.fingerprint) }
 
     /// Prompt text → ids; `chat` renders it as one user turn of the model's chat template.
     func promptIds(for text: String, chat: Bool) throws -> [Int] {
@@ -63,10 +63,10 @@ extension ModelOptions {
     func load() throws -> LoadedModel {
         let location = try location()
         let tokenText = try tokenText(location)
-        let config = try location.config()
-        let model = try location.model(threads: threads)
+        let configuration = try location.configuration()
+        let model = try location.model(configuration, threads: threads)
         var vocabulary = model.vocabulary
         vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
-        return LoadedModel(location: location, config: config, model: model, tokenText: tokenText, vocabulary: vocabulary)
+        return LoadedModel(location: location, configuration: configuration, model: model, tokenText: tokenText, vocabulary: vocabulary)
     }
 }

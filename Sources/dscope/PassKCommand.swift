@@ -27,7 +27,7 @@ struct PassKRunCommand: ParsableCommand {
 
     @OptionGroup var taskOptions: TaskOptions
     @OptionGroup var model: ModelOptions
-    @Option(help: "Comma-separated decoding orders to compare (confidence, margin, entropy, random, ar).")
+    @Option(help: "Comma-separated decoding orders to compare (confidence, margin, entropy, random, ar, origin).")
     var orders = "ar,confidence"
     @Option(help: "Samples per task and order.") var n = 16
     @Option(help: "Comma-separated k of the report, each at most --n (default: the powers of two up to n, and n).")

@@ -7,13 +7,13 @@ import Kernels
 final class CacheModeTests: XCTestCase {
     private let prompt = [3, 9, 14, 5]
 
-    private func randomModel(shiftsLogits: Bool = false) throws -> LLaDAModel {
-        var config = LLaDAConfig(dModel: 32, nLayers: 2, nHeads: 4, nKVHeads: 2, mlpHiddenSize: 48,
+    private func randomModel(shiftsLogits: Bool = false) throws -> TransformerModel {
+        var config = TransformerConfig(dModel: 32, nLayers: 2, nHeads: 4, nKVHeads: 2, mlpHiddenSize: 48,
                                  vocabSize: 40, maxSequenceLength: 64, ropeTheta: 10_000)
         config.maskTokenId = 39
         config.eosTokenId = 38
-        config.shiftsLogits = shiftsLogits
-        return LLaDAModel(config: config, weights: try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .f32)),
+        config.traits.shiftsLogits = shiftsLogits
+        return TransformerModel(config: config, weights: try TransformerWeights(config: config, source: SyntheticWeights(dtype: .f32)),
                           threads: 1)
     }
 

@@ -43,9 +43,50 @@ final class ParallelismRuleTests: XCTestCase {
             left -= count
         }
         XCTAssertEqual(counts, [2, 2, 2, 4])
-        // Dream's first step of 8 masks over 8 steps floors 0.999 to nothing; here one commits.
+        // Dream's first step of 8 masks over 8 steps floors 8·0.1249 to nothing, and commits nothing.
         XCTAssertEqual(ParallelismRule.timesteps(steps: 8)
-            .commitCount(ranked: ranked(confidences: Array(repeating: 0.5, count: 8)), blockCount: 1, stepsSpentInBlock: 0), 1)
+            .commitCount(ranked: ranked(confidences: Array(repeating: 0.5, count: 8)), blockCount: 1, stepsSpentInBlock: 0), 0)
+    }
+
+    /// steps = length: the first step commits nothing (⌊8·(1 − t₁/t₀)⌋ = 0) yet is a step; the
+    /// decode takes exactly `steps` forwards, the last one taking what is left.
+    func testTimestepsSpendEveryStepEvenThoseThatCommitNothing() throws {
+        let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
+        let decode = try session(model, length: 8, DecodeSettings(parallelism: .timesteps(steps: 8)))
+        try decode.runToEnd()
+        XCTAssertEqual(decode.history.count, 8)
+        XCTAssertEqual(decode.history.first?.commits.count, 0)
+        XCTAssertEqual(decode.history.map(\.commits.count).reduce(0, +), 8)
+        XCTAssertFalse(decode.canvas.stepMap.contains(1), "nothing is committed at step 1")
+        try decode.back()
+        try decode.step()
+        XCTAssertEqual(decode.history.count, 8, "a replayed last step still takes the remainder")
+    }
+
+    func testOriginFlipsEachMaskWithTheTimestepProbability() throws {
+        let model = ScriptedModel(columns: 16) { _, _, position in peakedRow(columns: 16, token: position, p: 0.5) }
+        let settings = DecodeSettings(order: .origin, parallelism: .timesteps(steps: 4), seed: 7)
+        let decode = try session(model, length: 12, settings)
+        try decode.runToEnd()
+        XCTAssertEqual(decode.history.count, 4)
+        let noise = NoiseStreams(seed: 7)
+        let schedule = DreamTimesteps(steps: 4)
+        var masked = Set(0..<12)
+        for record in decode.history {
+            let p = Double(schedule.transferProbability(step: record.step - 1))
+            let flipped = masked.filter { noise.uniform(.order, step: record.step, position: $0) < p }
+            XCTAssertEqual(Set(record.commits.map(\.position)), flipped, "step \(record.step)")
+            masked.subtract(flipped)
+        }
+        XCTAssertTrue(masked.isEmpty)
+        XCTAssertThrowsError(try session(model, length: 12, DecodeSettings(order: .origin, parallelism: .perStep(k: 1))))
+    }
+
+    /// torch.linspace(1, 1e-3, 9) as PyTorch 2.x computes it (float32 bit patterns).
+    func testTimestepsAreTorchsLinspaceBitForBit() {
+        let torch: [UInt32] = [0x3F80_0000, 0x3F60_0831, 0x3F40_1062, 0x3F20_1893, 0x3F00_20C5,
+                               0x3EC0_51EC, 0x3E80_624E, 0x3E00_E560, 0x3A83_126F]
+        XCTAssertEqual((0...8).map { DreamTimesteps(steps: 8).t($0).bitPattern }, torch)
     }
 
     func testScheduleSplitsStepsEvenlyOverBlocks() throws {

@@ -43,7 +43,7 @@ final class ReferenceParityTests: XCTestCase {
     private func run(_ name: String) throws {
         let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: fixtures.appendingPathComponent("parity.json")))
-        let model = try LLaDAModel(folder: fixtures.appendingPathComponent(fixture.checkpoint).path, threads: 1)
+        let model = try TransformerModel(folder: fixtures.appendingPathComponent(fixture.checkpoint).path, threads: 1)
         let parity = try XCTUnwrap(fixture.cases.first { $0.name == name }, "no case \(name) in parity.json")
         let decode = try DecodeSession(model: model, promptIds: parity.prompt_ids,
                                        generationLength: parity.gen_length, settings: parity.settings)

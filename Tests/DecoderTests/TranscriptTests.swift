@@ -32,6 +32,19 @@ final class TranscriptTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").count, transcript.steps.count + 2)
     }
 
+    func testStepsThatCommitNothingAreRecordedAndReplayed() throws {
+        let model = ScriptedModel(columns: 32) { _, _, position in peakedRow(columns: 32, token: position, p: 0.6) }
+        let decode = try session(model, length: 6, DecodeSettings(order: .origin, parallelism: .timesteps(steps: 12), seed: 3))
+        try decode.runToEnd()
+        XCTAssertTrue(decode.history.contains { $0.commits.isEmpty }, "12 steps over 6 masks leave some idle")
+        let transcript = Transcript(session: decode, model: ModelIdentity(id: "scripted", configHash: "fnv1a64:0123456789abcdef"),
+                                    tool: "dscope test")
+        let read = try Transcript(jsonLines: transcript.jsonLines())
+        XCTAssertEqual(read, transcript)
+        XCTAssertEqual(read.steps.count, decode.history.count)
+        XCTAssertEqual(try read.canvas(afterStep: read.steps.count).stepMap, decode.canvas.stepMap)
+    }
+
     func testSettingsAppearOnTheFirstStepAndWhereABranchChangedThem() throws {
         let lines = try decodedTranscript().jsonLines().split(separator: "\n")
         XCTAssertTrue(lines[1].contains("\"settings\""))
@@ -128,7 +141,7 @@ final class TranscriptTests: XCTestCase {
 
     func testTranscriptOfALLaDADecodeRoundTrips() throws {
         let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/llada-tiny").path
-        let model = try LLaDAModel(folder: folder, threads: 1)
+        let model = try TransformerModel(folder: folder, threads: 1)
         let settings = DecodeSettings(order: .random, blockLength: 4, parallelism: .entropyBound(1), temperature: 0.7, seed: 3)
         let decode = try DecodeSession(model: model, promptIds: [5, 9, 11], generationLength: 12, settings: settings)
         try decode.runToEnd()

@@ -5,7 +5,7 @@ import XCTest
 final class CheckpointErrorTests: XCTestCase {
     private func error(loading folder: String) -> ModelError? {
         do {
-            _ = try LLaDAModel(folder: Fixture.path(folder), threads: 1)
+            _ = try TransformerModel(folder: Fixture.path(folder), threads: 1)
             return nil
         } catch let error as ModelError {
             return error
@@ -102,7 +102,7 @@ final class CheckpointErrorTests: XCTestCase {
     }
 
     func testConfigKeysAreReadFromHuggingFaceNames() throws {
-        let config = try LLaDAConfig.load(folder: Fixture.path("llada-gqa"))
+        let config = try ArchitectureRegistry.configuration(folder: Fixture.path("llada-gqa")).transformer
         XCTAssertEqual(config.nKVHeads, 2)
         XCTAssertEqual(config.headDim, 18)
         XCTAssertEqual(config.embeddingSize, 304)

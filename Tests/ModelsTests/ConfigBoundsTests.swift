@@ -20,7 +20,7 @@ final class ConfigBoundsTests: XCTestCase {
     private func assertRefused(_ fixture: String, _ changes: [String: Any], mentions words: [String],
                                line: UInt = #line) throws {
         let folder = try folder(from: fixture, changes)
-        XCTAssertThrowsError(try LLaDAConfig.load(folder: folder), "\(changes)", line: line) { error in
+        XCTAssertThrowsError(try ArchitectureRegistry.configuration(folder: folder), "\(changes)", line: line) { error in
             let message = "\(error)"
             XCTAssertTrue(message.hasPrefix(folder + "/config.json"), message, line: line)
             XCTAssertFalse(message.contains("\n"), message, line: line)
@@ -67,7 +67,7 @@ final class ConfigBoundsTests: XCTestCase {
             let edited = json.replacingOccurrences(of: #""\#(key)":[^,}]+"#, with: "\"\(key)\":\(text)", options: .regularExpression)
             XCTAssertNotEqual(edited, json)
             try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
-            XCTAssertThrowsError(try LLaDAConfig.load(folder: folder), key) { error in
+            XCTAssertThrowsError(try ArchitectureRegistry.configuration(folder: folder), key) { error in
                 let message = "\(error)"
                 XCTAssertTrue(message.hasPrefix(path), message)
                 XCTAssertFalse(message.contains("DecodingError"), message)
@@ -78,7 +78,7 @@ final class ConfigBoundsTests: XCTestCase {
 
     func testTheFixturesStillLoad() throws {
         for fixture in ["llada-f32", "llada-gqa", "dream-bf16"] {
-            XCTAssertNoThrow(try LLaDAConfig.load(folder: Fixture.path(fixture)))
+            XCTAssertNoThrow(try ArchitectureRegistry.configuration(folder: Fixture.path(fixture)))
         }
     }
 

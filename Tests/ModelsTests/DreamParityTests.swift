@@ -7,20 +7,20 @@ final class DreamParityTests: XCTestCase {
     func testBFloat16DreamMatchesReferenceLogits() throws {
         let model = try ModelLocation(Fixture.path("dream-bf16")).model(threads: 2)
         let expected = try Fixture.expected("dream-bf16")
-        let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "max |Δ| = \(maxDelta)")
     }
 
     func testDreamConfigMapsQwen2KeysOntoTheBlockStack() throws {
-        let config = try LLaDAConfig.load(folder: Fixture.path("dream-bf16"))
-        XCTAssertEqual(config.modelType, "dream")
+        let config = try ArchitectureRegistry.configuration(folder: Fixture.path("dream-bf16")).transformer
+        XCTAssertEqual(config.architecture, "dream")
         XCTAssertEqual([config.dModel, config.nLayers, config.nHeads, config.nKVHeads, config.mlpHiddenSize],
                        [64, 2, 4, 2, 96])
         XCTAssertEqual(config.ropeTheta, 1_000_000)
         XCTAssertEqual(config.rmsNormEps, 1e-6)
         XCTAssertEqual(config.maskTokenId, 802)
-        XCTAssertTrue(config.qkvBias)
+        XCTAssertTrue(config.traits.qkvBias)
         XCTAssertFalse(config.weightTying)
     }
 
@@ -39,7 +39,7 @@ final class DreamParityTests: XCTestCase {
          "num_attention_heads": 4, "vocab_size": 832, "rope_scaling": {"type": "yarn", "factor": 4}}
         """
         try config.write(toFile: folder + "/config.json", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try LLaDAConfig.load(folder: folder)) { error in
+        XCTAssertThrowsError(try ArchitectureRegistry.configuration(folder: folder)) { error in
             XCTAssertTrue("\(error)".contains("rope_scaling"), "\(error)")
             XCTAssertTrue("\(error)".hasPrefix(folder + "/config.json"), "\(error)")
         }

@@ -7,7 +7,7 @@ final class GGUFParityTests: XCTestCase {
     private func assertMatchesReference(_ folder: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let model = try ModelLocation(Fixture.path(folder + "/model.gguf")).model(threads: 2)
         let expected = try Fixture.expected(folder)
-        let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns, file: file, line: line)
         let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "\(folder): max |Δ| = \(maxDelta)", file: file, line: line)
@@ -36,14 +36,14 @@ final class GGUFParityTests: XCTestCase {
     func testLLaDAHyperparametersComeFromLLaDAKeys() throws {
         let file = try GGUFFile(path: Fixture.path("gguf-llada-q8_0/model.gguf"))
         let (config, layout) = try GGUFHyperparameters.read(file)
-        XCTAssertEqual(config.modelType, "llada")
+        XCTAssertEqual(config.architecture, "llada")
         XCTAssertEqual([config.dModel, config.nLayers, config.nHeads, config.nKVHeads, config.mlpHiddenSize],
                        [64, 2, 4, 2, 96])
         XCTAssertEqual(config.embeddingSize, 832)
         XCTAssertEqual(config.ropeTheta, 500_000)
         XCTAssertEqual(config.rmsNormEps, 1e-5)
         XCTAssertEqual([config.maskTokenId, config.eosTokenId], [802, 801])
-        XCTAssertFalse(config.shiftsLogits)
+        XCTAssertFalse(config.traits.shiftsLogits)
         XCTAssertFalse(config.weightTying)
         XCTAssertEqual(layout.rotaryPairing, .adjacent, "llama.cpp permutes LLaDA's q/k rows")
     }
@@ -52,8 +52,8 @@ final class GGUFParityTests: XCTestCase {
         let file = try GGUFFile(path: Fixture.path("gguf-dream-q8_0/model.gguf"))
         XCTAssertNil(file.metadata["diffusion.shift_logits"])
         let (config, layout) = try GGUFHyperparameters.read(file)
-        XCTAssertTrue(config.shiftsLogits)
-        XCTAssertTrue(config.qkvBias)
+        XCTAssertTrue(config.traits.shiftsLogits)
+        XCTAssertTrue(config.traits.qkvBias)
         XCTAssertEqual(layout.rotaryPairing, .halves, "llama.cpp keeps Dream's rows in rotate-half order")
     }
 

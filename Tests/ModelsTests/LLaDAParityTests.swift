@@ -5,9 +5,9 @@ import XCTest
 final class LLaDAParityTests: XCTestCase {
     private func assertMatchesReference(_ folder: String, threads: Int = 2,
                                         file: StaticString = #filePath, line: UInt = #line) throws {
-        let model = try LLaDAModel(folder: Fixture.path(folder), threads: threads)
+        let model = try TransformerModel(folder: Fixture.path(folder), threads: threads)
         let expected = try Fixture.expected(folder)
-        let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns, file: file, line: line)
         let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "\(folder): max |Δ| = \(maxDelta)", file: file, line: line)
@@ -41,17 +41,17 @@ final class LLaDAParityTests: XCTestCase {
     func testBundledModelMatchesItsPyTorchLogits() throws {
         let model = try ModelLocation(ModelLocation.defaultName).model(threads: 2)
         let expected = try Fixture.expected("tiny-arith")
-        let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns)
         let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "tiny-arith: max |Δ| = \(maxDelta)")
     }
 
     func testLogitsOfChosenPositionsEqualTheirRowsInTheFullOutput() throws {
-        let model = try LLaDAModel(folder: Fixture.path("llada-f32"), threads: 2)
+        let model = try TransformerModel(folder: Fixture.path("llada-f32"), threads: 2)
         let ids = try Fixture.expected("llada-f32").ids
-        let full = model.logits(tokens: ids, positions: Array(ids.indices))
-        let chosen = model.logits(tokens: ids, positions: [7, 2])
+        let full = try model.logits(tokens: ids, positions: Array(ids.indices))
+        let chosen = try model.logits(tokens: ids, positions: [7, 2])
         XCTAssertEqual(chosen.rows, 2)
         // Few rows take the matmul's row-by-row path, so sums may differ in the last bits.
         for (row, position) in [(0, 7), (1, 2)] {

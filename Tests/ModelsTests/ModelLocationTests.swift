@@ -8,7 +8,7 @@ final class ModelLocationTests: XCTestCase {
         XCTAssertEqual(location.name, "tiny-arith")
         XCTAssertNotNil(location.companionFile("heldout.jsonl"))
         XCTAssertNotNil(try location.tokenizer())
-        XCTAssertEqual(try location.config().modelType, "llada")
+        XCTAssertEqual(try location.configuration().transformer.architecture, "llada")
         XCTAssertNotNil(try location.generationDefaults.generationLength)
     }
 
@@ -23,8 +23,8 @@ final class ModelLocationTests: XCTestCase {
     }
 
     func testConfigOfEitherFormatWithoutLoadingWeights() throws {
-        XCTAssertEqual(try ModelLocation(Fixture.path("llada-gqa")).config().nKVHeads, 2)
-        XCTAssertEqual(try ModelLocation(Fixture.path("gguf-dream-q8_0/model.gguf")).config().modelType, "dream")
+        XCTAssertEqual(try ModelLocation(Fixture.path("llada-gqa")).configuration().transformer.nKVHeads, 2)
+        XCTAssertEqual(try ModelLocation(Fixture.path("gguf-dream-q8_0/model.gguf")).configuration().transformer.architecture, "dream")
     }
 
     func testFolderWithoutTokenizerHasNone() throws {

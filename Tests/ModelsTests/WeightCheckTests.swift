@@ -22,10 +22,10 @@ final class WeightCheckTests: XCTestCase {
     }
 
     private func check(_ folder: String) throws -> WeightCheck.Finding? {
-        let config = try LLaDAConfig.load(folder: folder)
-        let layout = TensorLayout.huggingFace(for: config)
-        let weights = try LLaDAWeights(config: config, source: SafetensorsCheckpoint(folder: folder), layout: layout)
-        return WeightCheck.firstNonFinite(weights, config: config, layout: layout)
+        let configuration = try ArchitectureRegistry.configuration(folder: folder)
+        let weights = try TransformerWeights(config: configuration.transformer, source: SafetensorsCheckpoint(folder: folder),
+                                             layout: configuration.layout)
+        return WeightCheck.firstNonFinite(weights, config: configuration.transformer, layout: configuration.layout)
     }
 
     func testAFiniteCheckpointHasNoFinding() throws {

@@ -1,3 +1,4 @@
+import Models
 import Decoder
 import XCTest
 @testable import TUI

@@ -25,6 +25,15 @@ final class WaterfallViewTests: XCTestCase {
             """)
     }
 
+    /// Dream's schedule at steps = length: step 1 commits nothing, and its row shows only masks.
+    func testAStepThatCommitsNothingIsARowWithoutCommits() {
+        let decode = ScriptedDecode(tokens: Array(repeating: "x", count: 4), commits: [[], [1], [], [0, 2, 3]])
+        XCTAssertEqual(map(decode.snapshot(atStep: 4), width: 4, lines: 2), """
+            ▓●▓▓
+            ● ●●
+            """)
+    }
+
     func testWindowKeepsTheLatestStepPairsAndSaysWhichStepsItShows() {
         var screen = Screen(width: 60, height: 3)
         WaterfallView(snapshot: ScriptedDecode.autoregressive(10).snapshot(atStep: 9), palette: .monochrome)

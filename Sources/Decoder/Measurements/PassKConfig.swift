@@ -1,3 +1,4 @@
+import Models
 import Foundation
 
 /// What a pass@k run measures. Results files resume and merge only when their configurations

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 
 /// The results file: format "dscope-passk", version 1, one pretty-printed JSON object with sorted

@@ -1,3 +1,5 @@
+import Models
+
 /// The seed of one sample, from the run's base seed, the task id and the sample index alone, so
 /// any sample re-runs by itself (`dscope decode --seed S` with the task's prompt) whatever the
 /// task file order, --limit or shard:

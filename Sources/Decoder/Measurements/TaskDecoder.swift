@@ -1,3 +1,5 @@
+import Models
+
 /// Decodes one task and checks its answer: the unit of work of pass@k and trade-off runs.
 public struct TaskDecoder: Sendable {
     public let model: DenoisingModel

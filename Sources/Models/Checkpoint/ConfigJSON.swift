@@ -1,10 +1,12 @@
 import Foundation
 
-/// A model folder's `config.json`, read once: its `model_type` picks the architecture, whose
-/// Codable config then decodes it.
-struct ConfigJSON {
-    let path: String
-    let modelType: String
+/// A model folder's `config.json`, read once: its `architectures` and `model_type` pick the
+/// architecture (`ArchitectureRegistry`), whose Codable config then decodes it.
+public struct ConfigJSON {
+    public let path: String
+    public let modelType: String
+    /// The Hugging Face class names the checkpoint was saved from (`LLaDAModelLM`); may be empty.
+    public let architectures: [String]
     private let data: Data
 
     init(folder: String) throws {
@@ -28,9 +30,10 @@ struct ConfigJSON {
             throw ModelError.invalidConfig(path: path, problem: "no model_type")
         }
         self.modelType = modelType
+        architectures = object["architectures"] as? [String] ?? []
     }
 
-    func decode<Config: Decodable>(_: Config.Type) throws -> Config {
+    public func decode<Config: Decodable>(_: Config.Type) throws -> Config {
         do { return try JSONDecoder().decode(Config.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
             throw ModelError.invalidConfig(path: path, problem: "missing key \(key.stringValue)")
         } catch let DecodingError.typeMismatch(_, context) {

@@ -25,9 +25,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .invalidConfig(path, problem):
             "\(path): invalid model config: \(problem)"
         case let .unsupportedModelType(path, modelType):
-            "\(path): model_type \"\(modelType)\" is not supported (supported: \"llada\", \"dream\")"
+            "\(path): model_type \"\(modelType)\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.modelTypes)))"
         case let .unsupportedArchitecture(path, architecture):
-            "\(path): GGUF architecture \"\(architecture)\" is not supported (supported: \"llada\", \"dream\")"
+            "\(path): GGUF architecture \"\(architecture)\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.ggufArchitectures)))"
         case let .missingTensor(path, name):
             "\(path): tensor \(name) is missing from the checkpoint"
         case let .tensorShape(path, name, expected, found):
@@ -35,5 +35,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .unsupportedDType(path, name, dtype):
             "\(path): tensor \(name) is stored as \(dtype); weights must be F32, BF16 or F16 (or Q8_0, Q4_0 in GGUF)"
         }
+    }
+
+    private static func quoted(_ names: [String]) -> String {
+        names.map { "\"\($0)\"" }.joined(separator: ", ")
     }
 }

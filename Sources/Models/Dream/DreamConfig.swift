@@ -2,7 +2,7 @@
 /// Qwen2's. Dream is Qwen2's block stack made bidirectional: grouped KV heads, biases on q, k and
 /// v, rotate-half RoPE, and logits shifted by one position because it was initialised from an
 /// autoregressive model.
-public struct DreamConfig: Decodable, Sendable {
+public struct DreamConfig: Codable, Sendable {
     public var hiddenSize: Int
     public var intermediateSize: Int
     public var numHiddenLayers: Int
@@ -51,34 +51,52 @@ public struct DreamConfig: Decodable, Sendable {
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? 10_000
         rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? 1e-6
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
-        maskTokenId = try c.decodeIfPresent(Int.self, forKey: .maskTokenId) ?? 151_666
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? 151_643
-        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? 151_643
+        maskTokenId = try c.decodeIfPresent(Int.self, forKey: .maskTokenId) ?? DreamArchitecture.maskTokenId
+        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? DreamArchitecture.eosTokenId
+        eosTokenId = try c.decodeIfPresent(Int.self, forKey: .eosTokenId) ?? DreamArchitecture.eosTokenId
         hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "silu"
         ropeScalingIsSet = try c.contains(.ropeScaling) && !c.decodeNil(forKey: .ropeScaling)
     }
 
     /// The same model as the shared block stack's hyperparameters.
-    public var blockStack: LLaDAConfig {
-        var config = LLaDAConfig(dModel: hiddenSize, nLayers: numHiddenLayers, nHeads: numAttentionHeads,
-                                 nKVHeads: numKeyValueHeads, mlpHiddenSize: intermediateSize,
-                                 vocabSize: vocabSize, maxSequenceLength: maxPositionEmbeddings,
-                                 ropeTheta: ropeTheta)
-        config.modelType = "dream"
+    public var transformerConfig: TransformerConfig {
+        var config = TransformerConfig(architecture: DreamArchitecture.name, dModel: hiddenSize,
+                                       nLayers: numHiddenLayers, nHeads: numAttentionHeads,
+                                       nKVHeads: numKeyValueHeads, mlpHiddenSize: intermediateSize,
+                                       vocabSize: vocabSize, maxSequenceLength: maxPositionEmbeddings,
+                                       ropeTheta: ropeTheta, traits: DreamArchitecture.traits)
         config.rmsNormEps = rmsNormEps
         config.maskTokenId = maskTokenId
         config.eosTokenId = eosTokenId
         config.padTokenId = padTokenId
         config.weightTying = tieWordEmbeddings
-        config.activationType = hiddenAct
-        // Dream's attention always builds q, k and v with bias=True.
-        config.qkvBias = true
-        config.shiftsLogits = true
         return config
+    }
+
+    /// Keys written for the fingerprint: config.json's own names (rope_scaling as set or not).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(ropeTheta, forKey: .ropeTheta)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(maskTokenId, forKey: .maskTokenId)
+        try c.encode(eosTokenId, forKey: .eosTokenId)
+        try c.encodeIfPresent(padTokenId, forKey: .padTokenId)
+        try c.encode(hiddenAct, forKey: .hiddenAct)
+        try c.encode(ropeScalingIsSet, forKey: .ropeScaling)
     }
 
     /// What this reader does not model, if the file asks for it.
     public var problem: String? {
-        ropeScalingIsSet ? "rope_scaling is not supported (only plain rope_theta frequencies)" : nil
+        if ropeScalingIsSet { return "rope_scaling is not supported (only plain rope_theta frequencies)" }
+        if hiddenAct != "silu" { return "hidden_act \(hiddenAct) is not supported (silu)" }
+        return nil
     }
 }

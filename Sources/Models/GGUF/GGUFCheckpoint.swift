@@ -17,6 +17,12 @@ public final class GGUFCheckpoint: WeightSource, @unchecked Sendable {
                             dtype: try dtype(of: tensor))
     }
 
+    public func stackedMatrices(_ name: String, count: Int, rows: Int, columns: Int) throws -> [WeightMatrix] {
+        let tensor = try lookup(name, shape: [count, rows, columns])
+        return WeightMatrix(base: tensor.bytes.baseAddress!, rows: count * rows, columns: columns,
+                            dtype: try dtype(of: tensor)).slices(count: count)
+    }
+
     public func vector(_ name: String, count: Int) throws -> [Float] {
         let tensor = try lookup(name, shape: [count])
         let dtype = try dtype(of: tensor)

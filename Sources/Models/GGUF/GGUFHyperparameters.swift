@@ -1,17 +1,29 @@
 /// The block stack's hyperparameters from a GGUF file's metadata, under the keys llama.cpp's
-/// converter writes for architectures `llada` and `dream` (`<arch>.embedding_length`, …,
-/// `tokenizer.ggml.*_token_id`, `diffusion.shift_logits`).
+/// converter writes for every registered architecture (`<arch>.embedding_length`, …,
+/// `tokenizer.ggml.*_token_id`, `diffusion.shift_logits`); the architecture's descriptor gives
+/// the traits and tensor layout the file does not state.
 public enum GGUFHyperparameters {
-    public static let supportedArchitectures = ["llada", "dream"]
-
-    /// The configuration and tensor layout of `file`'s model.
-    public static func read(_ file: GGUFFile) throws -> (config: LLaDAConfig, layout: TensorLayout) {
-        guard let architecture = file.architecture else {
+    /// The configuration of `file`'s model.
+    public static func configuration(_ file: GGUFFile) throws -> ModelConfiguration {
+        guard let name = file.architecture else {
             throw ModelError.invalidGGUF(path: file.path, problem: "no general.architecture")
         }
-        guard supportedArchitectures.contains(architecture) else {
-            throw ModelError.unsupportedArchitecture(path: file.path, architecture: architecture)
+        guard let architecture = ArchitectureRegistry.architecture(gguf: name), let layout = architecture.ggufLayout else {
+            throw ModelError.unsupportedArchitecture(path: file.path, architecture: name)
         }
+        let config = try transformerConfig(file, architecture: architecture, name: name)
+        return ModelConfiguration(architecture: architecture, transformer: config, layout: layout,
+                                  fingerprint: ModelIdentity.fingerprint(of: config))
+    }
+
+    /// The configuration and tensor layout of `file`'s model.
+    public static func read(_ file: GGUFFile) throws -> (config: TransformerConfig, layout: TensorLayout) {
+        let configuration = try configuration(file)
+        return (configuration.transformer, configuration.layout)
+    }
+
+    private static func transformerConfig(_ file: GGUFFile, architecture descriptor: any ModelArchitecture,
+                                          name architecture: String) throws -> TransformerConfig {
         let keys = MetadataKeys(file: file, architecture: architecture)
         guard let embedding = file.tensor("token_embd.weight") else {
             throw ModelError.missingTensor(path: file.path, name: "token_embd.weight")
@@ -20,16 +32,19 @@ public enum GGUFHyperparameters {
             throw ModelError.invalidGGUF(path: file.path, problem: "token_embd.weight has dimensions \(embedding.dimensions), expected [embedding_length, vocabulary]")
         }
         let heads = try keys.integer("attention.head_count")
-        var config = LLaDAConfig(
+        // A mixture of experts states its experts; its MLP size is then one expert's.
+        let expertCount = try keys.optionalInteger(global: "\(architecture).expert_count")
+        var config = TransformerConfig(
+            architecture: descriptor.name,
             dModel: try keys.integer("embedding_length"),
             nLayers: try keys.integer("block_count"),
             nHeads: heads,
             nKVHeads: try keys.integer("attention.head_count_kv", default: heads),
-            mlpHiddenSize: try keys.integer("feed_forward_length"),
+            mlpHiddenSize: try keys.integer(expertCount == nil ? "feed_forward_length" : "expert_feed_forward_length"),
             vocabSize: try keys.integer("vocab_size", default: embedding.shape[0]),
             maxSequenceLength: try keys.integer("context_length", default: 4096),
-            ropeTheta: try keys.number("rope.freq_base", default: 10_000))
-        config.modelType = architecture
+            ropeTheta: try keys.number("rope.freq_base", default: 10_000),
+            traits: descriptor.traits)
         config.embeddingSize = embedding.shape[0]
         // A Double beyond Float's range becomes ±∞ here, which the bounds check rejects.
         config.rmsNormEps = Float(try keys.number("attention.layer_norm_rms_epsilon"))
@@ -37,9 +52,11 @@ public enum GGUFHyperparameters {
         config.eosTokenId = try keys.integer(global: "tokenizer.ggml.eos_token_id")
         config.padTokenId = try keys.optionalInteger(global: "tokenizer.ggml.padding_token_id")
         config.weightTying = file.tensor("output.weight") == nil
-        config.qkvBias = architecture == "dream"
+        if let expertCount {
+            config.experts = ExpertConfig(count: expertCount, perToken: try keys.integer("expert_used_count"))
+        }
         // llama.cpp's diffusion example shifts unless the file says not to; LLaDA files say so.
-        config.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: architecture == "dream")
+        config.traits.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: descriptor.traits.shiftsLogits)
         if let problem = config.problem(naming: .gguf(architecture)) {
             throw ModelError.invalidConfig(path: file.path, problem: problem)
         }
@@ -47,8 +64,7 @@ public enum GGUFHyperparameters {
         if rotaryDimensions != config.headDim {
             throw ModelError.invalidConfig(path: file.path, problem: "\(architecture).rope.dimension_count \(rotaryDimensions) differs from the head dimension \(config.headDim); partial rotary embeddings are not supported")
         }
-        let layout = TensorLayout.gguf(rotaryPairing: architecture == "llada" ? .adjacent : .halves)
-        return (config, layout)
+        return config
     }
 
     /// `tokenizer.ggml.mask_token_id`, or else the id of LLaDA's `<|mdm_mask|>` token.

@@ -1,3 +1,4 @@
+import Models
 import XCTest
 @testable import Decoder
 

@@ -10,7 +10,7 @@ public final class KVCache: @unchecked Sendable {
     /// The keys of all rows with RoPE applied, rebuilt per layer by a windowed forward.
     let rotatedKeys: UnsafeMutablePointer<Float>
 
-    public init(rows: Int, config: LLaDAConfig) {
+    public init(rows: Int, config: TransformerConfig) {
         precondition(rows > 0, "a cache needs at least one row")
         let width = config.nKVHeads * config.headDim
         self.rows = rows

@@ -13,7 +13,7 @@ public enum WeightCheck {
     }
 
     /// The first non-finite value in checkpoint order; `progress` hears (tensors done, total, name).
-    public static func firstNonFinite(_ weights: LLaDAWeights, config: LLaDAConfig, layout: TensorLayout,
+    public static func firstNonFinite(_ weights: TransformerWeights, config: TransformerConfig, layout: TensorLayout,
                                       progress: (Int, Int, String) -> Void = { _, _, _ in }) -> Finding? {
         let tensors = named(weights, config: config, layout: layout)
         for (index, (name, tensor)) in tensors.enumerated() {
@@ -34,7 +34,7 @@ public enum WeightCheck {
         case vector([Float])
     }
 
-    private static func named(_ weights: LLaDAWeights, config: LLaDAConfig, layout: TensorLayout) -> [(String, Tensor)] {
+    private static func named(_ weights: TransformerWeights, config: TransformerConfig, layout: TensorLayout) -> [(String, Tensor)] {
         var tensors: [(String, Tensor)] = [(layout.tokenEmbedding, .matrix(weights.tokenEmbedding))]
         for (n, block) in weights.blocks.enumerated() {
             tensors += [
@@ -46,13 +46,26 @@ public enum WeightCheck {
             for (suffix, bias) in [(layout.query, block.queryBias), (layout.key, block.keyBias), (layout.value, block.valueBias)] {
                 if let bias { tensors.append((layout.biasName(suffix, block: n), .vector(bias))) }
             }
+            for (suffix, norm) in [(layout.queryNorm, block.queryNorm), (layout.keyNorm, block.keyNorm)] {
+                if let suffix, let norm { tensors.append((layout.name(suffix, block: n), .vector(norm))) }
+            }
             tensors += [
                 (layout.name(layout.attentionOutput, block: n), .matrix(block.attentionOutput)),
                 (layout.name(layout.feedForwardNorm, block: n), .vector(block.feedForwardNorm)),
-                (layout.name(layout.gate, block: n), .matrix(block.gate)),
-                (layout.name(layout.up, block: n), .matrix(block.up)),
-                (layout.name(layout.down, block: n), .matrix(block.down)),
             ]
+            func mlp(_ weights: GatedMLPWeights, _ name: (String) -> String) {
+                tensors += [(name(layout.gate), .matrix(weights.gate)), (name(layout.up), .matrix(weights.up)),
+                            (name(layout.down), .matrix(weights.down))]
+            }
+            switch block.feedForward {
+            case .dense(let weights):
+                mlp(weights) { layout.name($0, block: n) }
+            case .experts(let router, let experts):
+                tensors.append((layout.name(layout.router ?? "", block: n), .matrix(router)))
+                for (e, expert) in experts.enumerated() {
+                    mlp(expert) { layout.stackedExperts ? "\(layout.name($0, block: n))[\(e)]" : layout.expertName($0, expert: e, block: n) }
+                }
+            }
         }
         tensors.append((layout.finalNorm, .vector(weights.finalNorm)))
         if !config.weightTying { tensors.append((layout.outputHead, .matrix(weights.outputHead))) }

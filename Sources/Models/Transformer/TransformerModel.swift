@@ -1,31 +1,21 @@
 import Foundation
 import Kernels
 
-/// Logits rows for the positions a caller asked for: `rows × columns` floats, row-major.
-public struct LogitsMatrix: Sendable {
-    public let rows: Int
-    public let columns: Int
-    public var values: [Float]
-
-    public func row(_ index: Int) -> ArraySlice<Float> {
-        values[(index * columns)..<((index + 1) * columns)]
-    }
-}
-
-/// The LLaDA transformer (DECODING.md): a LLaMA-style block stack with fully bidirectional
-/// attention and no time input; each position predicts its own token in place. Dream runs on the
-/// same stack with q/k/v biases and reads its predictions one row earlier (`shiftsLogits`).
-/// Not thread-safe: one forward at a time (activations are reused between calls).
-public final class LLaDAModel: @unchecked Sendable {
-    public let config: LLaDAConfig
-    public let weights: LLaDAWeights
+/// The bidirectional block stack every architecture here runs on (DECODING.md): token
+/// embedding, `nLayers` pre-norm blocks of attention and gated MLP, final norm and head; no time
+/// input. What differs between architectures is data: `config.traits` (q/k/v biases, shifted
+/// logits) and the weights' `TensorLayout`. Not thread-safe: one forward at a time (activations
+/// are reused between calls).
+public final class TransformerModel: @unchecked Sendable {
+    public let config: TransformerConfig
+    public let weights: TransformerWeights
     public var threads: Int
     /// How messages name the model: its folder, file or bundled name.
     public var name = "the model"
     private let rotary: RotaryEmbedding
     private var activations: Activations?
 
-    public init(config: LLaDAConfig, weights: LLaDAWeights, threads: Int) {
+    public init(config: TransformerConfig, weights: TransformerWeights, threads: Int) {
         self.config = config
         self.weights = weights
         self.threads = max(1, threads)
@@ -33,49 +23,62 @@ public final class LLaDAModel: @unchecked Sendable {
                                  pairing: weights.rotaryPairing)
     }
 
-    /// Loads a Hugging Face folder: `config.json` (LLaDA or Dream) and its safetensors weights
-    /// (memory-mapped, stored precision).
+    /// Loads a Hugging Face folder of any registered architecture: `config.json` and its
+    /// safetensors weights (memory-mapped, stored precision).
     public convenience init(folder: String, threads: Int) throws {
-        let config = try LLaDAConfig.load(folder: folder)
-        let weights = try LLaDAWeights(config: config, source: SafetensorsCheckpoint(folder: folder),
-                                       layout: .huggingFace(for: config))
-        self.init(config: config, weights: weights, threads: threads)
+        let configuration = try ArchitectureRegistry.configuration(folder: folder)
+        let weights = try TransformerWeights(config: configuration.transformer,
+                                             source: SafetensorsCheckpoint(folder: folder),
+                                             layout: configuration.layout)
+        self.init(config: configuration.transformer, weights: weights, threads: threads)
         name = folder
     }
 
     /// Whether position i's prediction is logits row i − 1 (row 0 for position 0) rather than
-    /// row i: true for Dream. `logits` returns the rows asked for; the decoder applies the shift.
-    public var shiftsLogits: Bool { config.shiftsLogits }
+    /// row i (Dream). `logits` returns the rows asked for; the decoder applies the shift.
+    public var shiftsLogits: Bool { config.traits.shiftsLogits }
 
     /// Runs the whole canvas and returns the logits of `positions` only (the decoder needs the
     /// rows of masked positions, not every 126k-wide row). With a `cache`, every layer's keys and
     /// values are kept in it for later windowed forwards. Optional `timing` receives seconds
     /// spent in the embedding, each block, and the head.
     public func logits(tokens: [Int], positions: [Int], filling cache: KVCache? = nil,
-                       timing: ((ForwardPhase, Double) -> Void)? = nil) -> LogitsMatrix {
-        if let cache { precondition(cache.rows == tokens.count, "the cache belongs to another canvas length") }
-        return forward(tokens: tokens, window: 0..<tokens.count, positions: positions, cache: cache,
-                       attendsToCache: false, timing: timing)
+                       timing: ((ForwardPhase, Double) -> Void)? = nil) throws -> LogitsMatrix {
+        if let cache, cache.rows != tokens.count {
+            throw ForwardError.cacheLength(cacheRows: cache.rows, canvas: tokens.count)
+        }
+        return try forward(tokens: tokens, window: 0..<tokens.count, positions: positions, cache: cache,
+                           attendsToCache: false, timing: timing)
     }
 
     /// Fast-dLLM's cached step: runs only the canvas rows in `window` (their keys and values
     /// replace the cache's) and lets them attend to the cache for every other row, as the forward
     /// that filled it saw them. `positions` must lie in the window.
     public func logits(tokens: [Int], window: Range<Int>, positions: [Int], cache: KVCache,
-                       timing: ((ForwardPhase, Double) -> Void)? = nil) -> LogitsMatrix {
-        precondition(cache.rows == tokens.count, "the cache belongs to another canvas length")
-        precondition(!window.isEmpty && window.clamped(to: 0..<tokens.count) == window, "window outside the canvas")
-        precondition(positions.allSatisfy(window.contains), "logits asked for a row outside the window")
-        return forward(tokens: tokens, window: window, positions: positions, cache: cache,
-                       attendsToCache: true, timing: timing)
+                       timing: ((ForwardPhase, Double) -> Void)? = nil) throws -> LogitsMatrix {
+        guard cache.rows == tokens.count else {
+            throw ForwardError.cacheLength(cacheRows: cache.rows, canvas: tokens.count)
+        }
+        guard !window.isEmpty, window.clamped(to: 0..<tokens.count) == window else {
+            throw ForwardError.windowOutsideCanvas(window, canvas: tokens.count)
+        }
+        if let outside = positions.first(where: { !window.contains($0) }) {
+            throw ForwardError.positionOutsideWindow(outside, window)
+        }
+        return try forward(tokens: tokens, window: window, positions: positions, cache: cache,
+                           attendsToCache: true, timing: timing)
     }
 
     private func forward(tokens: [Int], window: Range<Int>, positions: [Int], cache: KVCache?,
-                         attendsToCache: Bool, timing: ((ForwardPhase, Double) -> Void)?) -> LogitsMatrix {
+                         attendsToCache: Bool, timing: ((ForwardPhase, Double) -> Void)?) throws -> LogitsMatrix {
         let W = window.count, d = config.dModel
-        precondition(!tokens.isEmpty, "empty canvas")
-        precondition(tokens.allSatisfy { $0 >= 0 && $0 < config.embeddingSize }, "token id outside the embedding")
-        precondition(positions.allSatisfy { $0 >= 0 && $0 < tokens.count }, "position outside the canvas")
+        guard !tokens.isEmpty else { throw ForwardError.emptyCanvas }
+        if let bad = tokens.first(where: { !(0..<config.embeddingSize).contains($0) }) {
+            throw ForwardError.tokenOutsideEmbedding(bad, rows: config.embeddingSize)
+        }
+        if let bad = positions.first(where: { !(0..<tokens.count).contains($0) }) {
+            throw ForwardError.positionOutsideCanvas(bad, canvas: tokens.count)
+        }
         let a = activations(forRows: W)
         var clock = PhaseClock(report: timing)
 
@@ -108,7 +111,7 @@ public final class LLaDAModel: @unchecked Sendable {
 
     /// One block over the window's rows; keys and values of the window go into `cache` when there
     /// is one, and with `attendsToCache` the attention reads every row's keys and values from it.
-    private func forwardBlock(_ block: LLaDABlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
+    private func forwardBlock(_ block: TransformerBlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
                               cache: KVCache?, attendsToCache: Bool) {
         let T = window.count, d = config.dModel, hidden = config.mlpHiddenSize
         let heads = config.nHeads, kvHeads = config.nKVHeads, headDim = config.headDim
@@ -121,6 +124,10 @@ public final class LLaDAModel: @unchecked Sendable {
         addBias(block.queryBias, to: a.q, rows: T)
         addBias(block.keyBias, to: a.k, rows: T)
         addBias(block.valueBias, to: a.v, rows: T)
+        if let queryNorm = block.queryNorm, let keyNorm = block.keyNorm {
+            rmsNorm(a.q, rows: T * heads, width: headDim, weight: queryNorm, eps: config.rmsNormEps, into: a.q)
+            rmsNorm(a.k, rows: T * kvHeads, width: headDim, weight: keyNorm, eps: config.rmsNormEps, into: a.k)
+        }
         cache?.store(layer: layer, keys: a.k, values: a.v, first: window.lowerBound, count: T)
         rotary.apply(a.q, rows: T, heads: heads, firstPosition: window.lowerBound)
         if let cache, attendsToCache {
@@ -136,13 +143,21 @@ public final class LLaDAModel: @unchecked Sendable {
         matmul(a.attended, rows: T, block.attentionOutput, into: a.projected, threads: threads)
         add(a.projected, into: a.x, count: T * d)
 
-        // Gated MLP: x += ff_out(silu(ff_proj(h)) ⊙ up_proj(h)), h = RMSNorm(x)·ff_norm.
+        // Gated MLP: x += ff_out(silu(ff_proj(h)) ⊙ up_proj(h)), h = RMSNorm(x)·ff_norm; or the
+        // routed sum of several such experts.
         rmsNorm(a.x, rows: T, width: d, weight: block.feedForwardNorm, eps: config.rmsNormEps, into: a.normed)
-        matmul(a.normed, rows: T, block.gate, into: a.gate, threads: threads)
-        matmul(a.normed, rows: T, block.up, into: a.up, threads: threads)
-        swiGLU(gate: a.gate, up: a.up, count: T * hidden)
-        matmul(a.gate, rows: T, block.down, into: a.projected, threads: threads)
-        add(a.projected, into: a.x, count: T * d)
+        switch block.feedForward {
+        case let .dense(mlp):
+            matmul(a.normed, rows: T, mlp.gate, into: a.gate, threads: threads)
+            matmul(a.normed, rows: T, mlp.up, into: a.up, threads: threads)
+            swiGLU(gate: a.gate, up: a.up, count: T * hidden)
+            matmul(a.gate, rows: T, mlp.down, into: a.projected, threads: threads)
+            add(a.projected, into: a.x, count: T * d)
+        case let .experts(router, experts):
+            mixtureOfExperts(a.normed, rows: T, router: router, experts: experts,
+                             perToken: config.experts?.perToken ?? 1, scratch: a, into: a.mixture)
+            add(a.mixture, into: a.x, count: T * d)
+        }
     }
 
     private func addBias(_ bias: [Float]?, to x: UnsafeMutablePointer<Float>, rows: Int) {
@@ -183,7 +198,7 @@ private struct PhaseClock {
 }
 
 /// Activation buffers of one forward, sized to the largest canvas or window seen.
-private final class Activations {
+final class Activations {
     let capacity: Int
     let x: UnsafeMutablePointer<Float>          // (T, d) residual stream
     let normed: UnsafeMutablePointer<Float>     // (T, d)
@@ -194,8 +209,10 @@ private final class Activations {
     let projected: UnsafeMutablePointer<Float>  // (T, d)
     let gate: UnsafeMutablePointer<Float>       // (T, hidden)
     let up: UnsafeMutablePointer<Float>         // (T, hidden)
+    let routerLogits: UnsafeMutablePointer<Float> // (T, n_experts)  mixture-of-experts blocks
+    let mixture: UnsafeMutablePointer<Float>    // (T, d)            their experts' weighted sum
 
-    init(rows: Int, config: LLaDAConfig) {
+    init(rows: Int, config: TransformerConfig) {
         capacity = rows
         let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.mlpHiddenSize
         x = .allocate(capacity: rows * d)
@@ -207,9 +224,40 @@ private final class Activations {
         projected = .allocate(capacity: rows * d)
         gate = .allocate(capacity: rows * hidden)
         up = .allocate(capacity: rows * hidden)
+        let experts = config.experts?.count ?? 0
+        routerLogits = .allocate(capacity: rows * experts)
+        mixture = .allocate(capacity: experts > 0 ? rows * d : 0)
     }
 
     deinit {
-        for buffer in [x, normed, q, k, v, attended, projected, gate, up] { buffer.deallocate() }
+        for buffer in [x, normed, q, k, v, attended, projected, gate, up, routerLogits, mixture] { buffer.deallocate() }
+    }
+}
+
+extension TransformerModel: CachingDenoisingModel {
+    public var vocabulary: VocabularyFacts {
+        VocabularyFacts(maskId: config.maskTokenId, eosId: config.eosTokenId,
+                        logitColumns: config.embeddingSize)
+    }
+
+    public var modelName: String { name }
+    public var contextLength: Int? { config.maxSequenceLength }
+
+    public func logits(canvas: [Int], positions: [Int]) throws -> LogitsMatrix {
+        try logits(tokens: canvas, positions: positions)
+    }
+
+    /// A cached step reads its window's rows in place, so a shifted model would read row i − 1
+    /// across the window's edge from stale keys: only unshifted models cache.
+    public var cachesSteps: Bool { !shiftsLogits }
+
+    public func makeCache(rows: Int) -> KVCache { KVCache(rows: rows, config: config) }
+
+    public func logits(canvas: [Int], positions: [Int], filling cache: KVCache) throws -> LogitsMatrix {
+        try logits(tokens: canvas, positions: positions, filling: cache)
+    }
+
+    public func logits(canvas: [Int], window: Range<Int>, positions: [Int], cache: KVCache) throws -> LogitsMatrix {
+        try logits(tokens: canvas, window: window, positions: positions, cache: cache)
     }
 }

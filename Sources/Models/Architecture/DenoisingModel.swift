@@ -1,5 +1,3 @@
-import Models
-
 /// The vocabulary facts a decoder needs besides logits.
 public struct VocabularyFacts: Equatable, Sendable {
     public var maskId: Int
@@ -25,7 +23,8 @@ public struct VocabularyFacts: Equatable, Sendable {
 
 /// How the decoder sees a model: forward a whole canvas, get logits rows of chosen positions.
 /// A session calls it from a worker thread, one call at a time (all forwards in the process are
-/// serialised), so an implementation need not support concurrent calls.
+/// serialised), so an implementation need not support concurrent calls. `logits` throws where a
+/// forward can fail at run time (ids outside the embedding, a remote model, non-finite logits).
 public protocol DenoisingModel: AnyObject, Sendable {
     var vocabulary: VocabularyFacts { get }
     /// Whether position i's prediction is logits row i − 1 (Dream, trained from an AR model)
@@ -35,7 +34,7 @@ public protocol DenoisingModel: AnyObject, Sendable {
     var modelName: String { get }
     /// The longest canvas (prompt + generation) the model was trained on; nil when unknown.
     var contextLength: Int? { get }
-    func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix
+    func logits(canvas: [Int], positions: [Int]) throws -> LogitsMatrix
 }
 
 extension DenoisingModel {
@@ -44,19 +43,17 @@ extension DenoisingModel {
     public var contextLength: Int? { nil }
 
     /// The logits row holding the prediction for canvas index `index` (row 0 for index 0).
-    func predictionRow(_ index: Int) -> Int { shiftsLogits ? max(0, index - 1) : index }
+    public func predictionRow(_ index: Int) -> Int { shiftsLogits ? max(0, index - 1) : index }
 }
 
-extension LLaDAModel: DenoisingModel {
-    public var vocabulary: VocabularyFacts {
-        VocabularyFacts(maskId: config.maskTokenId, eosId: config.eosTokenId,
-                        logitColumns: config.embeddingSize)
-    }
-
-    public var modelName: String { name }
-    public var contextLength: Int? { config.maxSequenceLength }
-
-    public func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix {
-        logits(tokens: canvas, positions: positions)
-    }
+/// A model that runs Fast-dLLM's cached steps (DECODING.md, "Fast-dLLM caches").
+public protocol CachingDenoisingModel: DenoisingModel {
+    /// False where cached steps would be wrong (Dream reads each prediction one row earlier,
+    /// across the window's edge).
+    var cachesSteps: Bool { get }
+    func makeCache(rows: Int) -> KVCache
+    /// A whole-canvas forward that also fills `cache`.
+    func logits(canvas: [Int], positions: [Int], filling cache: KVCache) throws -> LogitsMatrix
+    /// Runs the rows of `window` against `cache` for the others; `positions` lie in the window.
+    func logits(canvas: [Int], window: Range<Int>, positions: [Int], cache: KVCache) throws -> LogitsMatrix
 }

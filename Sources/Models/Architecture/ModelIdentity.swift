@@ -1,5 +1,4 @@
 import Foundation
-import Models
 
 /// Names the model a transcript was made with, so a replay can tell whether a checkpoint matches.
 public struct ModelIdentity: Equatable, Sendable {
@@ -13,12 +12,17 @@ public struct ModelIdentity: Equatable, Sendable {
         self.configHash = configHash
     }
 
-    /// Hashes config.json's values in a canonical form (sorted keys), so reformatting the file
-    /// keeps the hash and any change of shape or special ids changes it.
-    public init(id: String, config: LLaDAConfig) {
+    /// Hashes any architecture's config in a canonical form (its own keys, sorted), so
+    /// reformatting the file keeps the hash and any change of shape or special ids changes it.
+    public init(id: String, config: some Encodable) {
+        self.init(id: id, configHash: Self.fingerprint(of: config))
+    }
+
+    /// `fingerprint` of `config` encoded as JSON with sorted keys.
+    public static func fingerprint(of config: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        self.init(id: id, configHash: Self.fingerprint((try? encoder.encode(config)) ?? Data()))
+        return fingerprint((try? encoder.encode(config)) ?? Data())
     }
 
     /// "fnv1a64:" + 16 hex digits. FNV-1a, 64-bit (Fowler, Noll, Vo): not cryptographic; it only

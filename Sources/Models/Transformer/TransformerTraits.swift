@@ -1,0 +1,18 @@
+/// What sets one architecture's block stack apart from LLaDA's plain one; each architecture's
+/// descriptor states its own, and the shared forward reads them.
+public struct TransformerTraits: Codable, Equatable, Sendable {
+    /// Position i's prediction is logits row i − 1 (row 0 for position 0), as Dream was trained
+    /// from an autoregressive model; LLaDA predicts each position in place.
+    public var shiftsLogits: Bool
+    /// Biases on the q, k and v projections (Dream, after Qwen2).
+    public var qkvBias: Bool
+    /// RMSNorm of every q and k head (weights of head_dim) before the rotary embedding
+    /// (LLaDA-MoE, after OLMoE).
+    public var qkNorm: Bool
+
+    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false) {
+        self.shiftsLogits = shiftsLogits
+        self.qkvBias = qkvBias
+        self.qkNorm = qkNorm
+    }
+}

@@ -1,0 +1,103 @@
+import Kernels
+
+/// The tensors of one block, in stored precision ([out × in], like PyTorch Linear).
+public struct TransformerBlockWeights: Sendable {
+    public let attentionNorm: [Float]       // (d)
+    public let query: WeightMatrix          // (n_heads·head_dim, d)
+    public let key: WeightMatrix            // (n_kv_heads·head_dim, d)
+    public let value: WeightMatrix          // (n_kv_heads·head_dim, d)
+    public let queryBias: [Float]?          // (n_heads·head_dim)     with traits.qkvBias
+    public let keyBias: [Float]?            // (n_kv_heads·head_dim)  with traits.qkvBias
+    public let valueBias: [Float]?          // (n_kv_heads·head_dim)  with traits.qkvBias
+    public let queryNorm: [Float]?          // (head_dim)             with traits.qkNorm
+    public let keyNorm: [Float]?            // (head_dim)             with traits.qkNorm
+    public let attentionOutput: WeightMatrix // (d, d)
+    public let feedForwardNorm: [Float]     // (d)
+    public let feedForward: FeedForwardWeights
+}
+
+/// A block's feed-forward half: one gated MLP, or a mixture of them routed per token.
+public enum FeedForwardWeights: Sendable {
+    case dense(GatedMLPWeights)
+    case experts(router: WeightMatrix, experts: [GatedMLPWeights]) // router (n_experts, d)
+}
+
+/// down(silu(gate(h)) ⊙ up(h)).
+public struct GatedMLPWeights: Sendable {
+    public let gate: WeightMatrix           // (hidden, d)  ff_proj
+    public let up: WeightMatrix             // (hidden, d)  up_proj
+    public let down: WeightMatrix           // (d, hidden)  ff_out
+}
+
+/// All tensors of a block-stack model (llama2.c's `TransformerWeights`), looked up by the names
+/// `layout` gives them.
+public struct TransformerWeights: @unchecked Sendable {
+    public let tokenEmbedding: WeightMatrix // (embedding_size, d)  wte
+    public let blocks: [TransformerBlockWeights]
+    public let finalNorm: [Float]           // (d)  ln_f
+    public let outputHead: WeightMatrix     // (embedding_size, d)  ff_out, or wte when tied
+    /// The order of each q/k head's rows, which the rotary embedding must follow.
+    public let rotaryPairing: RotaryPairing
+    /// Keeps the mapped files or allocations behind the matrices alive.
+    public let source: WeightSource
+
+    public init(config: TransformerConfig, source: WeightSource,
+                layout: TensorLayout = LLaDAArchitecture().huggingFaceLayout) throws {
+        let d = config.dModel, q = config.nHeads * config.headDim, kv = config.nKVHeads * config.headDim
+        let hidden = config.mlpHiddenSize
+        tokenEmbedding = try source.matrix(layout.tokenEmbedding, rows: config.embeddingSize, columns: d)
+        blocks = try (0..<config.nLayers).map { n in
+            func bias(_ weight: String, count: Int) throws -> [Float]? {
+                config.traits.qkvBias ? try source.vector(layout.biasName(weight, block: n), count: count) : nil
+            }
+            func headNorm(_ name: String?) throws -> [Float]? {
+                guard config.traits.qkNorm else { return nil }
+                return try source.vector(layout.name(name ?? "", block: n), count: config.headDim)
+            }
+            func mlp(_ name: (String) -> String) throws -> GatedMLPWeights {
+                GatedMLPWeights(gate: try source.matrix(name(layout.gate), rows: hidden, columns: d),
+                                up: try source.matrix(name(layout.up), rows: hidden, columns: d),
+                                down: try source.matrix(name(layout.down), rows: d, columns: hidden))
+            }
+            let feedForward: FeedForwardWeights
+            if let experts = config.experts {
+                let router = try source.matrix(layout.name(layout.router ?? "", block: n), rows: experts.count, columns: d)
+                if layout.stackedExperts {
+                    func stack(_ suffix: String, rows: Int, columns: Int) throws -> [WeightMatrix] {
+                        try source.stackedMatrices(layout.name(suffix, block: n), count: experts.count, rows: rows, columns: columns)
+                    }
+                    let gates = try stack(layout.gate, rows: hidden, columns: d), ups = try stack(layout.up, rows: hidden, columns: d)
+                    let downs = try stack(layout.down, rows: d, columns: hidden)
+                    feedForward = .experts(router: router, experts: (0..<experts.count).map {
+                        GatedMLPWeights(gate: gates[$0], up: ups[$0], down: downs[$0])
+                    })
+                } else {
+                    feedForward = .experts(router: router, experts: try (0..<experts.count).map { e in
+                        try mlp { layout.expertName($0, expert: e, block: n) }
+                    })
+                }
+            } else {
+                feedForward = .dense(try mlp { layout.name($0, block: n) })
+            }
+            return TransformerBlockWeights(
+                attentionNorm: try source.vector(layout.name(layout.attentionNorm, block: n), count: d),
+                query: try source.matrix(layout.name(layout.query, block: n), rows: q, columns: d),
+                key: try source.matrix(layout.name(layout.key, block: n), rows: kv, columns: d),
+                value: try source.matrix(layout.name(layout.value, block: n), rows: kv, columns: d),
+                queryBias: try bias(layout.query, count: q),
+                keyBias: try bias(layout.key, count: kv),
+                valueBias: try bias(layout.value, count: kv),
+                queryNorm: try headNorm(layout.queryNorm),
+                keyNorm: try headNorm(layout.keyNorm),
+                attentionOutput: try source.matrix(layout.name(layout.attentionOutput, block: n), rows: d, columns: q),
+                feedForwardNorm: try source.vector(layout.name(layout.feedForwardNorm, block: n), count: d),
+                feedForward: feedForward)
+        }
+        finalNorm = try source.vector(layout.finalNorm, count: d)
+        outputHead = config.weightTying
+            ? tokenEmbedding
+            : try source.matrix(layout.outputHead, rows: config.embeddingSize, columns: d)
+        rotaryPairing = layout.rotaryPairing
+        self.source = source
+    }
+}
