@@ -51,8 +51,10 @@ final class NcursesTerminalTests: XCTestCase {
         _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
     }
 
+    /// With the scope's own signal handlers, as `ScopeApp` starts it.
     private func makeTerminal() throws -> NcursesTerminal {
-        try NcursesTerminal(term: "xterm-256color", outputDescriptor: slave, inputDescriptor: dup(slave))
+        try NcursesTerminal.installSignalHandlers()
+        return try NcursesTerminal(term: "xterm-256color", outputDescriptor: slave, inputDescriptor: dup(slave))
     }
 
     func testDrawsWideCharactersAndColoursThenOnlyWhatChanged() throws {
@@ -97,6 +99,18 @@ final class NcursesTerminalTests: XCTestCase {
         XCTAssertEqual(ioctl(master, UInt(TIOCSWINSZ), &size), 0)
         kill(getpid(), SIGWINCH)
         XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .resize(width: 100, height: 30))
+        terminal.restore()
+    }
+
+    func testASignalIsAnsweredBeforeKeysTypedAroundIt() throws {
+        let terminal = try makeTerminal()
+        type("l")
+        kill(getpid(), SIGTERM)
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .quitSignal(SIGTERM))
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .key(.character("l")), "the key stays for whoever asks next")
+        kill(getpid(), SIGCONT)
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .resumed, "a continue redraws")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 30), .timeout)
         terminal.restore()
     }
 
