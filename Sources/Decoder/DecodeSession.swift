@@ -9,6 +9,9 @@ public final class DecodeSession {
     public private(set) var canvas: Canvas
     /// Every step so far, oldest first; `history[i].step == i + 1`.
     public private(set) var history: [StepRecord] = []
+    /// Steps undone by `back()`, the next one to redo last: the decode's kept future, which
+    /// `redo()` replays without a forward. A branch discards it.
+    public private(set) var future: [StepRecord] = []
     public private(set) var isStepping = false
     /// Keys and values kept for the prefix and dual caches; made on the first cached step.
     private var stepCache: StepCache?
@@ -65,7 +68,21 @@ public final class DecodeSession {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let last = history.popLast() else { return nil }
         canvas.undo(last)
+        future.append(last)
         return last
+    }
+
+    /// Re-applies the next kept step (undone by `back()`, with the settings it had) without
+    /// running the model; nil when there is none. Steps are deterministic given the seed, so this
+    /// is the step a forward would compute again.
+    @discardableResult
+    public func redo() throws -> StepRecord? {
+        guard !isStepping else { throw DecodeSessionError.busy }
+        guard let next = future.last else { return nil }
+        try canvas.apply(next)
+        future.removeLast()
+        history.append(next)
+        return next
     }
 
     /// Back to the fully masked canvas; the settings stay as they are.
@@ -82,6 +99,7 @@ public final class DecodeSession {
         try Self.checkCacheSupport(settings, model: model)
         while history.count > step { try back() }
         self.settings = settings
+        future = []
     }
 
     private func nextPlan() throws -> StepPlan {

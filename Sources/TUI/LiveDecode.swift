@@ -31,8 +31,15 @@ final class LiveDecode: ScopeDecode {
         stepsLeft(canvas: session.canvas, settings: session.settings).map { session.history.count + $0 }
     }
 
+    /// A step already decoded and stepped back over is replayed at once; only a new one computes.
     func stepForward() async throws {
+        if try session.redo() != nil { return }
         try await session.stepInBackground()
+    }
+
+    /// Replays every kept step at once (what `G` does before computing the rest).
+    func redoAll() throws {
+        while try session.redo() != nil {}
     }
 
     func stepBack() throws {

@@ -240,6 +240,9 @@ public final class ScopeController {
             for decode in decodes { while decode.canStepForward { try? await decode.stepForward() } }
             return
         }
+        // Steps decoded before and stepped back over come back without the model.
+        attempt { for case let decode as LiveDecode in decodes { try decode.redoAll() } }
+        guard decodes.contains(where: \.canStepForward) else { return pause() }
         runningToEnd = true
         play()
     }

@@ -95,6 +95,31 @@ final class ScopeControllerTests: XCTestCase {
         gate.signal()
     }
 
+    func testScrubbingOverDecodedStepsReplaysThemWithoutTheModel() async throws {
+        let (controller, model) = try live()
+        await press(controller, "G")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        XCTAssertFalse(controller.decodes[0].canStepForward)
+        let decoded = controller.decodes[0].history, forwards = model.forwardCount
+        XCTAssertGreaterThan(forwards, 0)
+
+        await press(controller, "g", "G")
+        XCTAssertEqual(model.forwardCount, forwards, "g then G replays the kept steps")
+        XCTAssertEqual(controller.decodes[0].history, decoded)
+        XCTAssertEqual(controller.playback, .paused)
+        await press(controller, "h", "h", "h", "l", "l")
+        XCTAssertEqual(model.forwardCount, forwards, "back then forward replays too")
+        XCTAssertEqual(controller.decodes[0].stepCount, decoded.count - 1)
+
+        await press(controller, "o", "l")
+        XCTAssertEqual(model.forwardCount, forwards + 1, "a branch computes its step")
+        await press(controller, "h", "l")
+        XCTAssertEqual(model.forwardCount, forwards + 1, "and keeps it")
+    }
+
     func testPlayingRunsToTheEndAndStopsThere() async throws {
         let (controller, _) = try live()
         await press(controller, "+", "+", "+", "+", " ")
