@@ -48,6 +48,11 @@ public struct CanvasView: Sendable {
         }
     }
 
+    /// The lines the whole canvas takes at `width` (the layout gives it no more).
+    public func rowsWanted(width: Int) -> Int {
+        CanvasLayout(snapshot: snapshot, width: width, promptStyle: palette.style(.prompt), cells: cells).lines.count
+    }
+
     /// The first line shown in `rect` and the lines there are, so the app can turn `.follow` into
     /// a `.line` when the user scrolls, and bound it.
     public func visibleLines(in rect: Rect) -> (first: Int, total: Int) {

@@ -13,6 +13,8 @@ public struct DecodeSnapshot: Equatable, Sendable {
     public var history: [StepTrace]
     /// Top of the heat scale: entropies at or above it get the hottest colour.
     public var entropyScaleNats: Double
+    /// Which scale `entropyScaleNats` is, for the legend.
+    public var entropyScale: EntropyScale = .fixed
     public var status: StatusInfo
 
     public init(prompt: String, positions: [PositionState], step: Int, plannedSteps: Int? = nil,

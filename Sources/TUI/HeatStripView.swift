@@ -21,7 +21,7 @@ public struct HeatStripView: Sendable {
         guard !rect.isEmpty else { return }
         let (legendRow, strip) = rect.takingTop(1)
         let bins = PositionBins(positions: snapshot.positions.count, columns: strip.width * strip.height)
-        renderLegend(into: &screen, in: legendRow, positionsPerCell: bins.positionsPerColumn)
+        renderLegend(into: &screen, in: legendRow, binning: bins.label(unit: "cell"))
         for (index, range) in bins.ranges.enumerated() {
             let row = strip.row + index / strip.width, column = strip.column + index % strip.width
             let (glyph, style) = cell(for: range)
@@ -45,7 +45,7 @@ public struct HeatStripView: Sendable {
         return (Self.heatGlyph, palette.style(.heat, at: heat))
     }
 
-    private func renderLegend(into screen: inout Screen, in rect: Rect, positionsPerCell: Int) {
+    private func renderLegend(into screen: inout Screen, in rect: Rect, binning: String?) {
         let text = palette.style(.text), border = palette.style(.border)
         var column = screen.put("── ", row: rect.row, column: rect.column, style: border, clip: rect)
         column = screen.put("entropy", row: rect.row, column: column, style: palette.style(.title), clip: rect)
@@ -57,17 +57,22 @@ public struct HeatStripView: Sendable {
             let style = palette.shadesHeat ? palette.style(.mask) : palette.style(.heat, at: fraction)
             column = screen.put(.glyph(Glyph(glyph)), row: rect.row, column: column, style: style, clip: rect)
         }
-        var summary = " \(snapshot.entropyScaleNats.fixed(1)) nats"
         let masked = snapshot.positions.compactMap { position -> Double? in
             if case .masked(let entropy, _) = position { return entropy ?? .nan }
             return nil
         }
         let known = masked.filter { !$0.isNaN }
-        summary += " · \(masked.count) masked"
+        var fields = [TitledRule.Field(text: "\(snapshot.entropyScaleNats.fixed(1)) nats (\(snapshot.entropyScale.label))", priority: 0),
+                      TitledRule.Field(text: "\(masked.count) masked", priority: 1)]
         if let top = known.max() {
-            summary += ", max \(top.fixed(2)), mean \((known.reduce(0, +) / Double(known.count)).fixed(2))"
+            fields.append(TitledRule.Field(text: "mean \((known.reduce(0, +) / Double(known.count)).fixed(2))", priority: 2))
+            fields.append(TitledRule.Field(text: "max \(top.fixed(2))", priority: 3))
         }
-        if positionsPerCell > 1 { summary += " · 1 cell = \(positionsPerCell) positions" }
+        if let binning { fields.append(TitledRule.Field(text: binning, priority: 1)) }
+        // Whole fields drop when the row is narrow; a number is never cut.
+        let room = rect.right - column
+        let kept = TitledRule(title: "", fields: fields).fitted(width: room + TextPiece.displayWidth(of: "── "))
+        let summary = " " + kept.map(\.text).joined(separator: TitledRule.separator)
         column = screen.put(summary, row: rect.row, column: column, style: text, clip: rect)
         column = screen.put(" ", row: rect.row, column: column, style: border, clip: rect)
         if column < rect.right {

@@ -27,6 +27,8 @@ extension ScopeController {
         if isStepping, Self.waitsForStep.contains(action) {
             return queued.append(action)
         }
+        // A message speaks of the action that made it: the next action retires it.
+        message = nil
         switch action {
         case .playPause: playOrPause()
         case .stepForward:
@@ -189,10 +191,10 @@ extension ScopeController {
 
     /// Pages the canvas; `g`, `G`, `r` and a new prompt go back to following the commits.
     private func scroll(up: Bool) {
-        let primary = snapshots()[0]
-        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: screenSize.width)
-        guard let layout = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing,
-                                            heatRows: heatRows) else { return }
+        let snapshots = self.snapshots(), primary = snapshots[0]
+        let view = ScopeView(primary: primary, comparison: snapshots.count > 1 ? snapshots[1] : nil, options: options,
+                             palette: palette, keyMap: keyMap)
+        guard let layout = view.layout(width: screenSize.width, height: screenSize.height) else { return }
         let rect = layout.panes[0].canvas
         let canvas = CanvasView(snapshot: primary, palette: palette, measure: options.measure,
                                 showGuesses: options.showGuesses, scroll: options.scroll)

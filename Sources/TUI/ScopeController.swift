@@ -21,6 +21,12 @@ public final class ScopeController {
     public let keyMap: KeyMap
     public var exportDirectory: URL
     var options = ScopeOptions()
+
+    /// The heat scale's top (`--entropy-scale`).
+    public var entropyScale: EntropyScale {
+        get { options.entropyScale }
+        set { options.entropyScale = newValue }
+    }
     var speed = PlaybackSpeed()
     var playback: Playback
     /// `G` on a live decode: play with no pause until every mask is decoded.
@@ -40,7 +46,8 @@ public final class ScopeController {
     public internal(set) var wantsQuit = false
     let clock = ContinuousClock()
 
-    static let messageLifetime: Duration = .seconds(8)
+    /// Long enough to read a path; the next action retires a message sooner.
+    static let messageLifetime: Duration = .seconds(5)
     /// Shorter steps would make "computing…" flicker on every step of a small model.
     static let computingNoticeDelay: Duration = .milliseconds(150)
 
@@ -111,11 +118,13 @@ public final class ScopeController {
 
     func snapshots() -> [DecodeSnapshot] {
         let computing = isComputing
-        let scale = EntropyScale.nats(firstSteps: decodes.compactMap(\.history.first),
-                                      logitColumns: decodes[0].vocabulary.logitColumns)
+        let scale = options.entropyScale.nats(firstSteps: decodes.compactMap(\.history.first),
+                                              logitColumns: decodes[0].vocabulary.logitColumns)
         return decodes.map { decode in
-            DecodeSnapshot(decode, entropyScaleNats: scale, playback: playback, isComputing: computing,
-                           message: message?.text)
+            var snapshot = DecodeSnapshot(decode, entropyScaleNats: scale, playback: playback, isComputing: computing,
+                                          message: message?.text)
+            snapshot.entropyScale = options.entropyScale
+            return snapshot
         }
     }
 

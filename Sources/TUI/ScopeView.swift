@@ -12,6 +12,8 @@ public struct ScopeOptions: Equatable, Sendable {
     public var overlay: Overlay?
     /// Playback speed label for the status bar, e.g. "4 steps/s".
     public var speed: String?
+    /// The heat scale's top: fixed at ln V, or stretched over the first step.
+    public var entropyScale: EntropyScale = .fixed
 
     public init(measure: ColorMeasure = .entropy, showGuesses: Bool = false, scroll: CanvasScroll = .follow,
                 overlay: Overlay? = nil, speed: String? = nil) {
@@ -44,9 +46,7 @@ public struct ScopeView: Sendable {
 
     public func render(width: Int, height: Int) -> Screen {
         var screen = Screen(width: width, height: height, style: palette.style(.text))
-        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width)
-        guard let layout = ScopeLayout.make(width: width, height: height, comparing: comparison != nil,
-                                            heatRows: heatRows) else {
+        guard let layout = layout(width: width, height: height) else {
             let minimum = ScopeLayout.minimumSize(comparing: comparison != nil, width: width)
             TooSmallMessage(width: width, height: height, minimumWidth: minimum.width,
                             minimumHeight: minimum.height, palette: palette).render(into: &screen)
@@ -61,7 +61,7 @@ public struct ScopeView: Sendable {
                 screen.put("│", row: row, column: divider.column, style: palette.style(.border))
             }
         }
-        StatusBar(snapshot: primary, palette: palette, speed: options.speed).render(into: &screen, in: layout.status)
+        StatusBar(snapshot: primary, comparison: comparison, palette: palette, speed: options.speed).render(into: &screen, in: layout.status)
         switch options.overlay {
         case .help:
             HelpOverlay(keyMap: keyMap, palette: palette).render(into: &screen, in: screen.bounds)
@@ -73,6 +73,18 @@ public struct ScopeView: Sendable {
         return screen
     }
 
+    /// Where the views go: the canvas gets the lines its content needs (of either pane), the
+    /// waterfall the rest.
+    func layout(width: Int, height: Int) -> ScopeLayout? {
+        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width)
+        let canvases = ([primary] + (comparison.map { [$0] } ?? [])).map {
+            CanvasView(snapshot: $0, palette: palette, measure: options.measure, showGuesses: options.showGuesses)
+        }
+        return ScopeLayout.make(width: width, height: height, comparing: comparison != nil, heatRows: heatRows) { width in
+            canvases.map { $0.rowsWanted(width: width) }.max() ?? 1
+        }
+    }
+
     /// Compare panes are titled by their settings, since the status bar describes only the first;
     /// the value's symbol names the rule, and the mean entropy (the comparison's point) comes
     /// before what a narrow pane may cut.
@@ -81,11 +93,15 @@ public struct ScopeView: Sendable {
         let title: TitledRule
         if titled {
             let status = snapshot.status
-            let mean = snapshot.meanCommitEntropyNats.map { " · mean H \($0.fixed(2))" } ?? ""
-            title = TitledRule(title: status.order,
-                               detail: "\(status.parallelismValue)\(mean) · \(steps) · masks \(snapshot.masksLeft)")
+            var fields = [TitledRule.Field(text: status.parallelismValue, priority: 2)]
+            if let mean = snapshot.meanCommitEntropyNats {
+                fields.append(TitledRule.Field(text: "mean H \(mean.fixed(2))", priority: 1))
+            }
+            fields += [TitledRule.Field(text: steps, priority: 0), TitledRule.Field(text: "masks \(snapshot.masksLeft)", priority: 0)]
+            title = TitledRule(title: status.order, fields: fields)
         } else {
-            title = TitledRule(title: "canvas", detail: "colour: \(options.measure.label) · \(steps)")
+            title = TitledRule(title: "canvas", fields: [TitledRule.Field(text: "colour: \(options.measure.label)", priority: 1),
+                                                        TitledRule.Field(text: steps, priority: 0)])
         }
         title.render(into: &screen, row: pane.title.row, in: pane.title, palette: palette)
         CanvasView(snapshot: snapshot, palette: palette, measure: options.measure, showGuesses: options.showGuesses,

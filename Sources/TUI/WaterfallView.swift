@@ -33,13 +33,12 @@ public struct WaterfallView: Sendable {
         }
         let shownSteps = snapshot.history.isEmpty ? "no steps yet"
             : "steps \(snapshot.history[2 * firstPair].step)–\(snapshot.history.last!.step) ↓"
-        let columnNote = bins.positionsPerColumn > 1 ? " (1 col = \(bins.positionsPerColumn))" : ""
-        let key = palette.shadesHeat ? "  \(Self.commitGlyph) commit" : "  ▀ = 2 steps"
-        // Narrow panes (compare mode) drop the least needed parts rather than run into the swatch.
-        let room = header.width - TextPiece.displayWidth(of: "── waterfall   ") - (palette.shadesHeat ? 0 : Self.swatchWidth)
-        let detail = ["\(shownSteps)  positions →\(columnNote)\(key)", "\(shownSteps)  positions →\(key)", shownSteps]
-            .first { TextPiece.displayWidth(of: $0) <= room } ?? shownSteps
-        TitledRule(title: "waterfall", detail: detail).render(into: &screen, row: header.row, in: header, palette: palette)
+        // Narrow panes (compare mode) drop whole fields rather than run into the swatch.
+        var fields = [TitledRule.Field(text: shownSteps, priority: 0), TitledRule.Field(text: "positions →", priority: 3)]
+        if let binning = bins.label(unit: "col") { fields.append(TitledRule.Field(text: binning, priority: 1)) }
+        fields.append(TitledRule.Field(text: palette.shadesHeat ? "\(Self.commitGlyph) commit" : "▀ = 2 steps", priority: 2))
+        TitledRule(title: "waterfall", fields: fields, reserved: palette.shadesHeat ? 0 : Self.swatchWidth)
+            .render(into: &screen, row: header.row, in: header, palette: palette)
         if !palette.shadesHeat {
             legendSwatch(into: &screen, header: header)
         }

@@ -32,7 +32,8 @@ struct ExportCommand: AsyncParsableCommand {
         let panes = try from.map { [ExportPane(transcript: try Transcript(contentsOf: URL(fileURLWithPath: $0)), title: "replay")] }
             ?? decode()
         let palette = Palette(theme: theme, mode: view.colorMode(terminalColors: 256))
-        let export = ScopeExport(directory: view.exportDirectory, width: width, height: height, palette: palette)
+        let export = ScopeExport(directory: view.exportDirectory, width: width, height: height, view: view.scopeOptions,
+                                 palette: palette)
         let files = try await export.write(panes, at: Date())
         for file in files.all { print(file.path) }
     }

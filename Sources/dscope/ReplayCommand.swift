@@ -26,6 +26,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let controller = try await ScopeController.replay(transcript, palette: .monochrome,
                                                           exportDirectory: view.exportDirectory, playing: !paused)
         await controller.announce(themeWarning ?? "replay of \((file as NSString).lastPathComponent) · ? lists the keys")
+        await MainActor.run { controller.entropyScale = view.entropyScale }
         let exit = try await ScopeApp.run(controller, theme: theme, colorMode: view.colorMode)
         if exit != .quit { throw ExitCode(exit.exitStatus) }
     }

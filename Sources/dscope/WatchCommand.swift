@@ -37,6 +37,7 @@ struct WatchCommand: AsyncParsableCommand {
         let greeting = task.map { "held-out task \($0.id) · expected answer: \($0.answer) · ? lists the keys" }
             ?? "? lists the keys"
         await controller.announce(themeWarning ?? greeting)
+        await MainActor.run { controller.entropyScale = view.entropyScale }
         let exit = try await ScopeApp.run(controller, theme: theme, colorMode: view.colorMode)
         if exit != .quit { throw ExitCode(exit.exitStatus) }
     }

@@ -59,14 +59,20 @@ final class DecodeSnapshotAdapterTests: XCTestCase {
         XCTAssertNotNil(traces[1].maskedEntropyNats[6])
     }
 
-    func testEntropyScaleIsTheFirstStepsHottestEntropyRoundedUpToHalfANat() throws {
+    func testFixedEntropyScaleIsLnVWhateverTheSteps() throws {
+        let (session, _) = try steppedSession(steps: 2)
+        XCTAssertEqual(EntropyScale.fixed.nats(firstSteps: [session.history[0]], logitColumns: 16), log(16), accuracy: 1e-12)
+        XCTAssertEqual(EntropyScale.fixed.nats(firstSteps: [session.history[1]], logitColumns: 16), log(16), accuracy: 1e-12)
+    }
+
+    func testAdaptiveEntropyScaleIsTheFirstStepsHottestEntropyRoundedUpToHalfANat() throws {
         let (session, _) = try steppedSession(steps: 2)
         let hottest = Double(session.history[0].maskedEntropyNats.compactMap { $0 }.max()!)
-        let scale = EntropyScale.nats(firstSteps: [session.history[0]], logitColumns: 16)
+        let scale = EntropyScale.adaptive.nats(firstSteps: [session.history[0]], logitColumns: 16)
         XCTAssertGreaterThanOrEqual(scale, hottest)
         XCTAssertLessThan(scale - hottest, 0.5)
         XCTAssertEqual(scale.truncatingRemainder(dividingBy: 0.5), 0)
-        XCTAssertEqual(EntropyScale.nats(firstSteps: [], logitColumns: 16), log(16), accuracy: 1e-12)
+        XCTAssertEqual(EntropyScale.adaptive.nats(firstSteps: [], logitColumns: 16), log(16), accuracy: 1e-12)
     }
 
     func testBranchNoticeSaysWhereTheSettingsChangedAndWhatChanged() throws {

@@ -73,7 +73,7 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .confidence])
         XCTAssertEqual(controller.decodes.map { $0.history.flatMap { $0.commits.map(\.position) } }, [[0, 1], [7, 6]])
         let text = screen(controller)
-        XCTAssertTrue(text.contains("── ar  steps=8 · mean H") && text.contains("│── confidence  steps=8 · mean H"), text)
+        XCTAssertTrue(text.contains("── ar  mean H 1.99 · step 2/8 · masks 6") && text.contains("│── confidence  mean H 1.20 · step 2/8 · masks 6"), text)
         await press(controller, "o")
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .margin], "o changes the right pane only")
         await press(controller, "c")

@@ -30,7 +30,7 @@ final class WaterfallViewTests: XCTestCase {
         WaterfallView(snapshot: ScriptedDecode.autoregressive(10).snapshot(atStep: 9), palette: .monochrome)
             .render(into: &screen, in: screen.bounds)
         XCTAssertEqual(screen.text, """
-            ── waterfall  steps 7–9 ↓  positions →  ● commit ───────────
+            ── waterfall  steps 7–9 ↓ · positions → · ● commit ─────────
                   ●●▓▓
                     ●▓
             """, "pairs (7, 8) and (9, –): the pairing never shifts as steps are added")
