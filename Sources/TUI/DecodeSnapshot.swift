@@ -42,6 +42,14 @@ public struct DecodeSnapshot: Equatable, Sendable {
         }
     }
 
+    /// The decoded text as shown, end-of-text tokens left out.
+    public var shownText: String {
+        decodedTokens.filter { !$0.isEOS }.map { token in
+            if case .text(let text) = token.text { return text }
+            return ""
+        }.joined()
+    }
+
     /// Mean entropy of every commit so far, in nats; nil before the first.
     public var meanCommitEntropyNats: Double? {
         let decoded = decodedTokens

@@ -1,15 +1,28 @@
 /// The current entropy of every still-masked position as a strip of cells in position order,
-/// under a legend with the scale; decoded positions show as `·`.
+/// under a legend with the scale; decoded positions show as `·`. Without colour, where the canvas
+/// can only dim or embolden its tokens, decoded positions show the colour measure (`v`) as a
+/// height ramp `▁…█` instead, so the measure stays readable.
 public struct HeatStripView: Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
+    /// What decoded positions show in monochrome; nil keeps `·`.
+    public var measure: ColorMeasure?
 
     public static let heatGlyph: Character = "█"
     public static let decodedGlyph: Character = "·"
+    public static let measureRamp: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    public init(snapshot: DecodeSnapshot, palette: Palette) {
+    public init(snapshot: DecodeSnapshot, palette: Palette, measure: ColorMeasure? = nil) {
         self.snapshot = snapshot
         self.palette = palette
+        self.measure = measure
+    }
+
+    private var rampsMeasure: Bool { palette.mode == .monochrome && measure != nil }
+
+    static func ramp(_ fraction: Double) -> Character {
+        let clamped = fraction.isFinite ? min(1, max(0, fraction)) : 1
+        return measureRamp[min(measureRamp.count - 1, Int(clamped * Double(measureRamp.count)))]
     }
 
     /// Strip rows needed to give each position its own cell at `width` (the layout caps it).
@@ -38,7 +51,15 @@ public struct HeatStripView: Sendable {
                 if let entropy { hottest = max(hottest ?? entropy, entropy) }
             }
         }
-        guard anyMasked else { return (Self.decodedGlyph, palette.style(.border)) }
+        guard anyMasked else {
+            guard rampsMeasure, let measure else { return (Self.decodedGlyph, palette.style(.border)) }
+            // A bin shows its highest value, as masks show their hottest.
+            let highest = range.compactMap { index -> Double? in
+                guard case .decoded(let token) = snapshot.positions[index] else { return nil }
+                return measure.position(of: token, in: snapshot).1
+            }.max() ?? 0
+            return (Self.ramp(highest), palette.style(.text))
+        }
         guard let hottest else { return (CanvasView.maskGlyph, palette.style(.mask)) }
         let heat = snapshot.heatFraction(hottest)
         if palette.shadesHeat { return (Palette.shade(heat), palette.style(.mask)) }
@@ -69,6 +90,7 @@ public struct HeatStripView: Sendable {
             fields.append(TitledRule.Field(text: "max \(top.fixed(2))", priority: 3))
         }
         if let binning { fields.append(TitledRule.Field(text: binning, priority: 1)) }
+        if rampsMeasure, let measure { fields.append(TitledRule.Field(text: "decoded ▁…█ \(measure.label)", priority: 2)) }
         // Whole fields drop when the row is narrow; a number is never cut.
         let room = rect.right - column
         let kept = TitledRule(title: "", fields: fields).fitted(width: room + TextPiece.displayWidth(of: "── "))

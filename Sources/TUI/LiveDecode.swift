@@ -5,18 +5,20 @@ import Decoder
 final class LiveDecode: ScopeDecode {
     let model: ScopeModel
     let prompt: String
+    let task: EvalTask?
     let session: DecodeSession
 
-    init(model: ScopeModel, prompt: String, promptIds: [Int], settings: DecodeSettings) throws {
+    init(model: ScopeModel, prompt: String, promptIds: [Int], settings: DecodeSettings, task: EvalTask? = nil) throws {
         self.model = model
         self.prompt = prompt
+        self.task = task
         session = try DecodeSession(model: model.model, promptIds: promptIds, generationLength: model.generationLength,
                                     settings: settings, vocabulary: model.vocabulary)
     }
 
     /// The same prompt decoded again from step 0 with other settings (compare mode's panes).
     func fresh(settings: DecodeSettings) throws -> LiveDecode {
-        try LiveDecode(model: model, prompt: prompt, promptIds: session.promptIds, settings: settings)
+        try LiveDecode(model: model, prompt: prompt, promptIds: session.promptIds, settings: settings, task: task)
     }
 
     var modelName: String { model.name }
@@ -55,6 +57,7 @@ final class LiveDecode: ScopeDecode {
     }
 
     func transcript() -> Transcript {
-        Transcript(session: session, model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText)
+        Transcript(session: session, model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText,
+                   task: task)
     }
 }

@@ -25,6 +25,10 @@ final class ReplayDecode: ScopeDecode {
             ?? recording.header.promptIds.map(String.init).joined(separator: " ")
     }
 
+    var task: EvalTask? {
+        recording.header.taskId.map { EvalTask(id: $0, prompt: prompt, answer: recording.header.expectedAnswer ?? "") }
+    }
+
     var history: [StepRecord] { Array(recording.steps.prefix(shownSteps)) }
     var vocabulary: VocabularyFacts { recording.header.vocabulary }
     var labels: TokenLabels { TokenLabels(recordedPieces: recording.pieces) }

@@ -56,7 +56,7 @@ extension ScopeController {
             options.showGuesses.toggle()
             show(options.showGuesses ? "masks show the model's current guess" : "masks show their entropy")
         case .toggleCompare: toggleCompare()
-        case .export: export()
+        case .export: requestExport()
         case .newPrompt:
             guard case .live = source else { return needsModel("a new prompt") }
             options.overlay = .promptEntry(LineEditor())
@@ -142,14 +142,14 @@ extension ScopeController {
     }
 
     /// Decodes `text` from step 0 with the current settings (both panes' in compare mode).
-    func decodePrompt(_ text: String, note: String? = nil) async {
+    func decodePrompt(_ text: String, task: EvalTask? = nil, note: String? = nil) async {
         guard case .live(let model) = source else { return needsModel("a new prompt") }
         let prompt = text.trimmingCharacters(in: .whitespaces)
         guard !prompt.isEmpty else { return show("the prompt is empty: nothing to decode") }
         await cancelStep()
         attempt {
             let single = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt),
-                                        settings: (beforeCompare ?? decodes[0]).settings)
+                                        settings: (beforeCompare ?? decodes[0]).settings, task: task)
             if isComparing {
                 decodes = try decodes.map { try single.fresh(settings: $0.settings) }
                 beforeCompare = single
@@ -168,12 +168,19 @@ extension ScopeController {
         guard let task = others.randomElement() ?? model.tasks.first else {
             return show("\(model.name) has no heldout.jsonl: n takes a prompt instead")
         }
-        await decodePrompt(task.prompt, note: "held-out task \(task.id) · expected answer: \(task.answer)")
+        await decodePrompt(task.prompt, task: task, note: "held-out task \(task.id): the status bar checks its answer")
+    }
+
+    /// An export renders a frame per step and can take seconds: say so first, and write once a
+    /// frame with that message has been drawn (`tick`).
+    private func requestExport() {
+        pendingExport = .requested
+        show("exporting to \(exportDirectory.path)/ …")
     }
 
     /// Writes what is on screen: each pane's transcript so far, a Markdown summary and a recording
     /// at the current size. A failure is a status message; the session goes on.
-    private func export() {
+    func export() {
         var view = options
         view.overlay = nil
         let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.order.rawValue) }

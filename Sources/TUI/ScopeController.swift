@@ -40,6 +40,9 @@ public final class ScopeController {
     var stepStarted: ContinuousClock.Instant?
     var nextStepDue: ContinuousClock.Instant
     var message: (text: String, until: ContinuousClock.Instant)?
+    /// An export asked for: it runs on the first tick after a frame showing "exporting…".
+    var pendingExport: PendingExport?
+    enum PendingExport { case requested, announced }
     /// The last size drawn: the size export records its frames at.
     var screenSize = (width: 120, height: 40)
     private var lastFrame: (key: FrameKey, screen: Screen)?
@@ -63,9 +66,11 @@ public final class ScopeController {
     }
 
     /// A live decode of `prompt` with the model.
-    public static func live(model: ScopeModel, prompt: String, settings: DecodeSettings, palette: Palette,
-                            exportDirectory: URL, playing: Bool = true) throws -> ScopeController {
-        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt), settings: settings)
+    /// `task`: the held-out task `prompt` is, whose answer the status bar checks.
+    public static func live(model: ScopeModel, prompt: String, task: EvalTask? = nil, settings: DecodeSettings,
+                            palette: Palette, exportDirectory: URL, playing: Bool = true) throws -> ScopeController {
+        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt), settings: settings,
+                                    task: task)
         return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
                                playing: playing)
     }
@@ -84,6 +89,7 @@ public final class ScopeController {
 
     public func screen(width: Int, height: Int) -> Screen {
         screenSize = (width, height)
+        if pendingExport == .requested { pendingExport = .announced }
         var options = self.options
         options.speed = runningToEnd ? "to the end" : speed.label
         let key = FrameKey(decodes: decodes.map(ObjectIdentifier.init), steps: decodes.map(\.stepCount),
@@ -130,6 +136,7 @@ public final class ScopeController {
 
     /// How long the loop may wait for a key before the next `tick` has something to do.
     public var inputTimeoutMillis: Int32 {
+        if pendingExport == .announced { return 0 }
         if isStepping { return 15 }
         if playback == .playing {
             let wait = (nextStepDue - clock.now).components
@@ -144,6 +151,10 @@ public final class ScopeController {
     /// Starts the next step when playing and due, and retires old messages.
     public func tick() {
         if let message, clock.now >= message.until { self.message = nil }
+        if pendingExport == .announced {
+            pendingExport = nil
+            export()
+        }
         guard playback == .playing, !isStepping, clock.now >= nextStepDue else { return }
         if decodes.contains(where: \.canStepForward) {
             startStep()

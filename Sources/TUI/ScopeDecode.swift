@@ -8,6 +8,8 @@ protocol ScopeDecode: AnyObject {
     var prompt: String { get }
     /// How the status bar names the model.
     var modelName: String { get }
+    /// The held-out task the prompt came from, if any: the status bar checks the answer against it.
+    var task: EvalTask? { get }
     var canvas: Canvas { get }
     /// The steps up to the one shown, oldest first.
     var history: [StepRecord] { get }

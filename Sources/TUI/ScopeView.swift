@@ -107,7 +107,7 @@ public struct ScopeView: Sendable {
         CanvasView(snapshot: snapshot, palette: palette, measure: options.measure, showGuesses: options.showGuesses,
                    scroll: options.scroll).render(into: &screen, in: pane.canvas)
         if let heat = pane.heatStrip {
-            HeatStripView(snapshot: snapshot, palette: palette).render(into: &screen, in: heat)
+            HeatStripView(snapshot: snapshot, palette: palette, measure: options.measure).render(into: &screen, in: heat)
         }
         WaterfallView(snapshot: snapshot, palette: palette).render(into: &screen, in: pane.waterfall)
     }

@@ -75,6 +75,7 @@ public struct StatusBar: Sendable {
         if let mean = each({ $0.meanCommitEntropyNats?.fixed(2) }) {
             fields.append(Field(text: "mean H \(mean) nats", priority: 3))
         }
+        if let task = status.task { fields.append(Field(text: task, priority: 1, role: .notice)) }
         if let notice = status.notice { fields.append(Field(text: notice, priority: 1, role: .notice)) }
         if let message = status.message { fields.append(Field(text: message, priority: 0, role: .notice)) }
         return fields

@@ -60,7 +60,7 @@ struct ExportCommand: AsyncParsableCommand {
                                             settings: paneSettings, vocabulary: loaded.vocabulary)
             try session.runToEnd()
             let transcript = Transcript(session: session, model: loaded.identity, tool: "dscope \(DScopeVersion.string)",
-                                        promptText: text, tokenText: loaded.tokenText)
+                                        promptText: text, tokenText: loaded.tokenText, task: task)
             return ExportPane(transcript: transcript, title: order.rawValue)
         }
     }

@@ -31,10 +31,10 @@ struct WatchCommand: AsyncParsableCommand {
         let scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
         guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
-        let controller = try await ScopeController.live(model: scopeModel, prompt: text, settings: settings,
+        let controller = try await ScopeController.live(model: scopeModel, prompt: text, task: task, settings: settings,
                                                         palette: .monochrome, exportDirectory: view.exportDirectory,
                                                         playing: !paused)
-        let greeting = task.map { "held-out task \($0.id) · expected answer: \($0.answer) · ? lists the keys" }
+        let greeting = task.map { "held-out task \($0.id): the status bar checks its answer · ? lists the keys" }
             ?? "? lists the keys"
         await controller.announce(themeWarning ?? greeting)
         await MainActor.run { controller.entropyScale = view.entropyScale }

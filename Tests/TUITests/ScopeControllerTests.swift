@@ -157,6 +157,8 @@ final class ScopeControllerTests: XCTestCase {
         try Data().write(to: file)
         controller.exportDirectory = file
         await press(controller, "l", "e")
+        XCTAssertTrue(screen(controller).contains("exporting to \(file.path)/ …"), "the message comes before the work")
+        controller.tick()
         XCTAssertTrue(screen(controller).contains("export failed: \(file.path): not a folder"), screen(controller))
         await press(controller, "l")
         XCTAssertEqual(controller.decodes[0].stepCount, 2)
@@ -165,6 +167,9 @@ final class ScopeControllerTests: XCTestCase {
     func testExportKeyWritesTheFilesAndSaysWhere() async throws {
         let (controller, _) = try live()
         await press(controller, "l", "l", "e")
+        XCTAssertTrue(screen(controller).contains("exporting to"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: exportFolder.path), "nothing written before that frame")
+        controller.tick()
         let files = try FileManager.default.contentsOfDirectory(atPath: exportFolder.path).sorted()
         XCTAssertEqual(files.count, 3)
         XCTAssertEqual(Set(files.map { ($0 as NSString).pathExtension }), ["jsonl", "md", "cast"])
@@ -187,7 +192,29 @@ final class ScopeControllerTests: XCTestCase {
         let (controller, _) = try live(tasks: [EvalTask(id: "task-7", prompt: "seven eight", answer: "15")])
         await press(controller, "t")
         XCTAssertEqual(controller.decodes[0].prompt, "seven eight")
-        XCTAssertTrue(screen(controller).contains("held-out task task-7 · expected answer: 15"), screen(controller))
+        XCTAssertTrue(screen(controller).contains("task task-7 · expected 15"), screen(controller))
+        await press(controller, "G")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        // The scripted text ("w0 w1 …") states no answer; the mark says so next to the expected one.
+        XCTAssertTrue(screen(controller).contains("✗ no answer stated · expected 15"), screen(controller))
+        let transcript = controller.decodes[0].transcript()
+        XCTAssertEqual(transcript.header.taskId, "task-7")
+        XCTAssertEqual(transcript.header.expectedAnswer, "15")
+    }
+
+    func testAMessageLastsUntilTheNextAction() async throws {
+        let (controller, _) = try live()
+        await press(controller, "c", "c")
+        XCTAssertTrue(screen(controller).contains("compare mode off"))
+        await press(controller, "r")
+        XCTAssertFalse(screen(controller).contains("compare mode off"), screen(controller))
+        await press(controller, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-")
+        XCTAssertTrue(screen(controller).contains("already at the slowest speed"))
+        await press(controller, "o")
+        XCTAssertFalse(screen(controller).contains("already at the slowest speed"), screen(controller))
     }
 
     func testHelpOpensOnQuestionMarkAndTheNextKeyOnlyClosesIt() async throws {

@@ -10,7 +10,8 @@ final class ScopeViewTests: XCTestCase {
         return decode
     }()
 
-    /// The canvas gets the lines it needs (at least three), the waterfall every row left.
+    /// The canvas gets the lines it needs (at least three), the waterfall every row left. Without
+    /// colour the strip shows decoded positions' entropy at commit as a ramp (▁ low … █ high).
     func testMainScreenSnapshot() {
         let screen = ScopeView(primary: decode.snapshot(atStep: 3), palette: .monochrome).render(width: 60, height: 16)
         XCTAssertEqual(screen.text, """
@@ -19,7 +20,7 @@ final class ScopeViewTests: XCTestCase {
              Tom has 3█░▓ 5▒∎∎∎
 
             ── entropy 0 ░▒▓█ 4.0 nats (ln V) · 4 masked · mean 1.50 ───
-            ···█░▓·▒···
+            ▇▇▁█░▓▁▒▁▅█
             ── waterfall  steps 1–3 ↓ · positions → · ● commit ─────────
             ●●●███●▓███
                ░▓█ █●●●
