@@ -43,6 +43,26 @@ static inline SCREEN *dscope_newterm(const char *term, int output_fd, int input_
     return newterm(term, out, in);
 }
 
+// Mouse: left presses and the wheel (buttons 4 and 5), reported at once (no click interval).
+static inline void dscope_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+
+// The pending mouse event: 1 = left press, 4 = wheel up, 5 = wheel down, 0 = other or none.
+static inline int dscope_mouse_event(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
+
 // Signals. A handler only writes the signal's number to a pipe that the input loop polls together
 // with the keyboard, so a signal is seen at once and in order with the keys around it. Where the
 // process is going down anyway (a crash, or a second quit signal while the first is still pending:

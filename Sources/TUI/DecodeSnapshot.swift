@@ -15,6 +15,8 @@ public struct DecodeSnapshot: Equatable, Sendable {
     public var entropyScaleNats: Double
     /// Which scale `entropyScaleNats` is, for the legend.
     public var entropyScale: EntropyScale = .fixed
+    /// The position the inspector shows, when it is open.
+    public var inspection: PositionInspection?
     public var status: StatusInfo
 
     public init(prompt: String, positions: [PositionState], step: Int, plannedSteps: Int? = nil,

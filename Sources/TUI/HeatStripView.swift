@@ -10,7 +10,6 @@ public struct HeatStripView: Sendable {
 
     public static let heatGlyph: Character = "█"
     public static let decodedGlyph: Character = "·"
-    public static let measureRamp: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     public init(snapshot: DecodeSnapshot, palette: Palette, measure: ColorMeasure? = nil) {
         self.snapshot = snapshot
@@ -20,10 +19,6 @@ public struct HeatStripView: Sendable {
 
     private var rampsMeasure: Bool { palette.mode == .monochrome && measure != nil }
 
-    static func ramp(_ fraction: Double) -> Character {
-        let clamped = fraction.isFinite ? min(1, max(0, fraction)) : 1
-        return measureRamp[min(measureRamp.count - 1, Int(clamped * Double(measureRamp.count)))]
-    }
 
     /// Strip rows needed to give each position its own cell at `width` (the layout caps it).
     public func rowsWanted(width: Int) -> Int {
@@ -58,7 +53,7 @@ public struct HeatStripView: Sendable {
                 guard case .decoded(let token) = snapshot.positions[index] else { return nil }
                 return measure.position(of: token, in: snapshot).1
             }.max() ?? 0
-            return (Self.ramp(highest), palette.style(.text))
+            return (Sparkline.glyph(highest), palette.style(.text))
         }
         guard let hottest else { return (CanvasView.maskGlyph, palette.style(.mask)) }
         let heat = snapshot.heatFraction(hottest)

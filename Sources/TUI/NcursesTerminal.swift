@@ -54,6 +54,7 @@ public final class NcursesTerminal {
         // The default 1 s makes Esc feel broken; 25 ms still joins real escape sequences.
         set_escdelay(25)
         curs_set(0)
+        dscope_enable_mouse()
         if has_colors() {
             start_color()
             use_default_colors()
@@ -102,6 +103,14 @@ public final class NcursesTerminal {
         case KEY_CODE_YES where Int32(character) == KEY_RESIZE:
             lastDrawn = nil
             return .resize(width: size.width, height: size.height)
+        case KEY_CODE_YES where Int32(character) == KEY_MOUSE:
+            var row: Int32 = 0, column: Int32 = 0
+            switch dscope_mouse_event(&row, &column) {
+            case 1: return .click(row: Int(row), column: Int(column))
+            case 4: return .wheel(up: true)
+            case 5: return .wheel(up: false)
+            default: return nextInput(timeoutMillis: 0)
+            }
         case KEY_CODE_YES:
             return .key(Key(ncursesKeyCode: Int32(character)))
         case OK:

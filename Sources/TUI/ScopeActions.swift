@@ -14,6 +14,16 @@ extension ScopeController {
             }
             return
         }
+        if case .stepEntry(var editor) = options.overlay {
+            switch editor.handle(key) {
+            case .editing: options.overlay = .stepEntry(editor)
+            case .cancelled: options.overlay = nil
+            case .submitted(let text):
+                options.overlay = nil
+                await jump(to: text)
+            }
+            return
+        }
         let action = keyMap.action(for: key)
         // Any key closes the help, as in less and btop; only quit also acts.
         if options.overlay == .help, action != .quit {
@@ -55,6 +65,10 @@ extension ScopeController {
         case .toggleGuesses:
             options.showGuesses.toggle()
             show(options.showGuesses ? "masks show the model's current guess" : "masks show their entropy")
+        case .toggleInspector: toggleInspector()
+        case .inspectNext: moveInspector(by: 1)
+        case .inspectPrevious: moveInspector(by: -1)
+        case .jumpToStep: options.overlay = .stepEntry(LineEditor())
         case .toggleCompare: toggleCompare()
         case .export: requestExport()
         case .newPrompt:
@@ -194,6 +208,68 @@ extension ScopeController {
         } catch {
             show("export failed: \(error)")
         }
+    }
+
+    /// Shows step `text`: back over history, forward over kept steps at once, and on a live decode
+    /// beyond them by playing at full speed until the step is reached.
+    private func jump(to text: String) async {
+        guard let target = Int(text.trimmingCharacters(in: .whitespaces)), target >= 0 else {
+            return show("\"\(text)\" is not a step number: : then digits, e.g. :12")
+        }
+        await cancelStep()
+        pause()
+        options.scroll = .follow
+        if target <= decodes[0].stepCount {
+            return attempt { for decode in decodes { try decode.back(toStep: target) } }
+        }
+        switch source {
+        case .replay:
+            attempt { for case let decode as ReplayDecode in decodes { while decode.stepCount < target, decode.canStepForward { try decode.advance() } } }
+        case .live:
+            attempt {
+                for case let decode as LiveDecode in decodes { while decode.stepCount < target, try decode.session.redo() != nil {} }
+            }
+            if decodes.contains(where: { $0.stepCount < target && $0.canStepForward }) {
+                stepTarget = target
+                runningToEnd = true
+                play()
+            }
+        }
+        if playback == .paused, !decodes.contains(where: { $0.stepCount >= target }) {
+            show("the decode ends at step \(decodes.map(\.stepCount).max() ?? 0)")
+        }
+    }
+
+    /// Opens the inspector on the first mask (or, on a finished canvas, the last commit); closes it.
+    private func toggleInspector() {
+        if options.inspected != nil { return options.inspected = nil }
+        let canvas = decodes[0].canvas
+        options.inspected = canvas.states.indices.first(where: canvas.isMasked)
+            ?? decodes[0].history.last?.commits.last?.position ?? 0
+    }
+
+    private func moveInspector(by offset: Int) {
+        let count = decodes[0].canvas.generationLength
+        guard let current = options.inspected else { return toggleInspector() }
+        options.inspected = ((current + offset) % count + count) % count
+    }
+
+    /// A click on a canvas cell inspects its position.
+    public func click(row: Int, column: Int) {
+        message = nil
+        let snapshots = self.snapshots()
+        let view = ScopeView(primary: snapshots[0], comparison: snapshots.count > 1 ? snapshots[1] : nil, options: options,
+                             palette: palette, keyMap: keyMap)
+        guard let pane = view.layout(width: screenSize.width, height: screenSize.height)?.panes.first else { return }
+        let canvas = CanvasView(snapshot: snapshots[0], palette: palette, measure: options.measure,
+                                showGuesses: options.showGuesses, scroll: options.scroll)
+        guard let position = canvas.position(atRow: row, column: column, in: pane.canvas) else { return }
+        options.inspected = position
+    }
+
+    /// The mouse wheel pages the canvas.
+    public func wheel(up: Bool) {
+        scroll(up: up)
     }
 
     /// Pages the canvas; `g`, `G`, `r` and a new prompt go back to following the commits.

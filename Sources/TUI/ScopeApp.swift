@@ -38,6 +38,8 @@ public enum ScopeApp {
             while input != .timeout, !controller.wantsQuit {
                 switch input {
                 case .key(let key): await controller.perform(key)
+                case .click(let row, let column): controller.click(row: row, column: column)
+                case .wheel(let up): controller.wheel(up: up)
                 case .quitSignal(let number): return .signal(number)
                 case .resize, .resumed, .timeout: break
                 }

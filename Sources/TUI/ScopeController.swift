@@ -29,8 +29,10 @@ public final class ScopeController {
     }
     var speed = PlaybackSpeed()
     var playback: Playback
-    /// `G` on a live decode: play with no pause until every mask is decoded.
+    /// `G` on a live decode: play with no pause until every mask is decoded (or, after `:N`,
+    /// until `stepTarget` is reached).
     var runningToEnd = false
+    var stepTarget: Int?
     var stepTask: Task<Void, Never>?
     /// Steps and settings changes asked for while a step was in flight, done in order once it
     /// lands: a forward under way cannot be interrupted, so cancelling it would gain nothing.
@@ -126,12 +128,16 @@ public final class ScopeController {
         let computing = isComputing
         let scale = options.entropyScale.nats(firstSteps: decodes.compactMap(\.history.first),
                                               logitColumns: decodes[0].vocabulary.logitColumns)
-        return decodes.map { decode in
+        var snapshots = decodes.map { decode in
             var snapshot = DecodeSnapshot(decode, entropyScaleNats: scale, playback: playback, isComputing: computing,
                                           message: message?.text)
             snapshot.entropyScale = options.entropyScale
             return snapshot
         }
+        if let position = options.inspected, decodes[0].canvas.states.indices.contains(position) {
+            snapshots[0].inspection = PositionInspection(position: position, of: decodes[0])
+        }
+        return snapshots
     }
 
     /// How long the loop may wait for a key before the next `tick` has something to do.
@@ -156,6 +162,7 @@ public final class ScopeController {
             export()
         }
         guard playback == .playing, !isStepping, clock.now >= nextStepDue else { return }
+        if let stepTarget, decodes.allSatisfy({ $0.stepCount >= stepTarget || !$0.canStepForward }) { return pause() }
         if decodes.contains(where: \.canStepForward) {
             startStep()
         } else {
@@ -175,6 +182,7 @@ public final class ScopeController {
     func pause() {
         playback = .paused
         runningToEnd = false
+        stepTarget = nil
     }
 
     func play() {

@@ -2,6 +2,8 @@
 public enum Overlay: Equatable, Sendable {
     case help
     case promptEntry(LineEditor)
+    /// `:` — the number of the step to show.
+    case stepEntry(LineEditor)
 }
 
 /// What the user has chosen about the view (not the decode).
@@ -14,6 +16,8 @@ public struct ScopeOptions: Equatable, Sendable {
     public var speed: String?
     /// The heat scale's top: fixed at ln V, or stretched over the first step.
     public var entropyScale: EntropyScale = .fixed
+    /// The generated position the inspector panel shows (`i`); nil when it is closed.
+    public var inspected: Int?
 
     public init(measure: ColorMeasure = .entropy, showGuesses: Bool = false, scroll: CanvasScroll = .follow,
                 overlay: Overlay? = nil, speed: String? = nil) {
@@ -44,6 +48,12 @@ public struct ScopeView: Sendable {
         self.keyMap = keyMap
     }
 
+    /// Columns the inspector panel takes on the right (with its divider): none when it is closed
+    /// or the terminal is too narrow to keep the panes usable beside it.
+    func inspectorWidth(screenWidth: Int) -> Int {
+        primary.inspection != nil && screenWidth >= 72 ? min(40, screenWidth / 3) : 0
+    }
+
     public func render(width: Int, height: Int) -> Screen {
         var screen = Screen(width: width, height: height, style: palette.style(.text))
         guard let layout = layout(width: width, height: height) else {
@@ -61,12 +71,24 @@ public struct ScopeView: Sendable {
                 screen.put("│", row: row, column: divider.column, style: palette.style(.border))
             }
         }
+        let panel = inspectorWidth(screenWidth: width)
+        if panel > 0, let inspection = primary.inspection {
+            let rect = Rect(row: 0, column: width - panel + 1, width: panel - 1, height: height - ScopeLayout.statusRows)
+            for row in rect.row..<rect.bottom {
+                screen.put("│", row: row, column: width - panel, style: palette.style(.border))
+            }
+            InspectorView(inspection: inspection, entropyScaleNats: primary.entropyScaleNats, palette: palette)
+                .render(into: &screen, in: rect)
+        }
         StatusBar(snapshot: primary, comparison: comparison, palette: palette, speed: options.speed).render(into: &screen, in: layout.status)
         switch options.overlay {
         case .help:
             HelpOverlay(keyMap: keyMap, palette: palette).render(into: &screen, in: screen.bounds)
         case .promptEntry(let editor):
             PromptEntryOverlay(editor: editor, palette: palette).render(into: &screen, in: screen.bounds)
+        case .stepEntry(let editor):
+            PromptEntryOverlay(editor: editor, palette: palette, title: PromptEntryOverlay.stepTitle)
+                .render(into: &screen, in: screen.bounds)
         case nil:
             break
         }
@@ -75,14 +97,18 @@ public struct ScopeView: Sendable {
 
     /// Where the views go: the canvas gets the lines its content needs (of either pane), the
     /// waterfall the rest.
-    func layout(width: Int, height: Int) -> ScopeLayout? {
+    func layout(width fullWidth: Int, height: Int) -> ScopeLayout? {
+        let width = fullWidth - inspectorWidth(screenWidth: fullWidth)
         let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width)
         let canvases = ([primary] + (comparison.map { [$0] } ?? [])).map {
             CanvasView(snapshot: $0, palette: palette, measure: options.measure, showGuesses: options.showGuesses)
         }
-        return ScopeLayout.make(width: width, height: height, comparing: comparison != nil, heatRows: heatRows) { width in
+        var layout = ScopeLayout.make(width: width, height: height, comparing: comparison != nil, heatRows: heatRows) { width in
             canvases.map { $0.rowsWanted(width: width) }.max() ?? 1
         }
+        // The status bar stays the screen's full width under the inspector.
+        layout?.status.width = fullWidth
+        return layout
     }
 
     /// Compare panes are titled by their settings, since the status bar describes only the first;

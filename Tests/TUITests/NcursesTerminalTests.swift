@@ -52,9 +52,9 @@ final class NcursesTerminalTests: XCTestCase {
     }
 
     /// With the scope's own signal handlers, as `ScopeApp` starts it.
-    private func makeTerminal() throws -> NcursesTerminal {
+    private func makeTerminal(term: String = "xterm-256color") throws -> NcursesTerminal {
         try NcursesTerminal.installSignalHandlers()
-        return try NcursesTerminal(term: "xterm-256color", outputDescriptor: slave, inputDescriptor: dup(slave))
+        return try NcursesTerminal(term: term, outputDescriptor: slave, inputDescriptor: dup(slave))
     }
 
     func testDrawsWideCharactersAndColoursThenOnlyWhatChanged() throws {
@@ -111,6 +111,27 @@ final class NcursesTerminalTests: XCTestCase {
         kill(getpid(), SIGCONT)
         XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .resumed, "a continue redraws")
         XCTAssertEqual(terminal.nextInput(timeoutMillis: 30), .timeout)
+        terminal.restore()
+    }
+
+    func testMouseClicksAndTheWheelArriveAsCells() throws {
+        let terminal = try makeTerminal()
+        _ = output()
+        // xterm's SGR (1006) reports: press of button 0 at column 6, row 3 (1-based); wheel up, down.
+        type("\u{1B}[<0;6;3M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .click(row: 2, column: 5))
+        type("\u{1B}[<64;1;1M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .wheel(up: true))
+        type("\u{1B}[<65;1;1M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .wheel(up: false))
+        terminal.restore()
+    }
+
+    func testX10MouseReportsAsTmuxSendsThem() throws {
+        let terminal = try makeTerminal(term: "tmux-256color")
+        _ = output()
+        type("\u{1B}[M *#")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .click(row: 2, column: 9))
         terminal.restore()
     }
 
