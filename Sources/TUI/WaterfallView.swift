@@ -1,6 +1,7 @@
 /// Steps × positions: each row a step (two per line with `▀`), each column a position, coloured
 /// by the position's entropy while it is masked and marked at the step that commits it.
 /// Autoregressive order draws a diagonal; confidence order a scatter — the paper's picture.
+/// Its last line is the mean entropy of the masked positions at each step, as a sparkline.
 public struct WaterfallView: Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
@@ -17,7 +18,12 @@ public struct WaterfallView: Sendable {
 
     public func render(into screen: inout Screen, in rect: Rect) {
         guard !rect.isEmpty else { return }
-        let (header, map) = rect.takingTop(1)
+        var (header, map) = rect.takingTop(1)
+        if map.height >= 4, map.width >= 12 {
+            let split = map.takingBottom(1)
+            map = split.rest
+            renderMeanEntropy(into: &screen, in: split.bottom)
+        }
         let bins = PositionBins(positions: snapshot.positions.count, columns: map.width)
         // Pairs start at an even step so a line keeps its two steps while the window slides.
         let pairs = (snapshot.history.count + 1) / 2
@@ -41,6 +47,23 @@ public struct WaterfallView: Sendable {
             .render(into: &screen, row: header.row, in: header, palette: palette)
         if !palette.shadesHeat {
             legendSwatch(into: &screen, header: header)
+        }
+    }
+
+    /// `masked mean H ▁▂▄…` over the steps, one glyph per step (the latest when they do not fit), on the
+    /// heat scale so heights match the colours above.
+    private func renderMeanEntropy(into screen: inout Screen, in rect: Rect) {
+        let label = "masked mean H "
+        var column = screen.put(label, row: rect.row, column: rect.column, style: palette.style(.border), clip: rect)
+        let means = snapshot.history.map { trace -> Double? in
+            let masked = trace.maskedEntropyNats.compactMap { $0 }
+            return masked.isEmpty ? nil : masked.reduce(0, +) / Double(masked.count)
+        }
+        let room = max(0, rect.right - column)
+        for (mean, glyph) in zip(means.suffix(room), Sparkline.line(means.suffix(room), top: snapshot.entropyScaleNats)) {
+            let style = mean.map { palette.shadesHeat ? palette.style(.mask) : palette.style(.heat, at: snapshot.heatFraction($0)) }
+                ?? palette.style(.text)
+            column = screen.put(.glyph(Glyph(glyph)), row: rect.row, column: column, style: style, clip: rect)
         }
     }
 

@@ -205,6 +205,47 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(transcript.header.expectedAnswer, "15")
     }
 
+    func testColonJumpsToAStepBackwardsAndForwards() async throws {
+        let (controller, model) = try live()
+        await press(controller, ":", "5", "Enter")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        XCTAssertEqual(controller.decodes[0].stepCount, 5)
+        XCTAssertEqual(controller.playback, .paused, "it stops at the step")
+        let forwards = model.forwardCount
+        await press(controller, ":", "2", "Enter")
+        XCTAssertEqual(controller.decodes[0].stepCount, 2)
+        await press(controller, ":", "4", "Enter")
+        XCTAssertEqual(controller.decodes[0].stepCount, 4)
+        XCTAssertEqual(model.forwardCount, forwards, "kept steps come back without the model")
+        await press(controller, ":", "x", "Enter")
+        XCTAssertTrue(screen(controller).contains("\"x\" is not a step number"), screen(controller))
+    }
+
+    func testInspectorShowsTheTopCandidatesAndSaysWhenATranscriptLacksThem() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                        settings: DecodeSettings(parallelism: .perStep(k: 2)))
+        try session.runToEnd()
+        var transcript = Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        let controller = try ScopeController.replay(transcript, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "i")
+        var text = controller.screen(width: 120, height: 30).text
+        XCTAssertTrue(text.contains("── position 0 ") && text.contains("masked") && text.contains("top 5 at step 1"), text)
+        XCTAssertEqual(text.split(separator: "\n").filter { $0.contains(#/[01]\.\d\d [█·]{8} “/#) }.count, 5, text)
+        await press(controller, "\t")
+        XCTAssertTrue(controller.screen(width: 120, height: 30).text.contains("── position 1 "))
+
+        // A version 1 transcript has no candidates: the inspector says so.
+        for index in transcript.steps.indices { transcript.steps[index].topCandidates = [] }
+        let old = try ScopeController.replay(transcript, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(old, "l", "i")
+        text = old.screen(width: 120, height: 30).text
+        XCTAssertTrue(text.contains("top 5: not recorded"), text)
+    }
+
     func testAMessageLastsUntilTheNextAction() async throws {
         let (controller, _) = try live()
         await press(controller, "c", "c")

@@ -11,7 +11,8 @@ final class ScopeViewTests: XCTestCase {
     }()
 
     /// The canvas gets the lines it needs (at least three), the waterfall every row left. Without
-    /// colour the strip shows decoded positions' entropy at commit as a ramp (▁ low … █ high).
+    /// colour the strip shows decoded positions' entropy at commit as a ramp (▁ low … █ high);
+    /// the waterfall ends with the mean entropy of the masked positions at each step.
     func testMainScreenSnapshot() {
         let screen = ScopeView(primary: decode.snapshot(atStep: 3), palette: .monochrome).render(width: 60, height: 16)
         XCTAssertEqual(screen.text, """
@@ -28,7 +29,7 @@ final class ScopeViewTests: XCTestCase {
 
 
 
-
+            masked mean H ▅▄▅
              ‖ paused │ order confidence │ step 3/5 │ masks 4
              2.33 tok/step │ mean H 1.71 nats
             """)
