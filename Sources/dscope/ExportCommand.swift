@@ -25,11 +25,21 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: DecodeOptions
     @OptionGroup var view: ViewOptions
 
+    /// A recorded transcript is exported as it was decoded: flags that would change the decode
+    /// cannot apply to it, and are refused rather than ignored.
+    func validate() throws {
+        guard let from else { return }
+        let ignored = [("--compare", compare), ("--order", options.order != nil)].filter(\.1).map(\.0)
+        guard ignored.isEmpty else {
+            throw ValidationError("--from \(from) re-exports a recorded decode, so \(ignored.joined(separator: " and ")) cannot apply; drop --from to decode again")
+        }
+    }
+
     func run() async throws {
         let (width, height) = try parsedSize()
         let (theme, themeWarning) = try view.loadTheme()
         if let themeWarning { FileHandle.standardError.write(Data("warning: \(themeWarning)\n".utf8)) }
-        let panes = try from.map { [ExportPane(transcript: try Transcript(contentsOf: URL(fileURLWithPath: $0)), title: "replay")] }
+        let panes = try from.map { [ExportPane(transcript: try TranscriptFile.read($0), title: "replay")] }
             ?? decode()
         let palette = Palette(theme: theme, mode: view.colorMode(terminalColors: 256))
         let export = ScopeExport(directory: view.exportDirectory, width: width, height: height, view: view.scopeOptions,

@@ -17,6 +17,9 @@ struct InspectCommand: ParsableCommand {
     var path: String
 
     func run() throws {
+        if path.lowercased().hasSuffix(".safetensors") {
+            throw InspectCommandError.safetensorsFile(path: path)
+        }
         switch try ModelLocation(path).format {
         case .huggingFaceFolder(let folder):
             try describeFolder(folder)
@@ -114,4 +117,16 @@ func humanBytes(_ value: Int) -> String {
 
 func formatNumber(_ value: Double) -> String {
     value == value.rounded() ? String(Int(value)) : String(value)
+}
+
+enum InspectCommandError: UserFacingError {
+    case safetensorsFile(path: String)
+
+    var description: String {
+        switch self {
+        case let .safetensorsFile(path):
+            let folder = (path as NSString).deletingLastPathComponent
+            return "\(path) is one weights file of a checkpoint; give the folder that holds it with config.json: dscope inspect \(folder.isEmpty ? "." : folder)"
+        }
+    }
 }

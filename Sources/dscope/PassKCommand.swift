@@ -169,7 +169,7 @@ enum PassKCommandError: UserFacingError {
     var description: String {
         switch self {
         case let .otherExperiment(path, field):
-            return "\(path) holds another experiment (its \(field) differs); give a new --out, or the flags that made it to resume"
+            return "\(path) holds another experiment (its \(field) setting is not this run's); give a new --out, or the flags that made it to resume"
         case let .otherShard(path):
             return "\(path) holds another shard of the run; give each shard its own --out (e.g. results-$SLURM_ARRAY_TASK_ID.json)"
         case .noOrders:

@@ -20,9 +20,10 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var view: ViewOptions
 
     func run() async throws {
+        // The file first: a missing or broken transcript is the error to report, terminal or not.
+        let transcript = try TranscriptFile.read(file)
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
-        let transcript = try Transcript(contentsOf: URL(fileURLWithPath: file))
         let controller = try await ScopeController.replay(transcript, palette: .monochrome,
                                                           exportDirectory: view.exportDirectory, playing: !paused)
         await controller.announce(themeWarning ?? "replay of \((file as NSString).lastPathComponent) · ? lists the keys")

@@ -120,7 +120,7 @@ final class MeasurementCommandTests: XCTestCase {
     func testMistakesGiveOneLineAndExitOne() throws {
         XCTAssertEqual(try dscope(passk + ["--out", path("r.json"), "--limit", "1"]).status, 0)
         let cases: [([String], String)] = [
-            (passk + ["--out", path("r.json"), "--limit", "1", "--n", "2", "--k", "1"], "holds another experiment (its n differs)"),
+            (passk + ["--out", path("r.json"), "--limit", "1", "--n", "2", "--k", "1"], "holds another experiment (its n setting is not this run's)"),
             (passk + ["--out", path("r.json"), "--limit", "1", "--shard", "0/2"], "holds another shard"),
             (passk + ["--out", path("x.json"), "--k", "4"], "--k 4: give whole numbers from 1 to n = 3"),
             (passk + ["--out", path("x.json"), "--order", "ar"], "not --order"),
