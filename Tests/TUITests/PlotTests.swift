@@ -28,6 +28,16 @@ final class PlotTests: XCTestCase {
             """)
     }
 
+    /// Crowded ticks at the end of the axis: the label before the last yields, the last stays.
+    func testTheLastXLabelIsAlwaysShown() {
+        let plot = LinePlot(series: [.init(label: "accuracy", points: [(1, 0.5), (2, 0.4), (3.7, 0.3), (4, 0.2)], marker: "●")],
+                            xLabel: "tokens/forward", yRange: 0...1)
+        let lines = plot.text(width: 40).split(separator: "\n", omittingEmptySubsequences: false)
+        let labels = lines[14].split(separator: " ")
+        XCTAssertEqual(labels.dropLast().last, "4", String(lines[14]))
+        XCTAssertFalse(labels.contains("3.7"), "the crowded label before the last yields")
+    }
+
     func testLogScaleSpacesDoublingTicksEvenlyAndTheLaterSeriesMarkerWinsASharedCell() {
         let lines = passAtK.text(width: 50).split(separator: "\n", omittingEmptySubsequences: false)
         let ticks = lines[13].enumerated().filter { $0.element == "┬" }.map(\.offset)
