@@ -32,9 +32,10 @@ public struct InspectorView: Sendable {
         case .masked(let guess):
             line("masked", .title)
             line("guess " + (guess.map(Self.quoted) ?? "none yet"))
-        case let .committed(step, rank, of, rule, token, confidence, entropy):
+        case let .committed(step, rank, of, rule, order, token, confidence, entropy):
             line("committed at step \(step)", .title)
-            line("rank \(rank) of \(of) · \(rule)")
+            line("rank \(rank) of \(of) by \(order)")
+            line("rule \(rule)")
             line("token \(Self.quoted(token))")
             line("p \(confidence.fixed(2)) · H \(entropy.fixed(2)) nats")
         }
@@ -65,7 +66,7 @@ public struct InspectorView: Sendable {
     private func renderSparkline(into screen: inout Screen, in rect: Rect) {
         let glyphs = Sparkline.line(inspection.entropyBySteps, top: entropyScaleNats)
         var commitStep: Int?
-        if case let .committed(step, _, _, _, _, _, _) = inspection.state { commitStep = step }
+        if case let .committed(step, _, _, _, _, _, _, _) = inspection.state { commitStep = step }
         // The latest steps matter most: a line too long for the rows keeps its end.
         let capacity = rect.width * rect.height
         let first = max(0, glyphs.count - capacity)

@@ -6,8 +6,9 @@ public struct PositionInspection: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         /// Still masked; `guess` is the latest forward's choice.
         case masked(guess: TokenText?)
-        /// Committed at `step` as the `rank`-th of its step's ranking, under `rule`.
-        case committed(step: Int, rank: Int, of: Int, rule: String, token: TokenText, confidence: Double, entropyNats: Double)
+        /// Committed at `step` as the `rank`-th of its step's ranking, let through by `rule` under `order`.
+        case committed(step: Int, rank: Int, of: Int, rule: String, order: String, token: TokenText, confidence: Double,
+                       entropyNats: Double)
     }
 
     public var position: Int
@@ -49,7 +50,7 @@ extension PositionInspection {
             record = committing
             let rule = committing.settings.parallelism
             state = .committed(step: step, rank: commit.rank, of: committing.commits.count,
-                               rule: "\(rule.ruleName) \(rule.valueLabel) · order \(committing.settings.order.rawValue)",
+                               rule: "\(rule.ruleName) \(rule.valueLabel)", order: committing.settings.order.rawValue,
                                token: text(commit.token), confidence: Double(commit.confidence),
                                entropyNats: Double(commit.entropyNats))
         case .masked:
