@@ -80,8 +80,18 @@ public final class ScopeController {
     /// A recording stepped through without a model.
     public static func replay(_ transcript: Transcript, palette: Palette, exportDirectory: URL,
                               playing: Bool = true) throws -> ScopeController {
-        ScopeController(source: .replay, decode: try ReplayDecode(transcript), palette: palette,
-                        exportDirectory: exportDirectory, playing: playing)
+        try replay([transcript], palette: palette, exportDirectory: exportDirectory, playing: playing)
+    }
+
+    /// One recording, or two side by side stepping in lockstep as compare mode does (the first on
+    /// the left).
+    public static func replay(_ transcripts: [Transcript], palette: Palette, exportDirectory: URL,
+                              playing: Bool = true) throws -> ScopeController {
+        let replays = try transcripts.prefix(2).map { try ReplayDecode($0) }
+        let controller = ScopeController(source: .replay, decode: replays[0], palette: palette,
+                                         exportDirectory: exportDirectory, playing: playing)
+        controller.decodes = replays
+        return controller
     }
 
     var isComparing: Bool { decodes.count > 1 }

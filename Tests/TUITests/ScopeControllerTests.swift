@@ -246,6 +246,24 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertTrue(text.contains("top 5: not recorded"), text)
     }
 
+    func testTwoTranscriptsReplaySideBySideInLockstep() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let transcripts = try [DecodeOrder.ar, .confidence].map { order in
+            let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                            settings: DecodeSettings(order: order, parallelism: .perStep(k: 2)))
+            try session.runToEnd()
+            return Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        }
+        let controller = try ScopeController.replay(transcripts, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "l")
+        XCTAssertEqual(controller.decodes.map(\.stepCount), [2, 2])
+        let text = screen(controller)
+        XCTAssertTrue(text.contains("── ar ") && text.contains("│── confidence "), text)
+        XCTAssertTrue(text.contains("order ar / confidence") && text.contains("step 2/4 / 2/4"), text)
+        await press(controller, "G")
+        XCTAssertEqual(controller.decodes.map(\.stepCount), [4, 4])
+    }
+
     func testAMessageLastsUntilTheNextAction() async throws {
         let (controller, _) = try live()
         await press(controller, "c", "c")
