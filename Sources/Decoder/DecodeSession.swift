@@ -72,9 +72,9 @@ public final class DecodeSession {
         return last
     }
 
-    /// Re-applies the next kept step (undone by `back()`, with the settings it had) without
-    /// running the model; nil when there is none. Steps are deterministic given the seed, so this
-    /// is the step a forward would compute again.
+    /// Re-applies the next kept step (undone by `back()`, or recorded) without running the model,
+    /// and takes its settings; nil when there is none. Steps are deterministic given the seed, so
+    /// this is the step a forward would compute again.
     @discardableResult
     public func redo() throws -> StepRecord? {
         guard !isStepping else { throw DecodeSessionError.busy }
@@ -82,7 +82,18 @@ public final class DecodeSession {
         try canvas.apply(next)
         future.removeLast()
         history.append(next)
+        settings = next.settings
         return next
+    }
+
+    /// Keeps a recording of this decode (a transcript's steps, from step 0) as the future:
+    /// stepping replays it without the model, and a change of settings branches from wherever
+    /// the user is. The steps must replay onto this session's canvas.
+    public func keep(recorded steps: [StepRecord]) throws {
+        guard history.isEmpty else { throw DecodeSessionError.noSuchStep(0, available: history.count) }
+        var replayed = canvas
+        for step in steps { try replayed.apply(step) }
+        future = steps.reversed()
     }
 
     /// Back to the fully masked canvas; the settings stay as they are.

@@ -83,6 +83,21 @@ public final class ScopeController {
         try replay([transcript], palette: palette, exportDirectory: exportDirectory, playing: playing)
     }
 
+    /// A recording that can branch into a live decode: its steps replay without the model, and a
+    /// settings key (or a step past its end) runs `model` from there. The model must be the one
+    /// that decoded it (the caller checks the configuration hash).
+    public static func branchable(_ transcript: Transcript, model: ScopeModel, palette: Palette, exportDirectory: URL,
+                                  playing: Bool = true) throws -> ScopeController {
+        let header = transcript.header
+        let prompt = header.promptText ?? transcript.tokenText?.text(header.promptIds) ?? ""
+        let task = header.taskId.map { EvalTask(id: $0, prompt: prompt, answer: header.expectedAnswer ?? "") }
+        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: header.promptIds, settings: header.settings,
+                                    task: task)
+        try decode.session.keep(recorded: transcript.steps)
+        return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
+                               playing: playing)
+    }
+
     /// One recording, or two side by side stepping in lockstep as compare mode does (the first on
     /// the left).
     public static func replay(_ transcripts: [Transcript], palette: Palette, exportDirectory: URL,

@@ -264,6 +264,24 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes.map(\.stepCount), [4, 4])
     }
 
+    func testAReplayWithItsModelStepsWithoutItAndBranchesIntoALiveDecode() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                        settings: DecodeSettings(parallelism: .perStep(k: 2)))
+        try session.runToEnd()
+        let transcript = Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        let recorded = model.forwardCount
+        let controller = try ScopeController.branchable(transcript, model: scope, palette: .monochrome,
+                                                        exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "l")
+        XCTAssertEqual(controller.decodes[0].history, Array(transcript.steps.prefix(2)))
+        XCTAssertEqual(model.forwardCount, recorded, "recorded steps replay without the model")
+        await press(controller, "o", "l")
+        XCTAssertEqual(model.forwardCount, recorded + 1, "a settings key branches into a live decode")
+        XCTAssertEqual(controller.decodes[0].history.map(\.settings.order), [.confidence, .confidence, .margin])
+        XCTAssertTrue(screen(controller).contains("branched at step 2"), screen(controller))
+    }
+
     func testAMessageLastsUntilTheNextAction() async throws {
         let (controller, _) = try live()
         await press(controller, "c", "c")
