@@ -9,7 +9,7 @@ public enum CanvasScroll: Equatable, Sendable {
 /// The canvas: the prompt dimmed, then every generated position — masked ones as a mask glyph
 /// (heat-coloured, or the model's guess), decoded ones coloured by the chosen measure — wrapped
 /// to the pane with real line breaks.
-public struct CanvasView: Sendable {
+public struct CanvasView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
     public var measure: ColorMeasure

@@ -2,7 +2,7 @@
 /// under a legend with the scale; decoded positions show as `·`. Without colour, where the canvas
 /// can only dim or embolden its tokens, decoded positions show the colour measure (`v`) as a
 /// height ramp `▁…█` instead, so the measure stays readable.
-public struct HeatStripView: Sendable {
+public struct HeatStripView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
     /// What decoded positions show in monochrome; nil keeps `·`.
@@ -20,9 +20,10 @@ public struct HeatStripView: Sendable {
     private var rampsMeasure: Bool { palette.mode == .monochrome && measure != nil }
 
 
-    /// Strip rows needed to give each position its own cell at `width` (the layout caps it).
+    /// The legend and the strip rows that give each position its own cell at `width` (the layout
+    /// caps it).
     public func rowsWanted(width: Int) -> Int {
-        width > 0 ? max(1, (snapshot.positions.count + width - 1) / width) : 1
+        1 + (width > 0 ? max(1, (snapshot.positions.count + width - 1) / width) : 1)
     }
 
     public func render(into screen: inout Screen, in rect: Rect) {

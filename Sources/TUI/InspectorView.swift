@@ -1,7 +1,7 @@
 /// The side panel on one position (`i`): its state and the rule that committed it, the token or
 /// the current guess, the top candidates of the step's forward with their probabilities, and its
 /// entropy at every step as a sparkline with the commit marked.
-public struct InspectorView: Sendable {
+public struct InspectorView: View, Sendable {
     public var inspection: PositionInspection
     /// Top of the sparkline: the heat scale, so heights match the colours.
     public var entropyScaleNats: Double
@@ -14,6 +14,15 @@ public struct InspectorView: Sendable {
         self.inspection = inspection
         self.entropyScaleNats = entropyScaleNats
         self.palette = palette
+    }
+
+    /// Title, state lines, the candidates, and the sparkline wrapped to `width`.
+    public func rowsWanted(width: Int) -> Int {
+        let state: Int
+        if case .committed = inspection.state { state = 5 } else { state = 2 }
+        let candidates = 1 + (inspection.candidates?.count ?? 1)
+        let sparkline = 1 + (inspection.entropyBySteps.count + max(1, width - 2) - 1) / max(1, width - 2)
+        return 1 + state + 1 + candidates + 1 + sparkline
     }
 
     public func render(into screen: inout Screen, in rect: Rect) {

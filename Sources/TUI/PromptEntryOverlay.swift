@@ -1,6 +1,6 @@
 /// A one-line entry box (the new prompt, the step to jump to): the line editor's text with a
 /// reverse-video cursor, scrolled sideways so the cursor stays visible.
-public struct PromptEntryOverlay: Sendable {
+public struct PromptEntryOverlay: View, Sendable {
     public var editor: LineEditor
     public var palette: Palette
     public var title: String
@@ -13,6 +13,9 @@ public struct PromptEntryOverlay: Sendable {
 
     public static let title = "new prompt (Enter to decode, Esc to cancel)"
     public static let stepTitle = "jump to step (Enter to go, Esc to cancel)"
+
+    /// The one-line box.
+    public func rowsWanted(width: Int) -> Int { 3 }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let box = rect.centered(width: min(rect.width, title == Self.title ? 72 : 48), height: 3)

@@ -99,7 +99,7 @@ public struct ScopeView: Sendable {
     /// waterfall the rest.
     func layout(width fullWidth: Int, height: Int) -> ScopeLayout? {
         let width = fullWidth - inspectorWidth(screenWidth: fullWidth)
-        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width)
+        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: width) - 1
         let canvases = ([primary] + (comparison.map { [$0] } ?? [])).map {
             CanvasView(snapshot: $0, palette: palette, measure: options.measure, showGuesses: options.showGuesses)
         }

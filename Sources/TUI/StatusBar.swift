@@ -1,7 +1,7 @@
 /// Two lines at the bottom: what is being decoded and how (first), how fast and how sure (second).
 /// Narrow terminals drop the least important fields first. In compare mode every per-decode
 /// field gives both panes' values, left / right.
-public struct StatusBar: Sendable {
+public struct StatusBar: View, Sendable {
     public var snapshot: DecodeSnapshot
     /// The right pane of compare mode.
     public var comparison: DecodeSnapshot?
@@ -23,6 +23,8 @@ public struct StatusBar: Sendable {
     }
 
     public static let separator = " │ "
+
+    public func rowsWanted(width: Int) -> Int { ScopeLayout.statusRows }
 
     struct Field {
         var text: String

@@ -2,7 +2,7 @@
 /// by the position's entropy while it is masked and marked at the step that commits it.
 /// Autoregressive order draws a diagonal; confidence order a scatter — the paper's picture.
 /// Its last line is the mean entropy of the masked positions at each step, as a sparkline.
-public struct WaterfallView: Sendable {
+public struct WaterfallView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
 
@@ -14,6 +14,11 @@ public struct WaterfallView: Sendable {
     public init(snapshot: DecodeSnapshot, palette: Palette) {
         self.snapshot = snapshot
         self.palette = palette
+    }
+
+    /// The header, a line per two steps so far, and the mean-entropy line.
+    public func rowsWanted(width: Int) -> Int {
+        1 + (snapshot.history.count + 1) / 2 + 1
     }
 
     public func render(into screen: inout Screen, in rect: Rect) {

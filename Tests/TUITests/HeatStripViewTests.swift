@@ -20,7 +20,7 @@ final class HeatStripViewTests: XCTestCase {
     func testStripWrapsOnePositionPerCellThenBinsWhenItCannot() {
         let decode = ScriptedDecode.autoregressive(12)
         let view = HeatStripView(snapshot: decode.snapshot(atStep: 3), palette: .monochrome)
-        XCTAssertEqual(view.rowsWanted(width: 5), 3)
+        XCTAssertEqual(view.rowsWanted(width: 5), 1 + 3, "the legend and three strip rows")
         var wrapped = Screen(width: 5, height: 4)
         view.render(into: &wrapped, in: wrapped.bounds)
         XCTAssertEqual(wrapped.text.split(separator: "\n").dropFirst().joined(separator: "\n"), "···▓▓\n▓▓▓▓▓\n▓▓")

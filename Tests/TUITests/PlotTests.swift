@@ -51,7 +51,7 @@ final class PlotTests: XCTestCase {
     func testPlotStylesItsSeriesAndFitsNarrowWidths() {
         var plot = passAtK
         plot.series[1].style = CellStyle(attributes: .bold)
-        var screen = Screen(width: 30, height: plot.height(forWidth: 30))
+        var screen = Screen(width: 30, height: plot.rowsWanted(width: 30))
         plot.render(into: &screen, in: screen.bounds)
         let marker = (0..<screen.height).flatMap { row in (0..<screen.width).map { (row, $0) } }
             .first { screen[$0.0, $0.1].character == "■" }
@@ -79,6 +79,6 @@ final class PlotTests: XCTestCase {
             ar            0.20     0.70
             confidence    0.25
             """)
-        XCTAssertEqual(table.lines().count, table.height(forWidth: 60))
+        XCTAssertEqual(table.lines().count, table.rowsWanted(width: 60))
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 ///          └┬──┬──┬──┬──┬
 ///           1  2  4  8  16  k
 ///          ● ar  ■ confidence
-public struct LinePlot: TextBlock, Sendable {
+public struct LinePlot: View, Sendable {
     public struct Series: Sendable {
         public var label: String
         public var points: [(x: Double, y: Double)]
@@ -55,7 +55,7 @@ public struct LinePlot: TextBlock, Sendable {
         self.plotRows = plotRows
     }
 
-    public func height(forWidth width: Int) -> Int { plotRows + 3 }
+    public func rowsWanted(width: Int) -> Int { plotRows + 3 }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let ys = yBounds, ticks = xTickValues
