@@ -30,7 +30,7 @@ final class LiveDecode: ScopeDecode {
     var canStepForward: Bool { !session.isComplete }
 
     var plannedSteps: Int? {
-        stepsLeft(canvas: session.canvas, settings: session.settings).map { session.history.count + $0 }
+        session.settings.stepsLeft(on: session.canvas).map { session.history.count + $0 }
     }
 
     /// A step already decoded and stepped back over is replayed at once; only a new one computes.

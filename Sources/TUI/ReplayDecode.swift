@@ -17,7 +17,7 @@ final class ReplayDecode: ScopeDecode {
         // A recording cut short (exported mid-decode) still shows the total its rule planned.
         let last = try transcript.canvas(afterStep: transcript.steps.count)
         let settings = transcript.steps.last?.settings ?? transcript.header.settings
-        plannedSteps = stepsLeft(canvas: last, settings: settings).map { transcript.steps.count + $0 }
+        plannedSteps = settings.stepsLeft(on: last).map { transcript.steps.count + $0 }
     }
 
     var prompt: String {

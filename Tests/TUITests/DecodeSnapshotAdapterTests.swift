@@ -86,10 +86,4 @@ final class DecodeSnapshotAdapterTests: XCTestCase {
                        "⑂ branched at step 2: order confidence→margin")
     }
 
-    func testPlannedStepsFollowTheScheduleAndFixedKAndAreUnknownForThresholds() throws {
-        let canvas = Canvas(promptIds: [1], generationLength: 8, maskId: 15)
-        XCTAssertEqual(stepsLeft(canvas: canvas, settings: DecodeSettings(parallelism: .schedule(steps: 4))), 4)
-        XCTAssertEqual(stepsLeft(canvas: canvas, settings: DecodeSettings(blockLength: 4, parallelism: .perStep(k: 3))), 4)
-        XCTAssertNil(stepsLeft(canvas: canvas, settings: DecodeSettings(parallelism: .threshold(0.9))))
-    }
 }
