@@ -70,6 +70,8 @@ static inline int dscope_mouse_event(int *row, int *column) {
 // echo-less shell is worse) and the signal re-raised with its default action.
 static int dscope_signal_pipe[2] = {-1, -1};
 static volatile sig_atomic_t dscope_quit_pending = 0;
+// The quit signal the one-second deadline (SIGALRM) falls back to.
+static volatile sig_atomic_t dscope_quit_deadline = 0;
 
 static void dscope_restore_and_reraise(int sig) {
     endwin();
@@ -77,10 +79,19 @@ static void dscope_restore_and_reraise(int sig) {
     raise(sig);
 }
 
+// A quit signal also arms a one-second alarm: should the loop be busy (a long export on its
+// thread), the process still goes down on time, terminal restored, killed by the signal itself.
+static void dscope_on_deadline(int sig) {
+    (void)sig;
+    if (dscope_quit_deadline != 0) dscope_restore_and_reraise(dscope_quit_deadline);
+}
+
 static void dscope_on_signal(int sig) {
     if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
         if (dscope_quit_pending != 0) dscope_restore_and_reraise(sig);
         dscope_quit_pending = sig;
+        dscope_quit_deadline = sig;
+        alarm(1);
     }
     int saved = errno;
     unsigned char byte = (unsigned char)sig;
@@ -119,6 +130,7 @@ static inline int dscope_install_signal_handlers(void) {
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) dscope_set_handler(fatal[i], dscope_restore_and_reraise);
     static const int polled[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH};
     for (size_t i = 0; i < sizeof polled / sizeof polled[0]; i++) dscope_set_handler(polled[i], dscope_on_signal);
+    dscope_set_handler(SIGALRM, dscope_on_deadline);
     atexit(dscope_endwin_at_exit);
     return 0;
 }
