@@ -12,12 +12,13 @@ struct PositionBins {
     /// Positions per column, the widest bin.
     var positionsPerColumn: Int { ranges.map(\.count).max() ?? 1 }
 
-    /// What a legend says about the binning, exactly: nil when every position has its own `unit`,
-    /// "1 col = 4 positions" when the bins are equal, else "320 positions on 240 cols (1–2 each)".
+    /// What a legend says about the binning, exactly and briefly (narrow compare panes keep it):
+    /// nil when every position has its own `unit`, "1 col = 4 pos" when the bins are equal, else
+    /// "1–2 pos/col" (320 positions on 240 columns).
     func label(unit: String) -> String? {
         let sizes = ranges.map(\.count)
         guard let widest = sizes.max(), let narrowest = sizes.min(), widest > 1 else { return nil }
-        if widest == narrowest { return "1 \(unit) = \(widest) positions" }
-        return "\(ranges.last!.upperBound) positions on \(ranges.count) \(unit)s (\(narrowest)–\(widest) each)"
+        if widest == narrowest { return "1 \(unit) = \(widest) pos" }
+        return "\(narrowest)–\(widest) pos/\(unit)"
     }
 }
