@@ -64,16 +64,17 @@ public struct StatusBar: View, Sendable {
 
     var progressFields: [Field] {
         let status = snapshot.status
-        let decoded = snapshot.positions.count - snapshot.masksLeft
         var fields: [Field] = []
         let perStep = each { pane in
             pane.step > 0 ? (Double(pane.positions.count - pane.masksLeft) / Double(pane.step)).fixed(2) : nil
         }
         if let perStep { fields.append(Field(text: "\(perStep) tok/step", priority: 3)) }
-        if let millis = status.lastStepMillis { fields.append(Field(text: "\(millis.fixed(0)) ms/step", priority: 5)) }
-        if status.computeMillis > 0 {
-            fields.append(Field(text: "\((Double(decoded) / status.computeMillis * 1000).fixed(1)) tok/s", priority: 4))
+        if let millis = each({ $0.status.lastStepMillis?.fixed(0) }) { fields.append(Field(text: "\(millis) ms/step", priority: 5)) }
+        let rate = each { pane in
+            pane.status.computeMillis > 0
+                ? (Double(pane.positions.count - pane.masksLeft) / pane.status.computeMillis * 1000).fixed(1) : nil
         }
+        if let rate { fields.append(Field(text: "\(rate) tok/s", priority: 4)) }
         if let mean = each({ $0.meanCommitEntropyNats?.fixed(2) }) {
             fields.append(Field(text: "mean H \(mean) nats", priority: 3))
         }
