@@ -6,6 +6,8 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #define NCURSES_WIDECHAR 1
+#include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <pthread.h>
@@ -14,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <ncursesw/curses.h>
 
 int wcwidth(wchar_t c);
@@ -38,11 +43,35 @@ static inline SCREEN *dscope_newterm(const char *term, int output_fd, int input_
     return newterm(term, out, in);
 }
 
-// Signals. Handlers only set flags the input loop polls, except where the process is going down
-// anyway: then the terminal is restored first (endwin is not async-signal-safe, but a raw,
+// Mouse: left presses and the wheel (buttons 4 and 5), reported at once (no click interval).
+static inline void dscope_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+
+// The pending mouse event: 1 = left press, 4 = wheel up, 5 = wheel down, 0 = other or none.
+static inline int dscope_mouse_event(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
+
+// Signals. A handler only writes the signal's number to a pipe that the input loop polls together
+// with the keyboard, so a signal is seen at once and in order with the keys around it. Where the
+// process is going down anyway (a crash, or a second quit signal while the first is still pending:
+// the loop is stuck) the terminal is restored first (endwin is not async-signal-safe, but a raw,
 // echo-less shell is worse) and the signal re-raised with its default action.
-static volatile sig_atomic_t dscope_quit_signal = 0;
-static volatile sig_atomic_t dscope_stop_requested = 0;
+static int dscope_signal_pipe[2] = {-1, -1};
+static volatile sig_atomic_t dscope_quit_pending = 0;
+// The quit signal the one-second deadline (SIGALRM) falls back to.
+static volatile sig_atomic_t dscope_quit_deadline = 0;
 
 static void dscope_restore_and_reraise(int sig) {
     endwin();
@@ -50,15 +79,25 @@ static void dscope_restore_and_reraise(int sig) {
     raise(sig);
 }
 
-// A second Ctrl-C or SIGTERM while the first is still pending means the loop is stuck: leave now.
-static void dscope_on_quit_signal(int sig) {
-    if (dscope_quit_signal != 0) dscope_restore_and_reraise(sig);
-    dscope_quit_signal = sig;
+// A quit signal also arms a one-second alarm: should the loop be busy (a long export on its
+// thread), the process still goes down on time, terminal restored, killed by the signal itself.
+static void dscope_on_deadline(int sig) {
+    (void)sig;
+    if (dscope_quit_deadline != 0) dscope_restore_and_reraise(dscope_quit_deadline);
 }
 
-static void dscope_on_stop_signal(int sig) {
-    (void)sig;
-    dscope_stop_requested = 1;
+static void dscope_on_signal(int sig) {
+    if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+        if (dscope_quit_pending != 0) dscope_restore_and_reraise(sig);
+        dscope_quit_pending = sig;
+        dscope_quit_deadline = sig;
+        alarm(1);
+    }
+    int saved = errno;
+    unsigned char byte = (unsigned char)sig;
+    ssize_t written = write(dscope_signal_pipe[1], &byte, 1);
+    (void)written;
+    errno = saved;
 }
 
 static void dscope_endwin_at_exit(void) {
@@ -69,31 +108,54 @@ static inline void dscope_set_handler(int sig, void (*handler)(int)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     sigemptyset(&action.sa_mask);
-    action.sa_handler = handler;  // no SA_RESTART: a blocked read returns and the loop sees the flag
+    action.sa_handler = handler;  // no SA_RESTART: a blocked poll returns and the loop reads the pipe
     sigaction(sig, &action, NULL);
 }
 
-// Install before newterm: ncurses then leaves SIGINT, SIGTERM and SIGTSTP to us.
-static inline void dscope_install_signal_handlers(void) {
-    static const int fatal[] = {SIGHUP, SIGQUIT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
+static inline int dscope_nonblocking_cloexec(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return -1;
+    return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// Install before newterm: ncurses then leaves SIGINT, SIGTERM, SIGTSTP and SIGWINCH to us.
+// Returns 0, or -1 when the pipe cannot be made (then the handlers are not installed).
+static inline int dscope_install_signal_handlers(void) {
+    if (dscope_signal_pipe[0] < 0) {
+        if (pipe(dscope_signal_pipe) != 0) return -1;
+        if (dscope_nonblocking_cloexec(dscope_signal_pipe[0]) != 0
+            || dscope_nonblocking_cloexec(dscope_signal_pipe[1]) != 0) return -1;
+    }
+    static const int fatal[] = {SIGQUIT, SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) dscope_set_handler(fatal[i], dscope_restore_and_reraise);
-    dscope_set_handler(SIGINT, dscope_on_quit_signal);
-    dscope_set_handler(SIGTERM, dscope_on_quit_signal);
-    dscope_set_handler(SIGTSTP, dscope_on_stop_signal);
+    static const int polled[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGWINCH};
+    for (size_t i = 0; i < sizeof polled / sizeof polled[0]; i++) dscope_set_handler(polled[i], dscope_on_signal);
+    dscope_set_handler(SIGALRM, dscope_on_deadline);
     atexit(dscope_endwin_at_exit);
+    return 0;
 }
 
-static inline int dscope_take_quit_signal(void) {
-    int sig = dscope_quit_signal;
-    dscope_quit_signal = 0;
-    return sig;
+// Waits up to timeout_ms (-1: forever) for a signal or for input on input_fd. Returns the signal's
+// number when one arrived (signals first: they outrank keys typed around them), 0 when input is
+// ready, -1 on timeout.
+static inline int dscope_wait_for_input(int input_fd, int timeout_ms) {
+    struct pollfd fds[2] = {{dscope_signal_pipe[0], POLLIN, 0}, {input_fd, POLLIN, 0}};
+    int ready = poll(fds, 2, timeout_ms);
+    unsigned char byte;
+    if (dscope_signal_pipe[0] >= 0 && read(dscope_signal_pipe[0], &byte, 1) == 1) return byte;
+    if (ready > 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) return 0;
+    return -1;
 }
 
-static inline int dscope_take_stop_request(void) {
-    int requested = dscope_stop_requested;
-    dscope_stop_requested = 0;
-    return requested;
+// The terminal's size now (after SIGWINCH), applied to ncurses; 0 on success.
+static inline int dscope_apply_window_size(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) return -1;
+    return resizeterm(size.ws_row, size.ws_col) == OK ? 0 : -1;
 }
+
+// The loop has seen the quit signal and is leaving; only a signal after this one means it is stuck.
+static inline void dscope_quit_seen(void) { dscope_quit_pending = 0; }
 
 // Stops the process as Ctrl-Z would; returns once the shell continues it (fg). The caller may be
 // a dispatch worker (an async main's main actor runs on one), and workers block SIGTSTP: unblock it
@@ -106,7 +168,7 @@ static inline void dscope_stop_process(void) {
     pthread_sigmask(SIG_UNBLOCK, &stop, &previous);
     raise(SIGTSTP);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    dscope_set_handler(SIGTSTP, dscope_on_stop_signal);
+    dscope_set_handler(SIGTSTP, dscope_on_signal);
 }
 
 #endif

@@ -11,6 +11,9 @@ public final class DecodeSession {
     public private(set) var canvas: Canvas
     /// Every step so far, oldest first; `history[i].step == i + 1`.
     public private(set) var history: [StepRecord] = []
+    /// Steps undone by `back()`, the next one to redo last: the decode's kept future, which
+    /// `redo()` replays without a forward. A branch discards it.
+    public private(set) var future: [StepRecord] = []
     public private(set) var isStepping = false
     /// Keys and values kept for the prefix and dual caches; made on the first cached step.
     private var stepCache: StepCache?
@@ -74,7 +77,32 @@ public final class DecodeSession {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let last = history.popLast() else { return nil }
         canvas.undo(last)
+        future.append(last)
         return last
+    }
+
+    /// Re-applies the next kept step (undone by `back()`, or recorded) without running the model,
+    /// and takes its settings; nil when there is none. Steps are deterministic given the seed, so
+    /// this is the step a forward would compute again.
+    @discardableResult
+    public func redo() throws -> StepRecord? {
+        guard !isStepping else { throw DecodeSessionError.busy }
+        guard let next = future.last else { return nil }
+        try canvas.apply(next)
+        future.removeLast()
+        history.append(next)
+        settings = next.settings
+        return next
+    }
+
+    /// Keeps a recording of this decode (a transcript's steps, from step 0) as the future:
+    /// stepping replays it without the model, and a change of settings branches from wherever
+    /// the user is. The steps must replay onto this session's canvas.
+    public func keep(recorded steps: [StepRecord]) throws {
+        guard history.isEmpty else { throw DecodeSessionError.noSuchStep(0, available: history.count) }
+        var replayed = canvas
+        for step in steps { try replayed.apply(step) }
+        future = steps.reversed()
     }
 
     /// Back to the fully masked canvas; the settings stay as they are.
@@ -91,6 +119,7 @@ public final class DecodeSession {
         try Self.checkCacheSupport(settings, model: model)
         while history.count > step { try back() }
         self.settings = settings
+        future = []
     }
 
     private func nextPlan() throws -> StepPlan {

@@ -89,7 +89,8 @@ public enum DecodeSettingsError: Error, CustomStringConvertible, Equatable {
         case let .blockLength(block, length):
             return "block length \(block) must divide the generation length \(length) (LLaDA's rule); pick a divisor or leave the block out"
         case let .steps(steps, blocks):
-            return "steps \(steps) must be a positive multiple of the \(blocks) blocks (LLaDA splits steps evenly over blocks) and at most \(DecodeLimits.maxSteps), e.g. \(blocks * min(DecodeLimits.maxSteps / blocks, max(1, steps / blocks)))"
+            guard steps > 0 else { return "steps \(steps) must be at least 1 (one forward pass per step)" }
+            return "steps \(steps) must be a multiple of the \(blocks) blocks (LLaDA splits steps evenly over blocks) and at most \(DecodeLimits.maxSteps), e.g. \(blocks * min(DecodeLimits.maxSteps / blocks, max(1, steps / blocks)))"
         case let .perStep(k):
             return "k \(k) must be at least 1 token per step"
         case let .threshold(tau):

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Kernels
 import Models
 
@@ -34,10 +35,12 @@ struct StepPlan: @unchecked Sendable {
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
         var guesses = [Int?](repeating: nil, count: canvas.generationLength)
+        var tops = [[TokenProbability]?](repeating: nil, count: canvas.generationLength)
         if let carried = cached?.carried {
             for position in canvas.maskedPositions where !window.contains(canvas.canvasIndex(position)) {
                 entropies[position] = carried.maskedEntropyNats[position]
                 guesses[position] = carried.maskedGuesses[position]
+                if carried.topCandidates.indices.contains(position) { tops[position] = carried.topCandidates[position] }
             }
         }
         let columns = logits.columns
@@ -51,6 +54,10 @@ struct StepPlan: @unchecked Sendable {
                                                           canvasIndex: canvas.canvasIndex(position))
                 }
                 entropies[position] = statistics.entropyNats
+                // p = exp(logit − max) / Z, and the top token's p is 1 / Z.
+                tops[position] = topCandidates(UnsafeBufferPointer(logitsRow), k: TokenProbability.recordedCount).map {
+                    TokenProbability(token: $0.index, probability: statistics.topProbability * Float(exp(Double($0.value - logitsRow[statistics.topId]))))
+                }
                 guard blockRange.contains(position) else {
                     if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
                     continue
@@ -82,7 +89,7 @@ struct StepPlan: @unchecked Sendable {
         }
         let finished = DispatchTime.now().uptimeNanoseconds
         return StepRecord(step: step, block: block, settings: settings, commits: commits,
-                          maskedEntropyNats: entropies, maskedGuesses: guesses, forwardPasses: passes,
+                          maskedEntropyNats: entropies, maskedGuesses: guesses, topCandidates: tops, forwardPasses: passes,
                           forwardMillis: Double(forwardNanos) / 1e6,
                           stepMillis: Double(finished - started) / 1e6)
     }

@@ -16,6 +16,10 @@ public struct StepRecord: Equatable, Sendable {
     /// (the sampler's choice in the current block, the argmax elsewhere), nil where decoded;
     /// what the canvas shows dimmed under a mask. Empty when a transcript did not record it.
     public var maskedGuesses: [Int?]
+    /// Per generated position masked at this step's forward (this step's commits included), the
+    /// `TokenProbability.recordedCount` likeliest tokens of that forward, likeliest first; nil where
+    /// the position was decoded before. Empty when a transcript (version 1) did not record it.
+    public var topCandidates: [[TokenProbability]?]
     /// Model forwards this step ran (2 with classifier-free guidance).
     public var forwardPasses: Int
     /// Wall time inside the model.
@@ -24,16 +28,32 @@ public struct StepRecord: Equatable, Sendable {
     public var stepMillis: Double
 
     public init(step: Int, block: Int, settings: DecodeSettings, commits: [Commit],
-                maskedEntropyNats: [Float?], maskedGuesses: [Int?] = [], forwardPasses: Int,
-                forwardMillis: Double, stepMillis: Double) {
+                maskedEntropyNats: [Float?], maskedGuesses: [Int?] = [], topCandidates: [[TokenProbability]?] = [],
+                forwardPasses: Int, forwardMillis: Double, stepMillis: Double) {
         self.step = step
         self.block = block
         self.settings = settings
         self.commits = commits
         self.maskedEntropyNats = maskedEntropyNats
         self.maskedGuesses = maskedGuesses
+        self.topCandidates = topCandidates
         self.forwardPasses = forwardPasses
         self.forwardMillis = forwardMillis
         self.stepMillis = stepMillis
+    }
+}
+
+/// A token and the probability the model's forward gave it (softmax of the logits as used for
+/// ranking: after CFG and EOS suppression, at temperature 1).
+public struct TokenProbability: Equatable, Sendable {
+    public var token: Int
+    public var probability: Float
+
+    /// Candidates a step records per masked position.
+    public static let recordedCount = 5
+
+    public init(token: Int, probability: Float) {
+        self.token = token
+        self.probability = probability
     }
 }

@@ -4,7 +4,10 @@ import Foundation
 /// What a transcript's first line says about the run.
 public struct TranscriptHeader: Equatable, Sendable {
     public static let format = "dscope-transcript"
-    public static let version = 1
+    /// 2 added the task (id, expected answer) and each step's top candidates per masked
+    /// position; version 1 files still read, without them.
+    public static let version = 2
+    public static let readableVersions = 1...2
 
     /// e.g. "dscope 0.1.0".
     public var tool: String
@@ -16,6 +19,9 @@ public struct TranscriptHeader: Equatable, Sendable {
     public var vocabulary: VocabularyFacts
     /// The settings of step 1; a step line names any change after that.
     public var settings: DecodeSettings
+    /// The held-out task the prompt came from, when it did: its id and reference answer.
+    public var taskId: String?
+    public var expectedAnswer: String?
 
     public init(tool: String, model: ModelIdentity, tokenizerId: String?, promptText: String?,
                 promptIds: [Int], generationLength: Int, vocabulary: VocabularyFacts, settings: DecodeSettings) {
@@ -47,7 +53,7 @@ public struct Transcript: Equatable, Sendable {
     }
 
     public init(session: DecodeSession, model: ModelIdentity, tool: String,
-                promptText: String? = nil, tokenText: TokenText? = nil) {
+                promptText: String? = nil, tokenText: TokenText? = nil, task: EvalTask? = nil) {
         let history = session.history
         var pieces: [Int: String] = [:]
         if let tokenText {
@@ -59,6 +65,8 @@ public struct Transcript: Equatable, Sendable {
                                            vocabulary: session.vocabulary,
                                            settings: history.first?.settings ?? session.settings),
                   steps: history, pieces: pieces, summary: session.summary(tokenText: tokenText))
+        header.taskId = task?.id
+        header.expectedAnswer = task?.answer
     }
 
     /// The canvas as it stood after `step` steps (0 = fully masked).
@@ -90,7 +98,8 @@ public struct Transcript: Equatable, Sendable {
             tokenizer: header.tokenizerId, prompt: .init(text: header.promptText, ids: header.promptIds),
             generationLength: header.generationLength,
             vocabulary: .init(maskId: v.maskId, eosId: v.eosId, eotId: v.endOfTurnId, logitColumns: v.logitColumns),
-            settings: .init(header.settings)))
+            settings: .init(header.settings),
+            task: header.taskId.map { TranscriptLine.Task(id: $0, expectedAnswer: header.expectedAnswer) }))
         var previous = header.settings
         for record in steps {
             text += try line(TranscriptLine.Step(
@@ -100,7 +109,10 @@ public struct Transcript: Equatable, Sendable {
                           entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
                 },
                 maskedEntropyNats: record.maskedEntropyNats,
-                maskedGuesses: record.maskedGuesses.isEmpty ? nil : record.maskedGuesses, forwardPasses: record.forwardPasses,
+                maskedGuesses: record.maskedGuesses.isEmpty ? nil : record.maskedGuesses,
+                topCandidates: record.topCandidates.isEmpty ? nil
+                    : record.topCandidates.map { $0?.map { TranscriptLine.Candidate(token: $0.token, probability: $0.probability) } },
+                forwardPasses: record.forwardPasses,
                 forwardMillis: record.forwardMillis, stepMillis: record.stepMillis,
                 settings: record.step == 1 || record.settings != previous ? .init(record.settings) : nil))
             previous = record.settings

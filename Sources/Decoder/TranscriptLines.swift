@@ -1,14 +1,17 @@
-/// The JSON shape of each transcript line. Format "dscope-transcript", version 1: UTF-8 JSON
+/// The JSON shape of each transcript line. Format "dscope-transcript", version 2: UTF-8 JSON
 /// Lines, sorted snake_case keys, optional values left out (null only inside arrays and for the
 /// summary's text); positions are offsets into the generated part.
 ///
 ///     header   {"type": "header", "format", "version", "tool", "model": {"id", "config_hash"},
 ///               "tokenizer"?, "prompt": {"text"?, "ids"}, "generation_length",
-///               "vocabulary": {"mask_id", "eos_id", "eot_id"?, "logit_columns"}, "settings": S}
+///               "vocabulary": {"mask_id", "eos_id", "eot_id"?, "logit_columns"}, "settings": S,
+///               "task"?: {"id", "expected_answer"?}}
 ///     step s   {"type": "step", "step", "block", "commits": [{"position", "token", "piece"?,
 ///               "confidence", "entropy_nats", "margin", "rank"}], "masked_entropy_nats": [H or
 ///               null per position; under the dual cache a mask after the block carries the value
 ///               of the block's first step], "masked_guesses"?: [token or null per position],
+///               "top_candidates"?: [null, or the five likeliest [token, p] of this step's forward,
+///               per position masked at it (its commits included)],
 ///               "forward_passes", "forward_ms", "step_ms", "settings": S on
 ///               step 1 and after a branch}
 ///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
@@ -32,10 +35,45 @@ enum TranscriptLine {
         var generationLength: Int
         var vocabulary: Vocabulary
         var settings: Settings
+        /// Version 2: the held-out task the prompt came from.
+        var task: Task?
 
         enum CodingKeys: String, CodingKey {
-            case type, format, version, tool, model, tokenizer, prompt, vocabulary, settings
+            case type, format, version, tool, model, tokenizer, prompt, vocabulary, settings, task
             case generationLength = "generation_length"
+        }
+    }
+
+    struct Task: Codable {
+        var id: String
+        var expectedAnswer: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case expectedAnswer = "expected_answer"
+        }
+    }
+
+    /// `[token, p]`: five per masked position per step, so kept short.
+    struct Candidate: Codable {
+        var token: Int
+        var probability: Float
+
+        init(token: Int, probability: Float) {
+            self.token = token
+            self.probability = probability
+        }
+
+        init(from decoder: Decoder) throws {
+            var pair = try decoder.unkeyedContainer()
+            token = try pair.decode(Int.self)
+            probability = try pair.decode(Float.self)
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var pair = encoder.unkeyedContainer()
+            try pair.encode(token)
+            try pair.encode(probability)
         }
     }
 
@@ -108,6 +146,8 @@ enum TranscriptLine {
         var maskedEntropyNats: [Float?]
         /// Optional so that transcripts written before guesses were recorded still read.
         var maskedGuesses: [Int?]?
+        /// Version 2.
+        var topCandidates: [[Candidate]?]?
         var forwardPasses: Int
         var forwardMillis: Double
         var stepMillis: Double
@@ -118,6 +158,7 @@ enum TranscriptLine {
             case type, step, block, commits, settings
             case maskedEntropyNats = "masked_entropy_nats"
             case maskedGuesses = "masked_guesses"
+            case topCandidates = "top_candidates"
             case forwardPasses = "forward_passes"
             case forwardMillis = "forward_ms"
             case stepMillis = "step_ms"

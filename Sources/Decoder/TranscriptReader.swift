@@ -94,9 +94,9 @@ private struct TranscriptReader {
         guard line.format == TranscriptHeader.format else {
             throw TranscriptError.field(line: 1, field: "format", problem: "\"\(line.format)\" is not \(TranscriptHeader.format)")
         }
-        guard line.version == TranscriptHeader.version else {
+        guard TranscriptHeader.readableVersions.contains(line.version) else {
             throw TranscriptError.field(line: 1, field: "version", problem:
-                "version \(line.version) is not the version \(TranscriptHeader.version) this dscope reads; use the dscope that wrote it")
+                "version \(line.version) is not one this dscope reads (\(TranscriptHeader.readableVersions.map(String.init).joined(separator: ", "))); use the dscope that wrote it")
         }
         let v = line.vocabulary
         guard (1...ModelBounds.maxVocabulary).contains(v.logitColumns) else {
@@ -115,6 +115,8 @@ private struct TranscriptReader {
                                       generationLength: line.generationLength, vocabulary: vocabulary,
                                       settings: DecodeSettings())
         header.settings = try readSettings(line.settings, line: 1, header: header)
+        header.taskId = line.task?.id
+        header.expectedAnswer = line.task?.expectedAnswer
         return header
     }
 
@@ -167,6 +169,22 @@ private struct TranscriptReader {
         if let index = line.maskedEntropyNats.firstIndex(where: { $0.map { !entropyRange.contains($0) } ?? false }) {
             throw fail("masked_entropy_nats[\(index)]", "\(line.maskedEntropyNats[index]!) is outside \(entropyRange.lowerBound)…\(entropyRange.upperBound)")
         }
+        if let tops = line.topCandidates {
+            guard tops.count == header.generationLength else {
+                throw fail("top_candidates", "has \(tops.count) entries for \(header.generationLength) positions")
+            }
+            for (position, candidates) in tops.enumerated() {
+                guard let candidates else { continue }
+                // Masked at this step's forward: still masked now, commits of this step not yet applied.
+                guard canvas.isMasked(position) else {
+                    throw fail("top_candidates[\(position)]", "must be null: the position was decoded before this step")
+                }
+                if let bad = candidates.firstIndex(where: { !(0..<header.vocabulary.logitColumns).contains($0.token)
+                                                             || !($0.probability >= 0 && $0.probability <= 1) }) {
+                    throw fail("top_candidates[\(position)][\(bad)]", "must be [token id, probability in 0…1]")
+                }
+            }
+        }
         let record = StepRecord(
             step: line.step, block: line.block, settings: settings,
             commits: line.commits.map {
@@ -174,6 +192,7 @@ private struct TranscriptReader {
                        entropyNats: $0.entropyNats, margin: $0.margin, rank: $0.rank)
             },
             maskedEntropyNats: line.maskedEntropyNats, maskedGuesses: line.maskedGuesses ?? [],
+            topCandidates: (line.topCandidates ?? []).map { $0?.map { TokenProbability(token: $0.token, probability: $0.probability) } },
             forwardPasses: line.forwardPasses, forwardMillis: line.forwardMillis, stepMillis: line.stepMillis)
         do { try canvas.apply(record) } catch { throw fail("commits", "\(error)") }
         guard line.maskedEntropyNats.count == header.generationLength else {

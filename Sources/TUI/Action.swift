@@ -15,6 +15,10 @@ public enum Action: Hashable, Sendable {
     case cycleParallelismRule
     case cycleColorMeasure
     case toggleGuesses
+    case toggleInspector
+    case inspectNext
+    case inspectPrevious
+    case jumpToStep
     case toggleCompare
     case export
     case newPrompt

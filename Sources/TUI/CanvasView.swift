@@ -9,7 +9,7 @@ public enum CanvasScroll: Equatable, Sendable {
 /// The canvas: the prompt dimmed, then every generated position — masked ones as a mask glyph
 /// (heat-coloured, or the model's guess), decoded ones coloured by the chosen measure — wrapped
 /// to the pane with real line breaks.
-public struct CanvasView: Sendable {
+public struct CanvasView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
     public var measure: ColorMeasure
@@ -46,6 +46,23 @@ public struct CanvasView: Sendable {
         if first + rect.height < layout.lines.count {
             screen.put("↓", row: rect.bottom - 1, column: rect.right - 1, style: marker)
         }
+    }
+
+    /// The position drawn at a screen cell of `rect`, if any (a mouse click selects it).
+    public func position(atRow row: Int, column: Int, in rect: Rect) -> Int? {
+        guard rect.contains(row: row, column: column) else { return nil }
+        let (layout, _) = self.layout(in: rect)
+        let line = firstLine(of: layout, height: rect.height) + row - rect.row
+        let offset = column - rect.column
+        return layout.positionLines.indices.first { position in
+            let cells = layout.positionCells[position]
+            return layout.positionLines[position] == line && (cells.column..<(cells.column + cells.width)).contains(offset)
+        }
+    }
+
+    /// The lines the whole canvas takes at `width` (the layout gives it no more).
+    public func rowsWanted(width: Int) -> Int {
+        CanvasLayout(snapshot: snapshot, width: width, promptStyle: palette.style(.prompt), cells: cells).lines.count
     }
 
     /// The first line shown in `rect` and the lines there are, so the app can turn `.follow` into
@@ -130,6 +147,8 @@ struct CanvasLayout {
 
     private(set) var lines: [[Span]] = [[]]
     private(set) var positionLines: [Int] = []
+    /// Where each position starts on its line and how many columns it takes there.
+    private(set) var positionCells: [(column: Int, width: Int)] = []
     private let width: Int
     private var column = 0
 
@@ -148,7 +167,10 @@ struct CanvasLayout {
         }
         for position in snapshot.positions {
             let (pieces, style) = cells(position)
-            positionLines.append(appendKeepingTogether(pieces, style: style))
+            let line = appendKeepingTogether(pieces, style: style)
+            positionLines.append(line)
+            let start = line == lines.count - 1 ? column - min(column, Self.width(of: pieces)) : 0
+            positionCells.append((start, max(1, Self.width(of: pieces))))
         }
     }
 

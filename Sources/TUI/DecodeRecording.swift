@@ -10,7 +10,7 @@ enum DecodeRecording {
     static func render(_ panes: [ExportPane], width: Int, height: Int, view: ScopeOptions, palette: Palette,
                        timestamp: Int) throws -> AsciicastRecording {
         let replays = try panes.map { try ReplayDecode($0.transcript, marksReplay: false) }
-        let scale = EntropyScale.nats(firstSteps: panes.compactMap(\.transcript.steps.first),
+        let scale = view.entropyScale.nats(firstSteps: panes.compactMap(\.transcript.steps.first),
                                       logitColumns: panes.first?.transcript.header.vocabulary.logitColumns ?? 2)
         var view = view
         view.speed = nil
@@ -19,8 +19,10 @@ enum DecodeRecording {
                                            title: "dscope · " + String(prompt.prefix(60)))
         func frame(at seconds: Double, playing: Bool) {
             let snapshots = replays.map {
-                DecodeSnapshot($0, entropyScaleNats: scale, playback: playing ? .playing : .paused, isComputing: false,
-                               message: nil)
+                var snapshot = DecodeSnapshot($0, entropyScaleNats: scale, playback: playing ? .playing : .paused,
+                                              isComputing: false, message: nil)
+                snapshot.entropyScale = view.entropyScale
+                return snapshot
             }
             let screen = ScopeView(primary: snapshots[0], comparison: snapshots.count > 1 ? snapshots[1] : nil,
                                    options: view, palette: palette).render(width: width, height: height)

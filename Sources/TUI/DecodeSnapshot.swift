@@ -13,6 +13,10 @@ public struct DecodeSnapshot: Equatable, Sendable {
     public var history: [StepTrace]
     /// Top of the heat scale: entropies at or above it get the hottest colour.
     public var entropyScaleNats: Double
+    /// Which scale `entropyScaleNats` is, for the legend.
+    public var entropyScale: EntropyScale = .fixed
+    /// The position the inspector shows, when it is open.
+    public var inspection: PositionInspection?
     public var status: StatusInfo
 
     public init(prompt: String, positions: [PositionState], step: Int, plannedSteps: Int? = nil,
@@ -38,6 +42,14 @@ public struct DecodeSnapshot: Equatable, Sendable {
             if case .decoded(let token) = position { return token }
             return nil
         }
+    }
+
+    /// The decoded text as shown, end-of-text tokens left out.
+    public var shownText: String {
+        decodedTokens.filter { !$0.isEOS }.map { token in
+            if case .text(let text) = token.text { return text }
+            return ""
+        }.joined()
     }
 
     /// Mean entropy of every commit so far, in nats; nil before the first.

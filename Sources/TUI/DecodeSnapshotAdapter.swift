@@ -33,7 +33,7 @@ extension DecodeSnapshot {
     init(_ decode: ScopeDecode, entropyScaleNats: Double, playback: Playback, isComputing: Bool, message: String?) {
         let history = decode.history, settings = decode.settings
         let length = decode.canvas.generationLength
-        let status = StatusInfo(
+        var status = StatusInfo(
             model: decode.modelName, order: settings.order.rawValue,
             blockLength: settings.visibleBlockLength(generationLength: length),
             parallelismRule: settings.parallelism.ruleName, parallelismValue: settings.parallelism.valueLabel,
@@ -46,6 +46,10 @@ extension DecodeSnapshot {
         self.init(prompt: decode.prompt, canvas: decode.canvas, history: history, vocabulary: decode.vocabulary,
                   labels: decode.labels, plannedSteps: decode.plannedSteps, entropyScaleNats: entropyScaleNats,
                   status: status)
+        guard let task = decode.task else { return }
+        // The tokenizer's text; without one (a replay of a run that had none), the labels on screen.
+        let finalText = decode.canvas.isComplete ? decode.transcript().summary.text ?? shownText : nil
+        self.status.task = TaskVerdict.text(task: task, finalText: finalText)
     }
 }
 

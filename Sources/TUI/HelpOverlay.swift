@@ -1,6 +1,6 @@
 /// Every key and what it does, generated from the key map so it cannot fall out of date.
 /// Entries go into two columns when one does not fit the height.
-public struct HelpOverlay: Sendable {
+public struct HelpOverlay: View, Sendable {
     public var keyMap: KeyMap
     public var palette: Palette
 
@@ -16,6 +16,9 @@ public struct HelpOverlay: Sendable {
     public var entries: [(keys: String, help: String)] {
         keyMap.bindings.map { binding in (binding.keys.map(\.label).joined(separator: " "), binding.help) }
     }
+
+    /// Its box in one column of keys (it takes two when the screen is shorter).
+    public func rowsWanted(width: Int) -> Int { entries.count + 2 + 2 }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let entries = entries

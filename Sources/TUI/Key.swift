@@ -5,6 +5,8 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right, home, end, pageUp, pageDown
     case backspace, delete, enter, f1
+    /// Shift-Tab.
+    case backTab
     /// A function key we have no use for, kept so it can be ignored rather than misread.
     case other(Int32)
 
@@ -12,6 +14,7 @@ public enum Key: Hashable, Sendable {
     /// Ctrl-C as a character: it arrives so only when the tty's ISIG is off (raw mode, some tmux
     /// setups); otherwise it is SIGINT, which the terminal turns into the same quit.
     public static let controlC = Key.character("\u{03}")
+    public static let tab = Key.character("\u{09}")
 
     /// A `KEY_*` code (`wget_wch` answered KEY_CODE_YES).
     public init(ncursesKeyCode code: Int32) {
@@ -28,6 +31,7 @@ public enum Key: Hashable, Sendable {
         case KEY_DC: self = .delete
         case KEY_ENTER: self = .enter
         case dscope_key_f(1): self = .f1
+        case KEY_BTAB: self = .backTab
         default: self = .other(code)
         }
     }
@@ -63,6 +67,7 @@ public enum Key: Hashable, Sendable {
         case .delete: return "Del"
         case .enter: return "Enter"
         case .f1: return "F1"
+        case .backTab: return "S-Tab"
         case .other(let code): return "key \(code)"
         }
     }

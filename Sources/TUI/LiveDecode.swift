@@ -6,11 +6,13 @@ import Decoder
 final class LiveDecode: ScopeDecode {
     let model: ScopeModel
     let prompt: String
+    let task: EvalTask?
     let session: DecodeSession
 
-    init(model: ScopeModel, prompt: String, promptIds: [Int], settings: DecodeSettings) throws {
+    init(model: ScopeModel, prompt: String, promptIds: [Int], settings: DecodeSettings, task: EvalTask? = nil) throws {
         self.model = model
         self.prompt = prompt
+        self.task = task
         session = try DecodeSession(model: model.model, promptIds: promptIds, generationLength: model.generationLength,
                                     settings: settings, vocabulary: model.vocabulary,
                                     allowBeyondContext: model.allowsBeyondContext)
@@ -18,7 +20,7 @@ final class LiveDecode: ScopeDecode {
 
     /// The same prompt decoded again from step 0 with other settings (compare mode's panes).
     func fresh(settings: DecodeSettings) throws -> LiveDecode {
-        try LiveDecode(model: model, prompt: prompt, promptIds: session.promptIds, settings: settings)
+        try LiveDecode(model: model, prompt: prompt, promptIds: session.promptIds, settings: settings, task: task)
     }
 
     var modelName: String { model.name }
@@ -30,11 +32,18 @@ final class LiveDecode: ScopeDecode {
     var canStepForward: Bool { !session.isComplete }
 
     var plannedSteps: Int? {
-        stepsLeft(canvas: session.canvas, settings: session.settings, history: session.history).map { session.history.count + $0 }
+        session.settings.stepsLeft(on: session.canvas, history: session.history).map { session.history.count + $0 }
     }
 
+    /// A step already decoded and stepped back over is replayed at once; only a new one computes.
     func stepForward() async throws {
+        if try session.redo() != nil { return }
         try await session.stepInBackground()
+    }
+
+    /// Replays every kept step at once (what `G` does before computing the rest).
+    func redoAll() throws {
+        while try session.redo() != nil {}
     }
 
     func stepBack() throws {
@@ -50,6 +59,7 @@ final class LiveDecode: ScopeDecode {
     }
 
     func transcript() -> Transcript {
-        Transcript(session: session, model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText)
+        Transcript(session: session, model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText,
+                   task: task)
     }
 }

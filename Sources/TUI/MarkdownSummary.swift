@@ -34,6 +34,16 @@ enum MarkdownSummary {
             rows.append(("branch after step \(index)", step.settings.changes(from: transcript.steps[index - 1].settings,
                                                                             generationLength: length)))
         }
+        if let taskId = header.taskId {
+            rows.append(("held-out task", "`\(taskId)`"))
+            if let expected = header.expectedAnswer {
+                rows.append(("expected answer", expected))
+                if summary.complete, let text = summary.text {
+                    rows.append(("answer found", TaskVerdict.text(task: EvalTask(id: taskId, prompt: "", answer: expected),
+                                                                  finalText: text)))
+                }
+            }
+        }
         let masks = summary.stepMap.filter { $0 == nil }.count
         rows.append(("steps", "\(summary.steps)" + (summary.complete ? ", complete" : ", \(masks) of \(length) positions still masked")))
         rows.append(("forward passes", "\(summary.forwardPasses)"))

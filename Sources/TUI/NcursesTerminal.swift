@@ -8,6 +8,10 @@ public final class NcursesTerminal {
     private var lastDrawn: Screen?
     private var pairs: [PairKey: Int32] = [:]
     private var isRestored = false
+    private let inputDescriptor: Int32
+    /// ncurses reads ahead (an Esc waits for the rest of a sequence): after a key its own queue
+    /// may hold more than the descriptor shows, so the next read asks ncurses before polling.
+    private var mayHoldReadAhead = false
     /// Colours the terminal offers (0 without colour); below 256 the app should use monochrome.
     public let colorCount: Int
 
@@ -27,9 +31,10 @@ public final class NcursesTerminal {
         guard let term, !term.isEmpty, term != "dumb" else { throw .dumbTerminal(term: term) }
     }
 
-    /// Installs the signal handlers that restore the terminal (call once, before `init`).
-    public static func installSignalHandlers() {
-        dscope_install_signal_handlers()
+    /// Installs the signal handlers (call once, before `init`): quit, stop, continue and resize
+    /// signals reach `nextInput` through a pipe; crashes restore the terminal and re-raise.
+    public static func installSignalHandlers() throws(TerminalError) {
+        guard dscope_install_signal_handlers() == 0 else { throw .signalPipe(errno: errno) }
     }
 
     /// Starts ncurses on the given descriptors (the process's own by default).
@@ -40,6 +45,7 @@ public final class NcursesTerminal {
             throw .cannotStart(term: term ?? ProcessInfo.processInfo.environment["TERM"] ?? "")
         }
         self.screen = screen
+        self.inputDescriptor = inputDescriptor
         set_term(screen)
         cbreak()
         noecho()
@@ -48,6 +54,7 @@ public final class NcursesTerminal {
         // The default 1 s makes Esc feel broken; 25 ms still joins real escape sequences.
         set_escdelay(25)
         curs_set(0)
+        dscope_enable_mouse()
         if has_colors() {
             start_color()
             use_default_colors()
@@ -79,24 +86,38 @@ public final class NcursesTerminal {
         lastDrawn = frame
     }
 
-    /// Waits up to `timeoutMillis` for a key, a resize or a signal.
+    /// Waits up to `timeoutMillis` for a key, a resize or a signal. A signal is answered before
+    /// any key still unread: a quit signal is returned, a stop (Ctrl-Z) suspends here and returns
+    /// `.resumed` once the shell continues the process, with what was typed meanwhile discarded.
     public func nextInput(timeoutMillis: Int32) -> TerminalInput {
-        if let pending = pendingSignal() { return pending }
+        let wait = mayHoldReadAhead ? 0 : timeoutMillis
+        let ready = dscope_wait_for_input(inputDescriptor, wait)
+        if ready > 0 { return answer(signal: ready) }
+        guard ready == 0 || mayHoldReadAhead else { return .timeout }
         let window = dscope_stdscr()
-        wtimeout(window, timeoutMillis)
+        wtimeout(window, 0)
         var character: wint_t = 0
         let result = wget_wch(window, &character)
-        if let pending = pendingSignal() { return pending }
+        mayHoldReadAhead = result != ERR
         switch result {
         case KEY_CODE_YES where Int32(character) == KEY_RESIZE:
             lastDrawn = nil
             return .resize(width: size.width, height: size.height)
+        case KEY_CODE_YES where Int32(character) == KEY_MOUSE:
+            var row: Int32 = 0, column: Int32 = 0
+            switch dscope_mouse_event(&row, &column) {
+            case 1: return .click(row: Int(row), column: Int(column))
+            case 4: return .wheel(up: true)
+            case 5: return .wheel(up: false)
+            default: return nextInput(timeoutMillis: 0)
+            }
         case KEY_CODE_YES:
             return .key(Key(ncursesKeyCode: Int32(character)))
         case OK:
             return .key(Key(wideCharacter: UInt32(character)))
         default:
-            return .timeout
+            // Read-ahead drained: wait for the descriptor (or a signal) as asked.
+            return ready == 0 || timeoutMillis == 0 ? .timeout : nextInput(timeoutMillis: timeoutMillis)
         }
     }
 
@@ -107,14 +128,28 @@ public final class NcursesTerminal {
         endwin()
     }
 
-    private func pendingSignal() -> TerminalInput? {
-        let quit = dscope_take_quit_signal()
-        if quit != 0 { return .quitSignal(quit) }
-        guard dscope_take_stop_request() != 0 else { return nil }
-        endwin()
-        dscope_stop_process()
-        lastDrawn = nil
-        return .resumed
+    private func answer(signal: Int32) -> TerminalInput {
+        switch signal {
+        case SIGTSTP:
+            endwin()
+            dscope_stop_process()
+            // Keys typed while stopped (or just before) belong to the shell, not to the scope.
+            flushinp()
+            lastDrawn = nil
+            return .resumed
+        case SIGCONT:
+            lastDrawn = nil
+            return .resumed
+        case SIGWINCH:
+            _ = dscope_apply_window_size(inputDescriptor)
+            // resizeterm queues a KEY_RESIZE of its own: read it now rather than as a later key.
+            mayHoldReadAhead = true
+            lastDrawn = nil
+            return .resize(width: size.width, height: size.height)
+        default:
+            dscope_quit_seen()
+            return .quitSignal(signal)
+        }
     }
 
     private func put(_ cell: Cell, row: Int, column: Int, in window: UnsafeMutablePointer<WINDOW>?) {

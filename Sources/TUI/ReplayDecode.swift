@@ -18,12 +18,16 @@ final class ReplayDecode: ScopeDecode {
         // A recording cut short (exported mid-decode) still shows the total its rule planned.
         let last = try transcript.canvas(afterStep: transcript.steps.count)
         let settings = transcript.steps.last?.settings ?? transcript.header.settings
-        plannedSteps = stepsLeft(canvas: last, settings: settings, history: transcript.steps).map { transcript.steps.count + $0 }
+        plannedSteps = settings.stepsLeft(on: last, history: transcript.steps).map { transcript.steps.count + $0 }
     }
 
     var prompt: String {
         recording.header.promptText ?? recording.tokenText?.text(recording.header.promptIds)
             ?? recording.header.promptIds.map(String.init).joined(separator: " ")
+    }
+
+    var task: EvalTask? {
+        recording.header.taskId.map { EvalTask(id: $0, prompt: prompt, answer: recording.header.expectedAnswer ?? "") }
     }
 
     var history: [StepRecord] { Array(recording.steps.prefix(shownSteps)) }

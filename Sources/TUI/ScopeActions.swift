@@ -14,6 +14,16 @@ extension ScopeController {
             }
             return
         }
+        if case .stepEntry(var editor) = options.overlay {
+            switch editor.handle(key) {
+            case .editing: options.overlay = .stepEntry(editor)
+            case .cancelled: options.overlay = nil
+            case .submitted(let text):
+                options.overlay = nil
+                await jump(to: text)
+            }
+            return
+        }
         let action = keyMap.action(for: key)
         // Any key closes the help, as in less and btop; only quit also acts.
         if options.overlay == .help, action != .quit {
@@ -27,6 +37,8 @@ extension ScopeController {
         if isStepping, Self.waitsForStep.contains(action) {
             return queued.append(action)
         }
+        // A message speaks of the action that made it: the next action retires it.
+        message = nil
         switch action {
         case .playPause: playOrPause()
         case .stepForward:
@@ -53,8 +65,12 @@ extension ScopeController {
         case .toggleGuesses:
             options.showGuesses.toggle()
             show(options.showGuesses ? "masks show the model's current guess" : "masks show their entropy")
+        case .toggleInspector: toggleInspector()
+        case .inspectNext: moveInspector(by: 1)
+        case .inspectPrevious: moveInspector(by: -1)
+        case .jumpToStep: options.overlay = .stepEntry(LineEditor())
         case .toggleCompare: toggleCompare()
-        case .export: export()
+        case .export: requestExport()
         case .newPrompt:
             guard case .live = source else { return needsModel("a new prompt") }
             options.overlay = .promptEntry(LineEditor())
@@ -140,14 +156,14 @@ extension ScopeController {
     }
 
     /// Decodes `text` from step 0 with the current settings (both panes' in compare mode).
-    func decodePrompt(_ text: String, note: String? = nil) async {
+    func decodePrompt(_ text: String, task: EvalTask? = nil, note: String? = nil) async {
         guard case .live(let model) = source else { return needsModel("a new prompt") }
         let prompt = text.trimmingCharacters(in: .whitespaces)
         guard !prompt.isEmpty else { return show("the prompt is empty: nothing to decode") }
         await cancelStep()
         attempt {
             let single = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt),
-                                        settings: (beforeCompare ?? decodes[0]).settings)
+                                        settings: (beforeCompare ?? decodes[0]).settings, task: task)
             if isComparing {
                 decodes = try decodes.map { try single.fresh(settings: $0.settings) }
                 beforeCompare = single
@@ -166,12 +182,19 @@ extension ScopeController {
         guard let task = others.randomElement() ?? model.tasks.first else {
             return show("\(model.name) has no heldout.jsonl: n takes a prompt instead")
         }
-        await decodePrompt(task.prompt, note: "held-out task \(task.id) · expected answer: \(task.answer)")
+        await decodePrompt(task.prompt, task: task, note: "held-out task \(task.id): the status bar checks its answer")
+    }
+
+    /// An export renders a frame per step and can take seconds: say so first, and write once a
+    /// frame with that message has been drawn (`tick`).
+    private func requestExport() {
+        pendingExport = .requested
+        show("exporting to \(exportDirectory.path)/ …")
     }
 
     /// Writes what is on screen: each pane's transcript so far, a Markdown summary and a recording
     /// at the current size. A failure is a status message; the session goes on.
-    private func export() {
+    func export() {
         var view = options
         view.overlay = nil
         let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.order.rawValue) }
@@ -187,12 +210,74 @@ extension ScopeController {
         }
     }
 
+    /// Shows step `text`: back over history, forward over kept steps at once, and on a live decode
+    /// beyond them by playing at full speed until the step is reached.
+    private func jump(to text: String) async {
+        guard let target = Int(text.trimmingCharacters(in: .whitespaces)), target >= 0 else {
+            return show("\"\(text)\" is not a step number: : then digits, e.g. :12")
+        }
+        await cancelStep()
+        pause()
+        options.scroll = .follow
+        if target <= decodes[0].stepCount {
+            return attempt { for decode in decodes { try decode.back(toStep: target) } }
+        }
+        switch source {
+        case .replay:
+            attempt { for case let decode as ReplayDecode in decodes { while decode.stepCount < target, decode.canStepForward { try decode.advance() } } }
+        case .live:
+            attempt {
+                for case let decode as LiveDecode in decodes { while decode.stepCount < target, try decode.session.redo() != nil {} }
+            }
+            if decodes.contains(where: { $0.stepCount < target && $0.canStepForward }) {
+                stepTarget = target
+                runningToEnd = true
+                play()
+            }
+        }
+        if playback == .paused, !decodes.contains(where: { $0.stepCount >= target }) {
+            show("the decode ends at step \(decodes.map(\.stepCount).max() ?? 0)")
+        }
+    }
+
+    /// Opens the inspector on the first mask (or, on a finished canvas, the last commit); closes it.
+    private func toggleInspector() {
+        if options.inspected != nil { return options.inspected = nil }
+        let canvas = decodes[0].canvas
+        options.inspected = canvas.states.indices.first(where: canvas.isMasked)
+            ?? decodes[0].history.last?.commits.last?.position ?? 0
+    }
+
+    private func moveInspector(by offset: Int) {
+        let count = decodes[0].canvas.generationLength
+        guard let current = options.inspected else { return toggleInspector() }
+        options.inspected = ((current + offset) % count + count) % count
+    }
+
+    /// A click on a canvas cell inspects its position.
+    public func click(row: Int, column: Int) {
+        message = nil
+        let snapshots = self.snapshots()
+        let view = ScopeView(primary: snapshots[0], comparison: snapshots.count > 1 ? snapshots[1] : nil, options: options,
+                             palette: palette, keyMap: keyMap)
+        guard let pane = view.layout(width: screenSize.width, height: screenSize.height)?.panes.first else { return }
+        let canvas = CanvasView(snapshot: snapshots[0], palette: palette, measure: options.measure,
+                                showGuesses: options.showGuesses, scroll: options.scroll)
+        guard let position = canvas.position(atRow: row, column: column, in: pane.canvas) else { return }
+        options.inspected = position
+    }
+
+    /// The mouse wheel pages the canvas.
+    public func wheel(up: Bool) {
+        scroll(up: up)
+    }
+
     /// Pages the canvas; `g`, `G`, `r` and a new prompt go back to following the commits.
     private func scroll(up: Bool) {
-        let primary = snapshots()[0]
-        let heatRows = HeatStripView(snapshot: primary, palette: palette).rowsWanted(width: screenSize.width)
-        guard let layout = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing,
-                                            heatRows: heatRows) else { return }
+        let snapshots = self.snapshots(), primary = snapshots[0]
+        let view = ScopeView(primary: primary, comparison: snapshots.count > 1 ? snapshots[1] : nil, options: options,
+                             palette: palette, keyMap: keyMap)
+        guard let layout = view.layout(width: screenSize.width, height: screenSize.height) else { return }
         let rect = layout.panes[0].canvas
         let canvas = CanvasView(snapshot: primary, palette: palette, measure: options.measure,
                                 showGuesses: options.showGuesses, scroll: options.scroll)

@@ -21,10 +21,18 @@ public final class ScopeController {
     public let keyMap: KeyMap
     public var exportDirectory: URL
     var options = ScopeOptions()
+
+    /// The heat scale's top (`--entropy-scale`).
+    public var entropyScale: EntropyScale {
+        get { options.entropyScale }
+        set { options.entropyScale = newValue }
+    }
     var speed = PlaybackSpeed()
     var playback: Playback
-    /// `G` on a live decode: play with no pause until every mask is decoded.
+    /// `G` on a live decode: play with no pause until every mask is decoded (or, after `:N`,
+    /// until `stepTarget` is reached).
     var runningToEnd = false
+    var stepTarget: Int?
     var stepTask: Task<Void, Never>?
     /// Steps and settings changes asked for while a step was in flight, done in order once it
     /// lands: a forward under way cannot be interrupted, so cancelling it would gain nothing.
@@ -34,13 +42,17 @@ public final class ScopeController {
     var stepStarted: ContinuousClock.Instant?
     var nextStepDue: ContinuousClock.Instant
     var message: (text: String, until: ContinuousClock.Instant)?
+    /// An export asked for: it runs on the first tick after a frame showing "exporting…".
+    var pendingExport: PendingExport?
+    enum PendingExport { case requested, announced }
     /// The last size drawn: the size export records its frames at.
     var screenSize = (width: 120, height: 40)
     private var lastFrame: (key: FrameKey, screen: Screen)?
     public internal(set) var wantsQuit = false
     let clock = ContinuousClock()
 
-    static let messageLifetime: Duration = .seconds(8)
+    /// Long enough to read a path; the next action retires a message sooner.
+    static let messageLifetime: Duration = .seconds(5)
     /// Shorter steps would make "computing…" flicker on every step of a small model.
     static let computingNoticeDelay: Duration = .milliseconds(150)
 
@@ -56,9 +68,11 @@ public final class ScopeController {
     }
 
     /// A live decode of `prompt` with the model.
-    public static func live(model: ScopeModel, prompt: String, settings: DecodeSettings, palette: Palette,
-                            exportDirectory: URL, playing: Bool = true) throws -> ScopeController {
-        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt), settings: settings)
+    /// `task`: the held-out task `prompt` is, whose answer the status bar checks.
+    public static func live(model: ScopeModel, prompt: String, task: EvalTask? = nil, settings: DecodeSettings,
+                            palette: Palette, exportDirectory: URL, playing: Bool = true) throws -> ScopeController {
+        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt), settings: settings,
+                                    task: task)
         return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
                                playing: playing)
     }
@@ -66,8 +80,33 @@ public final class ScopeController {
     /// A recording stepped through without a model.
     public static func replay(_ transcript: Transcript, palette: Palette, exportDirectory: URL,
                               playing: Bool = true) throws -> ScopeController {
-        ScopeController(source: .replay, decode: try ReplayDecode(transcript), palette: palette,
-                        exportDirectory: exportDirectory, playing: playing)
+        try replay([transcript], palette: palette, exportDirectory: exportDirectory, playing: playing)
+    }
+
+    /// A recording that can branch into a live decode: its steps replay without the model, and a
+    /// settings key (or a step past its end) runs `model` from there. The model must be the one
+    /// that decoded it (the caller checks the configuration hash).
+    public static func branchable(_ transcript: Transcript, model: ScopeModel, palette: Palette, exportDirectory: URL,
+                                  playing: Bool = true) throws -> ScopeController {
+        let header = transcript.header
+        let prompt = header.promptText ?? transcript.tokenText?.text(header.promptIds) ?? ""
+        let task = header.taskId.map { EvalTask(id: $0, prompt: prompt, answer: header.expectedAnswer ?? "") }
+        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: header.promptIds, settings: header.settings,
+                                    task: task)
+        try decode.session.keep(recorded: transcript.steps)
+        return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
+                               playing: playing)
+    }
+
+    /// One recording, or two side by side stepping in lockstep as compare mode does (the first on
+    /// the left).
+    public static func replay(_ transcripts: [Transcript], palette: Palette, exportDirectory: URL,
+                              playing: Bool = true) throws -> ScopeController {
+        let replays = try transcripts.prefix(2).map { try ReplayDecode($0) }
+        let controller = ScopeController(source: .replay, decode: replays[0], palette: palette,
+                                         exportDirectory: exportDirectory, playing: playing)
+        controller.decodes = replays
+        return controller
     }
 
     var isComparing: Bool { decodes.count > 1 }
@@ -77,6 +116,7 @@ public final class ScopeController {
 
     public func screen(width: Int, height: Int) -> Screen {
         screenSize = (width, height)
+        if pendingExport == .requested { pendingExport = .announced }
         var options = self.options
         options.speed = runningToEnd ? "to the end" : speed.label
         let key = FrameKey(decodes: decodes.map(ObjectIdentifier.init), steps: decodes.map(\.stepCount),
@@ -111,16 +151,23 @@ public final class ScopeController {
 
     func snapshots() -> [DecodeSnapshot] {
         let computing = isComputing
-        let scale = EntropyScale.nats(firstSteps: decodes.compactMap(\.history.first),
-                                      logitColumns: decodes[0].vocabulary.logitColumns)
-        return decodes.map { decode in
-            DecodeSnapshot(decode, entropyScaleNats: scale, playback: playback, isComputing: computing,
-                           message: message?.text)
+        let scale = options.entropyScale.nats(firstSteps: decodes.compactMap(\.history.first),
+                                              logitColumns: decodes[0].vocabulary.logitColumns)
+        var snapshots = decodes.map { decode in
+            var snapshot = DecodeSnapshot(decode, entropyScaleNats: scale, playback: playback, isComputing: computing,
+                                          message: message?.text)
+            snapshot.entropyScale = options.entropyScale
+            return snapshot
         }
+        if let position = options.inspected, decodes[0].canvas.states.indices.contains(position) {
+            snapshots[0].inspection = PositionInspection(position: position, of: decodes[0])
+        }
+        return snapshots
     }
 
     /// How long the loop may wait for a key before the next `tick` has something to do.
     public var inputTimeoutMillis: Int32 {
+        if pendingExport == .announced { return 0 }
         if isStepping { return 15 }
         if playback == .playing {
             let wait = (nextStepDue - clock.now).components
@@ -135,7 +182,12 @@ public final class ScopeController {
     /// Starts the next step when playing and due, and retires old messages.
     public func tick() {
         if let message, clock.now >= message.until { self.message = nil }
+        if pendingExport == .announced {
+            pendingExport = nil
+            export()
+        }
         guard playback == .playing, !isStepping, clock.now >= nextStepDue else { return }
+        if let stepTarget, decodes.allSatisfy({ $0.stepCount >= stepTarget || !$0.canStepForward }) { return pause() }
         if decodes.contains(where: \.canStepForward) {
             startStep()
         } else {
@@ -155,6 +207,7 @@ public final class ScopeController {
     func pause() {
         playback = .paused
         runningToEnd = false
+        stepTarget = nil
     }
 
     func play() {
@@ -240,6 +293,9 @@ public final class ScopeController {
             for decode in decodes { while decode.canStepForward { try? await decode.stepForward() } }
             return
         }
+        // Steps decoded before and stepped back over come back without the model.
+        attempt { for case let decode as LiveDecode in decodes { try decode.redoAll() } }
+        guard decodes.contains(where: \.canStepForward) else { return pause() }
         runningToEnd = true
         play()
     }

@@ -9,6 +9,8 @@ protocol ScopeDecode: AnyObject {
     var prompt: String { get }
     /// How the status bar names the model.
     var modelName: String { get }
+    /// The held-out task the prompt came from, if any: the status bar checks the answer against it.
+    var task: EvalTask? { get }
     var canvas: Canvas { get }
     /// The steps up to the one shown, oldest first.
     var history: [StepRecord] { get }
@@ -32,30 +34,4 @@ extension ScopeDecode {
     func back(toStep step: Int) throws {
         while history.count > step { try stepBack() }
     }
-}
-
-/// Steps a rule still needs for a canvas, counted the way the decoder commits: a schedule spends
-/// its per-block steps (LLaDA's one token each once the masks run short; Dream's every one, even
-/// those that commit nothing), a fixed k takes ⌈masks / k⌉ per block. Threshold rules depend on
-/// confidences not yet seen: nil. `history` holds the steps so far (Dream's idle steps count).
-func stepsLeft(canvas: Canvas, settings: DecodeSettings, history: [StepRecord] = []) -> Int? {
-    let blocks = settings.blocks(generationLength: canvas.generationLength)
-    var total = 0
-    for block in 0..<blocks.blockCount {
-        let range = blocks.range(ofBlock: block)
-        let masks = range.filter(canvas.isMasked).count
-        guard masks > 0 else { continue }
-        let spent = canvas.stepsSpent(onBlock: block, of: blocks, history: history)
-        switch settings.parallelism {
-        case let .schedule(steps):
-            total += min(masks, max(1, steps / blocks.blockCount - spent))
-        case let .timesteps(steps):
-            total += max(1, steps / blocks.blockCount - spent)
-        case let .perStep(k):
-            total += (masks + k - 1) / k
-        case .threshold, .factor, .entropyBound:
-            return nil
-        }
-    }
-    return total
 }

@@ -1,31 +1,7 @@
 import Decoder
 
-/// How decode settings read on screen and in exports: the names the user types on the command
-/// line, and each value with the symbol of its paper.
-extension ParallelismRule {
-    public var ruleName: String {
-        switch self {
-        case .schedule: return "schedule"
-        case .perStep: return "fixed"
-        case .threshold: return "threshold"
-        case .factor: return "factor"
-        case .entropyBound: return "entropy-bound"
-        case .timesteps: return "timesteps"
-        }
-    }
-
-    public var valueLabel: String {
-        switch self {
-        case let .schedule(steps): return "steps=\(steps)"
-        case let .perStep(k): return "k=\(k)"
-        case let .threshold(tau): return "τ=\(tau.fixed(2))"
-        case let .factor(f): return "f=\(f.fixed(2))"
-        case let .entropyBound(gamma): return "γ=\(gamma.fixed(2))"
-        case let .timesteps(steps): return "steps=\(steps)"
-        }
-    }
-}
-
+/// How decode settings read on screen and in exports (the rule's own names are in Decoder,
+/// ParallelismRuleNames).
 extension DecodeSettings {
     /// The block length, nil when one block spans the whole generation.
     func visibleBlockLength(generationLength: Int) -> Int? {

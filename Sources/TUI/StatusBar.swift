@@ -1,18 +1,30 @@
 /// Two lines at the bottom: what is being decoded and how (first), how fast and how sure (second).
-/// Narrow terminals drop the least important fields first.
-public struct StatusBar: Sendable {
+/// Narrow terminals drop the least important fields first. In compare mode every per-decode
+/// field gives both panes' values, left / right.
+public struct StatusBar: View, Sendable {
     public var snapshot: DecodeSnapshot
+    /// The right pane of compare mode.
+    public var comparison: DecodeSnapshot?
     public var palette: Palette
     /// Playback speed as the app names it (e.g. "4 steps/s"); nil hides it.
     public var speed: String?
 
-    public init(snapshot: DecodeSnapshot, palette: Palette, speed: String? = nil) {
+    public init(snapshot: DecodeSnapshot, comparison: DecodeSnapshot? = nil, palette: Palette, speed: String? = nil) {
         self.snapshot = snapshot
+        self.comparison = comparison
         self.palette = palette
         self.speed = speed
     }
 
+    /// One value per pane: "58" alone, "58 / 5" when comparing (nil where a pane has none).
+    private func each(_ value: (DecodeSnapshot) -> String?) -> String? {
+        let values = ([snapshot] + (comparison.map { [$0] } ?? [])).map { value($0) ?? "–" }
+        return values.allSatisfy { $0 == "–" } ? nil : values.joined(separator: " / ")
+    }
+
     public static let separator = " │ "
+
+    public func rowsWanted(width: Int) -> Int { ScopeLayout.statusRows }
 
     struct Field {
         var text: String
@@ -33,37 +45,40 @@ public struct StatusBar: Sendable {
     var settingsFields: [Field] {
         let status = snapshot.status
         var playback = status.playback == .playing ? "▶ playing" : "‖ paused"
-        if snapshot.masksLeft == 0 { playback = "■ done" }
+        if snapshot.masksLeft == 0, comparison?.masksLeft ?? 0 == 0 { playback = "■ done" }
         if status.isComputing { playback += " · computing…" }
-        let steps = snapshot.plannedSteps.map { "step \(snapshot.step)/\($0)" } ?? "step \(snapshot.step)"
+        let steps = "step " + each { pane in pane.plannedSteps.map { "\(pane.step)/\($0)" } ?? "\(pane.step)" }!
         var fields = [
             Field(text: playback, priority: 0),
             Field(text: status.model, priority: 6),
-            Field(text: "order \(status.order)", priority: 1),
+            Field(text: "order " + each { $0.status.order }!, priority: 1),
             Field(text: status.blockLength.map { "block \($0)" } ?? "block all", priority: 4),
             Field(text: "\(status.parallelismRule) \(status.parallelismValue)", priority: 3),
         ]
         // Approximate steps must never pass for exact ones, so the cache keeps a high priority.
         if let cache = status.cache { fields.append(Field(text: "\(cache) cache", priority: 1)) }
-        fields += [Field(text: steps, priority: 0), Field(text: "masks \(snapshot.masksLeft)", priority: 2)]
+        fields += [Field(text: steps, priority: 0), Field(text: "masks " + each { "\($0.masksLeft)" }!, priority: 2)]
         if let speed { fields.append(Field(text: speed, priority: 7)) }
         return fields
     }
 
     var progressFields: [Field] {
         let status = snapshot.status
-        let decoded = snapshot.positions.count - snapshot.masksLeft
         var fields: [Field] = []
-        if snapshot.step > 0 {
-            fields.append(Field(text: "\((Double(decoded) / Double(snapshot.step)).fixed(2)) tok/step", priority: 3))
+        let perStep = each { pane in
+            pane.step > 0 ? (Double(pane.positions.count - pane.masksLeft) / Double(pane.step)).fixed(2) : nil
         }
-        if let millis = status.lastStepMillis { fields.append(Field(text: "\(millis.fixed(0)) ms/step", priority: 5)) }
-        if status.computeMillis > 0 {
-            fields.append(Field(text: "\((Double(decoded) / status.computeMillis * 1000).fixed(1)) tok/s", priority: 4))
+        if let perStep { fields.append(Field(text: "\(perStep) tok/step", priority: 3)) }
+        if let millis = each({ $0.status.lastStepMillis?.fixed(0) }) { fields.append(Field(text: "\(millis) ms/step", priority: 5)) }
+        let rate = each { pane in
+            pane.status.computeMillis > 0
+                ? (Double(pane.positions.count - pane.masksLeft) / pane.status.computeMillis * 1000).fixed(1) : nil
         }
-        if let mean = snapshot.meanCommitEntropyNats {
-            fields.append(Field(text: "mean H \(mean.fixed(2)) nats", priority: 3))
+        if let rate { fields.append(Field(text: "\(rate) tok/s", priority: 4)) }
+        if let mean = each({ $0.meanCommitEntropyNats?.fixed(2) }) {
+            fields.append(Field(text: "mean H \(mean) nats", priority: 3))
         }
+        if let task = status.task { fields.append(Field(text: task, priority: 1, role: .notice)) }
         if let notice = status.notice { fields.append(Field(text: notice, priority: 1, role: .notice)) }
         if let message = status.message { fields.append(Field(text: message, priority: 0, role: .notice)) }
         return fields

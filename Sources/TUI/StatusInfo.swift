@@ -21,6 +21,9 @@ public struct StatusInfo: Equatable, Sendable {
     public var notice: String?
     /// One-off message, e.g. an export's result or error.
     public var message: String?
+    /// The held-out task's expected answer, and once the decode is complete the answer found with
+    /// a ✓ or ✗ (see `TaskVerdict`).
+    public var task: String?
 
     public init(model: String, order: String, blockLength: Int? = nil, parallelismRule: String,
                 parallelismValue: String, cache: String? = nil, lastStepMillis: Double? = nil, computeMillis: Double = 0,

@@ -6,6 +6,8 @@ public enum TerminalError: Error, Equatable, CustomStringConvertible {
     case dumbTerminal(term: String?)
     /// ncurses has no terminfo entry for TERM, or could not open the streams.
     case cannotStart(term: String)
+    /// The pipe that carries signals to the input loop could not be made (out of descriptors).
+    case signalPipe(errno: Int32)
 
     static let headlessHint = "For a decode without the interactive view, use `dscope decode` (text or JSONL output)."
 
@@ -20,6 +22,8 @@ public enum TerminalError: Error, Equatable, CustomStringConvertible {
         case .cannotStart(let term):
             return "ncurses could not start on TERM=\(term) (no terminfo entry?). "
                 + "Try TERM=xterm-256color, or: \(Self.headlessHint)"
+        case .signalPipe(let errno):
+            return "could not make the signal pipe (errno \(errno)); close other programs' files and retry"
         }
     }
 }

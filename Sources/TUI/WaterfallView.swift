@@ -1,7 +1,8 @@
 /// Steps × positions: each row a step (two per line with `▀`), each column a position, coloured
 /// by the position's entropy while it is masked and marked at the step that commits it.
 /// Autoregressive order draws a diagonal; confidence order a scatter — the paper's picture.
-public struct WaterfallView: Sendable {
+/// Its last line is the mean entropy of the masked positions at each step, as a sparkline.
+public struct WaterfallView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
 
@@ -15,9 +16,19 @@ public struct WaterfallView: Sendable {
         self.palette = palette
     }
 
+    /// The header, a line per two steps so far, and the mean-entropy line.
+    public func rowsWanted(width: Int) -> Int {
+        1 + (snapshot.history.count + 1) / 2 + 1
+    }
+
     public func render(into screen: inout Screen, in rect: Rect) {
         guard !rect.isEmpty else { return }
-        let (header, map) = rect.takingTop(1)
+        var (header, map) = rect.takingTop(1)
+        if map.height >= 4, map.width >= 12 {
+            let split = map.takingBottom(1)
+            map = split.rest
+            renderMeanEntropy(into: &screen, in: split.bottom)
+        }
         let bins = PositionBins(positions: snapshot.positions.count, columns: map.width)
         // Pairs start at an even step so a line keeps its two steps while the window slides.
         let pairs = (snapshot.history.count + 1) / 2
@@ -33,15 +44,31 @@ public struct WaterfallView: Sendable {
         }
         let shownSteps = snapshot.history.isEmpty ? "no steps yet"
             : "steps \(snapshot.history[2 * firstPair].step)–\(snapshot.history.last!.step) ↓"
-        let columnNote = bins.positionsPerColumn > 1 ? " (1 col = \(bins.positionsPerColumn))" : ""
-        let key = palette.shadesHeat ? "  \(Self.commitGlyph) commit" : "  ▀ = 2 steps"
-        // Narrow panes (compare mode) drop the least needed parts rather than run into the swatch.
-        let room = header.width - TextPiece.displayWidth(of: "── waterfall   ") - (palette.shadesHeat ? 0 : Self.swatchWidth)
-        let detail = ["\(shownSteps)  positions →\(columnNote)\(key)", "\(shownSteps)  positions →\(key)", shownSteps]
-            .first { TextPiece.displayWidth(of: $0) <= room } ?? shownSteps
-        TitledRule(title: "waterfall", detail: detail).render(into: &screen, row: header.row, in: header, palette: palette)
+        // Narrow panes (compare mode) drop whole fields rather than run into the swatch.
+        var fields = [TitledRule.Field(text: shownSteps, priority: 0), TitledRule.Field(text: "positions →", priority: 3)]
+        if let binning = bins.label(unit: "col") { fields.append(TitledRule.Field(text: binning, priority: 1)) }
+        fields.append(TitledRule.Field(text: palette.shadesHeat ? "\(Self.commitGlyph) commit" : "▀ = 2 steps", priority: 2))
+        TitledRule(title: "waterfall", fields: fields, reserved: palette.shadesHeat ? 0 : Self.swatchWidth)
+            .render(into: &screen, row: header.row, in: header, palette: palette)
         if !palette.shadesHeat {
             legendSwatch(into: &screen, header: header)
+        }
+    }
+
+    /// `masked mean H ▁▂▄…` over the steps, one glyph per step (the latest when they do not fit), on the
+    /// heat scale so heights match the colours above.
+    private func renderMeanEntropy(into screen: inout Screen, in rect: Rect) {
+        let label = "masked mean H "
+        var column = screen.put(label, row: rect.row, column: rect.column, style: palette.style(.border), clip: rect)
+        let means = snapshot.history.map { trace -> Double? in
+            let masked = trace.maskedEntropyNats.compactMap { $0 }
+            return masked.isEmpty ? nil : masked.reduce(0, +) / Double(masked.count)
+        }
+        let room = max(0, rect.right - column)
+        for (mean, glyph) in zip(means.suffix(room), Sparkline.line(means.suffix(room), top: snapshot.entropyScaleNats)) {
+            let style = mean.map { palette.shadesHeat ? palette.style(.mask) : palette.style(.heat, at: snapshot.heatFraction($0)) }
+                ?? palette.style(.text)
+            column = screen.put(.glyph(Glyph(glyph)), row: rect.row, column: column, style: style, clip: rect)
         }
     }
 

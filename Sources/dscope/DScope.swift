@@ -23,21 +23,47 @@ struct DScope: AsyncParsableCommand {
 
 extension DScope {
     /// Errors about the user's files print as one `error: <file>: <problem>` line with exit code 1;
-    /// usage errors keep ArgumentParser's message and help hint.
+    /// usage errors keep ArgumentParser's message and help hint, with the same `error:` prefix.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = unknownCommand(in: arguments) {
+            fail("unknown command '\(unknown)'; the commands are \(commandNames.joined(separator: ", ")) (dscope --help describes them)")
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
                 try command.run()
             }
         } catch let error as UserFacingError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(1)
+            fail("\(error)")
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            Foundation.exit(code.rawValue)
         }
+    }
+
+    static var commandNames: [String] {
+        configuration.subcommands.map { $0._commandName }
+    }
+
+    /// A first word that is neither an option nor a command (`dscope foo`, `dscope help foo`):
+    /// without this the default command, watch, would take it and answer with its own usage.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        var words = arguments
+        if words.first == "help" { words.removeFirst() }
+        guard let first = words.first, !first.hasPrefix("-") else { return nil }
+        return commandNames.contains(first) || first == "help" ? nil : first
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(1)
     }
 }
 

@@ -85,6 +85,8 @@ struct DecodeCommand: ParsableCommand {
 }
 
 /// How to decode: the flags every decoding command shares (decode, bench decode, passk, tradeoff).
+/// Numeric rule values take the next word whatever it looks like, so `--temperature -1` reaches
+/// the settings' check ("must be ≥ 0") instead of reading as a missing value.
 struct DecodeOptions: ParsableArguments {
     @Option(help: "Which masks go first: confidence, margin, entropy, random, ar, or origin (Dream's random flips; needs --timesteps) (default confidence).") var order: String?
     @Option(help: "Semi-autoregressive block length (must divide --gen-length); default: one block.") var block: Int?
@@ -92,14 +94,14 @@ struct DecodeOptions: ParsableArguments {
     var steps: Int?
     @Option(help: "Dream's timestep schedule: forward passes for the whole generation; step i of n commits ⌊masks·(1 − t[i+1]/t[i])⌋, t = linspace(1, 0.001, n+1).")
     var timesteps: Int?
-    @Option(help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
-    @Option(help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
-    @Option(help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
+    @Option(parsing: .unconditional, help: "Fast-dLLM confidence threshold τ: commit every mask with p ≥ τ (at least one).") var threshold: Double?
+    @Option(parsing: .unconditional, help: "Fast-dLLM factor f: the n-th best commits while p ≥ 1 − f/(n+1).") var factor: Double?
+    @Option(parsing: .unconditional, help: "EB-sampler entropy bound γ: the largest prefix with ΣH − max H ≤ γ.") var eb: Double?
     @Option(name: .customLong("gen-length"), help: "Generated positions (default: the model's generation_config.json, else 128).")
     var genLength: Int?
-    @Option(help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T) (default 0; passk: 1).") var temperature: Double?
+    @Option(parsing: .unconditional, help: "0 = argmax; > 0 = Gumbel-max sampling of softmax(logits/T) (default 0; passk: 1).") var temperature: Double?
     @Option(help: "Seed of every random draw (sampling, random order).") var seed: UInt64 = 0
-    @Option(help: "Classifier-free guidance scale (0 = off; costs a second forward per step).") var cfg: Float = 0
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale (0 = off; costs a second forward per step).") var cfg: Float = 0
     @Flag(name: .customLong("no-eos"), help: "Never generate EOS (LLaDA's logits_eos_inf).") var noEOS = false
     @Flag(name: .customLong("eos-last"), help: "Commit EOS/EoT only after every other candidate of the block (LLaDA's confidence_eos_eot_inf).")
     var eosLast = false

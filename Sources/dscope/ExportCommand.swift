@@ -27,16 +27,22 @@ struct ExportCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try parsedSize()
+        guard let from else { return }
+        let ignored = [("--compare", compare), ("--order", options.order != nil)].filter(\.1).map(\.0)
+        guard ignored.isEmpty else {
+            throw ValidationError("--from \(from) re-exports a recorded decode, so \(ignored.joined(separator: " and ")) cannot apply; drop --from to decode again")
+        }
     }
 
     func run() async throws {
         let (width, height) = try parsedSize()
         let (theme, themeWarning) = try view.loadTheme()
         if let themeWarning { FileHandle.standardError.write(Data("warning: \(themeWarning)\n".utf8)) }
-        let panes = try from.map { [ExportPane(transcript: try Transcript(contentsOf: URL(fileURLWithPath: $0)), title: "replay")] }
+        let panes = try from.map { [ExportPane(transcript: try TranscriptFile.read($0), title: "replay")] }
             ?? decode()
         let palette = Palette(theme: theme, mode: view.colorMode(terminalColors: 256))
-        let export = ScopeExport(directory: view.exportDirectory, width: width, height: height, palette: palette)
+        let export = ScopeExport(directory: view.exportDirectory, width: width, height: height, view: view.scopeOptions,
+                                 palette: palette)
         let files = try await export.write(panes, at: Date())
         for file in files.all { print(file.path) }
     }
@@ -67,7 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
                                             allowBeyondContext: options.allowBeyondContext)
             try session.runToEnd()
             let transcript = Transcript(session: session, model: loaded.identity, tool: "dscope \(DScopeVersion.string)",
-                                        promptText: text, tokenText: loaded.tokenText)
+                                        promptText: text, tokenText: loaded.tokenText, task: task)
             return ExportPane(transcript: transcript, title: order.rawValue)
         }
     }

@@ -21,6 +21,9 @@ struct InspectCommand: ParsableCommand {
     var checkWeights = false
 
     func run() throws {
+        if path.lowercased().hasSuffix(".safetensors") {
+            throw InspectCommandError.safetensorsFile(path: path)
+        }
         switch try ModelLocation(path).format {
         case .huggingFaceFolder(let folder):
             try describeFolder(folder)
@@ -147,6 +150,18 @@ enum InspectError: UserFacingError {
         switch self {
         case let .nonFiniteWeights(path, finding):
             return "\(path): \(finding); every forward's logits would be NaN (re-download or re-convert the checkpoint)"
+        }
+    }
+}
+
+enum InspectCommandError: UserFacingError {
+    case safetensorsFile(path: String)
+
+    var description: String {
+        switch self {
+        case let .safetensorsFile(path):
+            let folder = (path as NSString).deletingLastPathComponent
+            return "\(path) is one weights file of a checkpoint; give the folder that holds it with config.json: dscope inspect \(folder.isEmpty ? "." : folder)"
         }
     }
 }

@@ -54,7 +54,7 @@ struct PassKRunCommand: ParsableCommand {
                                  checker: taskOptions.checker, chat: taskOptions.chat, samplesPerTask: n,
                                  orders: try Self.parseOrders(orders), generationLength: generationLength, settings: settings)
         let shards = try (shard.map(Shard.init(parsing:)) ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment)).map(ShardSet.init)
-        var results = try resumedOrNew(config: config, shards: shards, ks: ks)
+        var results = try resumedOrNew(config: config, tasks: tasks, shards: shards, ks: ks)
         if settings.temperature == 0 && n > 1 {
             fprint("note: temperature 0 decodes greedily, so the \(n) samples of a task are identical")
         }
@@ -88,15 +88,23 @@ struct PassKRunCommand: ParsableCommand {
         print("results: \(out)" + (results.shards.map { " (shards \($0.indices.sorted().map(String.init).joined(separator: ","))/\($0.count))" } ?? ""))
     }
 
-    private func resumedOrNew(config: PassKConfig, shards: ShardSet?, ks: [Int]) throws -> PassKResults {
+    /// An existing file resumes, or grows when this run only adds tasks (a longer --limit) or
+    /// samples (a larger --n) to it.
+    private func resumedOrNew(config: PassKConfig, tasks: [EvalTask], shards: ShardSet?, ks: [Int]) throws -> PassKResults {
         guard FileManager.default.fileExists(atPath: out) else {
             return PassKResults(tool: "dscope \(DScopeVersion.string)", config: config, shards: shards, ks: ks)
         }
         var results = try PassKResults(contentsOf: out)
-        if let field = results.config.mismatch(with: config) {
-            throw PassKCommandError.otherExperiment(path: out, field: field)
-        }
         guard results.shards == shards else { throw PassKCommandError.otherShard(path: out) }
+        if let field = results.config.mismatch(with: config) {
+            let earlier = results.config
+            let prefix = TaskSet(file: config.tasks.file, tasks: Array(tasks.prefix(earlier.tasks.ids.count)))
+            guard config.grows(earlier, prefixFingerprint: prefix.fingerprint) else {
+                throw PassKCommandError.otherExperiment(path: out, field: field)
+            }
+            results.config = config
+            fprint("growing \(out): \(earlier.tasks.ids.count) → \(config.tasks.ids.count) tasks, n \(earlier.samplesPerTask) → \(config.samplesPerTask)")
+        }
         results.ks = ks
         fprint("resuming \(out): \(results.samples.count) samples done, \(results.pendingKeys.count) to go")
         return results
@@ -168,7 +176,7 @@ enum PassKCommandError: UserFacingError {
     var description: String {
         switch self {
         case let .otherExperiment(path, field):
-            return "\(path) holds another experiment (its \(field) differs); give a new --out, or the flags that made it to resume"
+            return "\(path) holds another experiment (its \(field) setting is not this run's); give a new --out, or the flags that made it to resume (a larger --n or --limit grows it)"
         case let .otherShard(path):
             return "\(path) holds another shard of the run; give each shard its own --out (e.g. results-$SLURM_ARRAY_TASK_ID.json)"
         case .noOrders:

@@ -12,11 +12,11 @@ struct TokenizeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Model folder holding tokenizer.json (and tokenizer_config.json when it has one), or a .gguf file.")
-    var model: String
+    @Option(help: "A bundled model name (\(ModelLocation.bundledNames.joined(separator: ", "))), a model folder holding tokenizer.json (and tokenizer_config.json when it has one), or a .gguf file.")
+    var model = ModelLocation.defaultName
 
-    @Flag(help: "Render TEXT as one user turn of the model's chat template first.")
-    var chat = false
+    @Flag(inversion: .prefixedNo, help: "Render TEXT as one user turn of the model's chat template first, as decode does (when the model has one).")
+    var chat = true
 
     @Flag(help: "Print one token per line instead: its id, a tab, and its text quoted.")
     var pieces = false

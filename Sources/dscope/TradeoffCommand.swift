@@ -20,11 +20,15 @@ struct TradeoffCommand: ParsableCommand {
     @Option(help: "The rule to sweep: eb, k or threshold.") var rule: String
     @Option(help: "Comma-separated values of the rule, e.g. 0,0.1,0.5,1,2 for eb or 1,2,3,4,5 for k.") var values: String
     @OptionGroup var options: DecodeOptions
+    @Flag(help: "Print the points as JSON (one object: the sweep and a point per value) instead of the table and plot.")
+    var json = false
+    @Flag(help: "Print the points as CSV, one row per value.") var csv = false
 
     func validate() throws {
         let given = [("--steps", options.steps != nil), ("--threshold", options.threshold != nil),
                      ("--factor", options.factor != nil), ("--eb", options.eb != nil)].filter(\.1).map(\.0)
         guard given.isEmpty else { throw TradeoffCommandError.ruleGiven(given) }
+        if json && csv { throw ValidationError("--json and --csv: give one") }
     }
 
     func run() throws {
@@ -44,9 +48,36 @@ struct TradeoffCommand: ParsableCommand {
             progress.update(done: done, detail: "\(rule) \(value)")
         }
         progress.finish()
+        if json { return print(try Self.json(points, rule: rule, settings: settings, tasks: tasks.count, generationLength: generationLength)) }
+        if csv { return print(Self.csv(points), terminator: "") }
         let name = ["eb": "eb γ", "k": "k", "threshold": "threshold τ"][rule] ?? rule
         print("\(settings.order.rawValue) order, \(tasks.count) tasks, \(generationLength) positions, temperature \(String(format: "%g", settings.temperature))\n")
         print(TradeoffText(points: points, valueName: name).text(width: stdoutColumns()), terminator: "")
+    }
+
+    static let columns = ["value", "tasks", "correct", "accuracy", "forward_passes", "positions", "forward_passes_per_token",
+                          "tokens_per_forward", "decode_ms"]
+
+    private static func fields(_ point: TradeoffPoint) -> [Double] {
+        [point.value, Double(point.tasks), Double(point.correct), point.accuracy, Double(point.forwardPasses),
+         Double(point.positions), point.forwardPassesPerToken, point.tokensPerForward, point.decodeMillis]
+    }
+
+    static func csv(_ points: [TradeoffPoint]) -> String {
+        let number = { (value: Double) in value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value) }
+        return ([columns.joined(separator: ",")] + points.map { fields($0).map(number).joined(separator: ",") })
+            .joined(separator: "\n") + "\n"
+    }
+
+    static func json(_ points: [TradeoffPoint], rule: String, settings: DecodeSettings, tasks: Int,
+                     generationLength: Int) throws -> String {
+        let object: [String: Any] = [
+            "rule": rule, "order": settings.order.rawValue, "temperature": settings.temperature, "tasks": tasks,
+            "generation_length": generationLength,
+            "points": points.map { Dictionary(uniqueKeysWithValues: zip(columns, fields($0))) },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func parseValues(_ list: String) throws -> [Double] {

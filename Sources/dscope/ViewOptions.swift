@@ -9,7 +9,16 @@ struct ViewOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "Monochrome: heat as ░▒▓█ shading and bold/dim (also when NO_COLOR is set).")
     var noColor = false
     @Option(name: .customLong("export-dir"), help: "Folder for exports (the e key, dscope export): dscope-<yyyyMMdd-HHmmss>.jsonl, .md and .cast; created if missing.")
-    var exportDir = "."
+    var exportDir = "dscope-exports"
+    @Option(name: .customLong("entropy-scale"), help: "Top of the heat colours: fixed (ln V, the same in every step and export) or adaptive (the first step's hottest entropy).")
+    var entropyScale: EntropyScale = .fixed
+
+    /// The view an export records.
+    var scopeOptions: ScopeOptions {
+        var options = ScopeOptions()
+        options.entropyScale = entropyScale
+        return options
+    }
 
     var exportDirectory: URL { URL(fileURLWithPath: (exportDir as NSString).expandingTildeInPath) }
 
@@ -27,6 +36,7 @@ struct ViewOptions: ParsableArguments {
     }
 }
 
+extension EntropyScale: ExpressibleByArgument {}
 extension ThemeError: UserFacingError {}
 extension TerminalError: UserFacingError {}
 extension ExportError: UserFacingError {}

@@ -32,13 +32,15 @@ struct WatchCommand: AsyncParsableCommand {
         scopeModel.allowsBeyondContext = options.allowBeyondContext
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
         guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
-        let controller = try await ScopeController.live(model: scopeModel, prompt: text, settings: settings,
+        let controller = try await ScopeController.live(model: scopeModel, prompt: text, task: task, settings: settings,
                                                         palette: .monochrome, exportDirectory: view.exportDirectory,
                                                         playing: !paused)
-        let greeting = task.map { "held-out task \($0.id) · expected answer: \($0.answer) · ? lists the keys" }
+        let greeting = task.map { "held-out task \($0.id): the status bar checks its answer · ? lists the keys" }
             ?? "? lists the keys"
         await controller.announce(themeWarning ?? greeting)
-        try await ScopeApp.run(controller, theme: theme, colorMode: view.colorMode)
+        await MainActor.run { controller.entropyScale = view.entropyScale }
+        let exit = try await ScopeApp.run(controller, theme: theme, colorMode: view.colorMode)
+        if exit != .quit { throw ExitCode(exit.exitStatus) }
     }
 }
 

@@ -25,6 +25,22 @@ final class DecodeSessionTests: XCTestCase {
         XCTAssertEqual(redone, next, "the same step again after back()")
     }
 
+    func testRedoReplaysTheStepsUndoneByBackUntilABranch() throws {
+        let decode = try session(contextModel(), length: 8, DecodeSettings(parallelism: .perStep(k: 2)))
+        try decode.runToEnd()
+        let decoded = decode.history, finished = decode.canvas
+        try decode.reset()
+        XCTAssertEqual(decode.future.count, decoded.count)
+        while try decode.redo() != nil {}
+        XCTAssertEqual(decode.history, decoded, "the very records, timings included: no forward ran")
+        XCTAssertEqual(decode.canvas, finished)
+
+        try decode.back()
+        try decode.branch(at: 1, settings: DecodeSettings(order: .margin, parallelism: .perStep(k: 2)))
+        XCTAssertTrue(decode.future.isEmpty, "a branch discards the kept future")
+        XCTAssertNil(try decode.redo())
+    }
+
     func testBackAtTheStartReturnsNil() throws {
         let decode = try session(contextModel(), length: 4, DecodeSettings())
         XCTAssertNil(try decode.back())

@@ -9,7 +9,7 @@ final class TranscriptTests: XCTestCase {
         func text(_ ids: [Int]) -> String { ids.filter { $0 < 30 }.map(piece).joined() }
     }
 
-    private func decodedTranscript(tokenText: TokenText? = LetterPieces()) throws -> Transcript {
+    private func decodedTranscript(tokenText: TokenText? = LetterPieces(), task: EvalTask? = nil) throws -> Transcript {
         let model = ScriptedModel(columns: 32) { _, canvas, position in
             let decided = canvas.filter { $0 < 31 }.count
             return peakedRow(columns: 32, token: (position * 3 + decided) % 30, p: 0.2 + 0.07 * Double((position + decided) % 10))
@@ -20,7 +20,52 @@ final class TranscriptTests: XCTestCase {
         try decode.branch(at: 2, settings: DecodeSettings(order: .entropy, blockLength: 4, parallelism: .threshold(0.5), seed: 9))
         try decode.runToEnd()
         return Transcript(session: decode, model: ModelIdentity(id: "scripted", configHash: "fnv1a64:0123456789abcdef"),
-                          tool: "dscope test", promptText: "d e", tokenText: tokenText)
+                          tool: "dscope test", promptText: "d e", tokenText: tokenText, task: task)
+    }
+
+    func testVersion2RecordsTheTaskAndTheTopCandidatesOfEveryPositionMaskedAtTheForward() throws {
+        let transcript = try decodedTranscript(task: EvalTask(id: "t17", prompt: "d e", answer: "36"))
+        let text = try transcript.jsonLines()
+        XCTAssertTrue(text.hasPrefix("{\"format\":\"dscope-transcript\""), text)
+        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"task\":{\"expected_answer\":\"36\",\"id\":\"t17\"}"))
+        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"version\":2"))
+        let read = try Transcript(jsonLines: text)
+        XCTAssertEqual(read, transcript)
+        XCTAssertEqual(read.header.taskId, "t17")
+        XCTAssertEqual(read.header.expectedAnswer, "36")
+
+        var canvas = try transcript.canvas(afterStep: 0)
+        for record in transcript.steps {
+            XCTAssertEqual(record.topCandidates.count, 8)
+            for position in 0..<8 {
+                let top = record.topCandidates[position]
+                XCTAssertEqual(top != nil, canvas.isMasked(position), "step \(record.step) position \(position)")
+                guard let top else { continue }
+                XCTAssertEqual(top.count, TokenProbability.recordedCount)
+                XCTAssertEqual(top.map(\.probability), top.map(\.probability).sorted(by: >), "likeliest first")
+                XCTAssertLessThanOrEqual(top.reduce(0) { $0 + $1.probability }, 1.0001)
+            }
+            // Greedy: a commit is its position's likeliest token, with that probability.
+            for commit in record.commits {
+                let first = try XCTUnwrap(record.topCandidates[commit.position]?.first)
+                XCTAssertEqual(first.token, commit.token)
+                XCTAssertEqual(first.probability, commit.confidence, accuracy: 1e-5)
+            }
+            try canvas.apply(record)
+        }
+    }
+
+    func testVersion1TranscriptsStillReadWithoutTaskOrCandidates() throws {
+        let lines = try decodedTranscript(task: EvalTask(id: "t17", prompt: "d e", answer: "36")).jsonLines()
+            .split(separator: "\n").map { line in
+                line.replacingOccurrences(of: #","top_candidates":\[.*\](?=,"type")"#, with: "", options: .regularExpression)
+                    .replacingOccurrences(of: #","task":\{[^}]*\}"#, with: "", options: .regularExpression)
+                    .replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+            }
+        XCTAssertFalse(lines.joined().contains("top_candidates"))
+        let read = try Transcript(jsonLines: lines.joined(separator: "\n"))
+        XCTAssertNil(read.header.taskId)
+        XCTAssertTrue(read.steps.allSatisfy { $0.topCandidates.isEmpty })
     }
 
     func testTranscriptRoundTripsExactly() throws {

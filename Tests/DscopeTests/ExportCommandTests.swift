@@ -42,6 +42,29 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: again[0], encoding: .utf8), try String(contentsOfFile: decoded[0], encoding: .utf8))
     }
 
+    func testReplayOfAMissingOrBrokenFileNamesTheFileEvenWithoutATerminal() throws {
+        let missing = try DscopeBinary.run(["replay", "/no/such/run.jsonl"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.hasPrefix("error: cannot read transcript /no/such/run.jsonl"), missing.stderr)
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-broken-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: broken) }
+        try Data("{\"a\": 1}\n".utf8).write(to: broken)
+        for arguments in [["replay", broken.path], ["export", "--from", broken.path]] {
+            let result = try DscopeBinary.run(arguments)
+            XCTAssertEqual(result.status, 1, "\(arguments)")
+            XCTAssertTrue(result.stderr.hasPrefix("error: \(broken.path): transcript line 1"), result.stderr)
+        }
+    }
+
+    func testExportFromATranscriptRefusesTheFlagsThatWouldChangeTheDecode() throws {
+        for flag in [["--compare"], ["--order", "ar"]] {
+            let result = try DscopeBinary.run(["export", "--from", "any.jsonl"] + flag)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.hasPrefix("error: --from any.jsonl re-exports a recorded decode, so \(flag[0]) cannot apply"),
+                          result.stderr)
+        }
+    }
+
     func testAnExportFolderThatCannotBeMadeIsAOneLineError() throws {
         let result = try DscopeBinary.run(["export", "--gen-length", "8", "--export-dir", "/dev/null/exports"])
         XCTAssertEqual(result.status, 1)
@@ -50,7 +73,11 @@ final class ExportCommandTests: XCTestCase {
     }
 
     func testTheScopeOnAPipeSaysToUseDecodeAndFails() throws {
-        for arguments in [[], ["replay", "any.jsonl"]] {
+        let transcript = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-pipe-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: transcript) }
+        let decoded = try DscopeBinary.run(["decode", "--prompt", "2+3?", "--gen-length", "4", "--transcript", transcript.path])
+        XCTAssertEqual(decoded.status, 0, decoded.stderr)
+        for arguments in [[], ["replay", transcript.path]] {
             let result = try DscopeBinary.run(arguments)
             XCTAssertEqual(result.status, 1, "\(arguments)")
             XCTAssertTrue(result.stderr.contains("needs a terminal") && result.stderr.contains("dscope decode"), result.stderr)

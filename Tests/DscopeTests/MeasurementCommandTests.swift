@@ -117,10 +117,43 @@ final class MeasurementCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("● accuracy (k = 1, 2, 4)"), result.stdout)
     }
 
+    /// More tasks (a longer --limit) or more samples (a larger --n) grow an existing results
+    /// file: the samples it holds stay, only the new ones are decoded.
+    func testPassKGrowsAnExistingRunWithMoreTasksOrSamples() throws {
+        XCTAssertEqual(try dscope(passk + ["--out", path("g.json"), "--limit", "2"]).status, 0)
+        let before = try samples(path("g.json"))
+        XCTAssertEqual(before.count, 2 * 3 * 2)
+        let grown = try dscope(passk.map { $0 == "3" ? "4" : $0 } + ["--out", path("g.json"), "--limit", "3"])
+        XCTAssertEqual(grown.status, 0, grown.stderr)
+        XCTAssertTrue(grown.stderr.contains("growing"), grown.stderr)
+        XCTAssertTrue(grown.stdout.hasPrefix("pass@k over 3 tasks × 4 samples per order"), grown.stdout)
+        let after = try samples(path("g.json"))
+        XCTAssertEqual(after.count, 3 * 4 * 2)
+        XCTAssertTrue(before.allSatisfy(after.contains), "the earlier samples are kept as they were")
+    }
+
+    func testTradeoffWritesJSONAndCSV() throws {
+        let base = ["tradeoff", "--model", model, "--tasks", tasks, "--no-chat", "--gen-length", "8", "--rule", "k",
+                    "--values", "1,2,4", "--threads", "1"]
+        let json = try dscope(base + ["--json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["rule"] as? String, "k")
+        let points = try XCTUnwrap(object["points"] as? [[String: Any]])
+        XCTAssertEqual(points.map { $0["value"] as? Double }, [1, 2, 4])
+        XCTAssertEqual(points.map { $0["tokens_per_forward"] as? Double }, [1, 2, 4])
+        let csv = try dscope(base + ["--csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        let rows = csv.stdout.split(separator: "\n")
+        XCTAssertEqual(rows.first, "value,tasks,correct,accuracy,forward_passes,positions,forward_passes_per_token,tokens_per_forward,decode_ms")
+        XCTAssertEqual(rows.count, 4)
+        XCTAssertTrue(rows[3].hasPrefix("4,4,"), String(rows[3]))
+    }
+
     func testMistakesGiveOneLineAndExitOne() throws {
         XCTAssertEqual(try dscope(passk + ["--out", path("r.json"), "--limit", "1"]).status, 0)
         let cases: [([String], String)] = [
-            (passk + ["--out", path("r.json"), "--limit", "1", "--n", "2", "--k", "1"], "holds another experiment (its n differs)"),
+            (passk + ["--out", path("r.json"), "--limit", "1", "--n", "2", "--k", "1"], "holds another experiment (its n setting is not this run's)"),
             (passk + ["--out", path("r.json"), "--limit", "1", "--shard", "0/2"], "holds another shard"),
             (passk + ["--out", path("x.json"), "--k", "4"], "--k 4: give whole numbers from 1 to n = 3"),
             (passk + ["--out", path("x.json"), "--order", "ar"], "not --order"),

@@ -31,6 +31,11 @@ final class TmuxSession {
         for key in keys { try tmux(["send-keys", "-t", name, key]) }
     }
 
+    /// Bytes typed as they are (an escape sequence, e.g. a mouse report), not as key names.
+    func sendLiteral(_ text: String) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }

@@ -16,21 +16,30 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertFalse(ids?.isEmpty ?? true)
     }
 
-    func testChatWrapsTheQuestionInTheTemplate() throws {
-        let plain = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "2+2?"])
-        let chat = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "--chat", "2+2?"])
+    /// As decode does, the chat template is the default; --no-chat gives the bare text.
+    func testChatWrapsTheQuestionInTheTemplateByDefault() throws {
+        let plain = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "--no-chat", "2+2?"])
+        let chat = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel"), "2+2?"])
         XCTAssertEqual(chat.status, 0, chat.stderr)
         XCTAssertGreaterThan(chat.stdout.count, plain.stdout.count)
     }
 
     func testGGUFFileTokenizesLikeTheFolderItWasConvertedFrom() throws {
         let gguf = fixture("../gguf-llada-q8_0/model.gguf")
-        for extra in [[], ["--chat"]] {
+        for extra in [["--no-chat"], []] {
             let fromFolder = try DscopeBinary.run(["tokenize", "--model", fixture("digits-bytelevel")] + extra + ["I have 12 apples."])
             let fromGGUF = try DscopeBinary.run(["tokenize", "--model", gguf] + extra + ["I have 12 apples."])
             XCTAssertEqual(fromGGUF.status, 0, fromGGUF.stderr)
             XCTAssertEqual(fromGGUF.stdout, fromFolder.stdout)
         }
+    }
+
+    func testWithoutModelItTokenizesWithTheBundledModelAsDecodeWould() throws {
+        let bundled = try DscopeBinary.run(["tokenize", "What is 2+3?"])
+        XCTAssertEqual(bundled.status, 0, bundled.stderr)
+        let named = try DscopeBinary.run(["tokenize", "--model", "tiny-arith", "--chat", "What is 2+3?"])
+        XCTAssertEqual(bundled.stdout, named.stdout)
+        XCTAssertTrue(bundled.stdout.hasPrefix("["), bundled.stdout)
     }
 
     func testMissingTokenizerIsOneErrorLineWithExitOne() throws {

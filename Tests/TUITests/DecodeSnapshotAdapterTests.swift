@@ -59,14 +59,20 @@ final class DecodeSnapshotAdapterTests: XCTestCase {
         XCTAssertNotNil(traces[1].maskedEntropyNats[6])
     }
 
-    func testEntropyScaleIsTheFirstStepsHottestEntropyRoundedUpToHalfANat() throws {
+    func testFixedEntropyScaleIsLnVWhateverTheSteps() throws {
+        let (session, _) = try steppedSession(steps: 2)
+        XCTAssertEqual(EntropyScale.fixed.nats(firstSteps: [session.history[0]], logitColumns: 16), log(16), accuracy: 1e-12)
+        XCTAssertEqual(EntropyScale.fixed.nats(firstSteps: [session.history[1]], logitColumns: 16), log(16), accuracy: 1e-12)
+    }
+
+    func testAdaptiveEntropyScaleIsTheFirstStepsHottestEntropyRoundedUpToHalfANat() throws {
         let (session, _) = try steppedSession(steps: 2)
         let hottest = Double(session.history[0].maskedEntropyNats.compactMap { $0 }.max()!)
-        let scale = EntropyScale.nats(firstSteps: [session.history[0]], logitColumns: 16)
+        let scale = EntropyScale.adaptive.nats(firstSteps: [session.history[0]], logitColumns: 16)
         XCTAssertGreaterThanOrEqual(scale, hottest)
         XCTAssertLessThan(scale - hottest, 0.5)
         XCTAssertEqual(scale.truncatingRemainder(dividingBy: 0.5), 0)
-        XCTAssertEqual(EntropyScale.nats(firstSteps: [], logitColumns: 16), log(16), accuracy: 1e-12)
+        XCTAssertEqual(EntropyScale.adaptive.nats(firstSteps: [], logitColumns: 16), log(16), accuracy: 1e-12)
     }
 
     func testBranchNoticeSaysWhereTheSettingsChangedAndWhatChanged() throws {
@@ -80,10 +86,4 @@ final class DecodeSnapshotAdapterTests: XCTestCase {
                        "⑂ branched at step 2: order confidence→margin")
     }
 
-    func testPlannedStepsFollowTheScheduleAndFixedKAndAreUnknownForThresholds() throws {
-        let canvas = Canvas(promptIds: [1], generationLength: 8, maskId: 15)
-        XCTAssertEqual(stepsLeft(canvas: canvas, settings: DecodeSettings(parallelism: .schedule(steps: 4))), 4)
-        XCTAssertEqual(stepsLeft(canvas: canvas, settings: DecodeSettings(blockLength: 4, parallelism: .perStep(k: 3))), 4)
-        XCTAssertNil(stepsLeft(canvas: canvas, settings: DecodeSettings(parallelism: .threshold(0.9))))
-    }
 }

@@ -5,18 +5,22 @@ final class HeatStripViewTests: XCTestCase {
     func testLegendShowsScaleShadesAndMaskedStatistics() {
         var decode = ScriptedDecode(prompt: "", tokens: ["a", "b", "c", "d"], commits: [[0], [1], [2], [3]])
         decode.entropyNats = { position, _ in Double(position) }
-        var screen = Screen(width: 60, height: 2)
+        var screen = Screen(width: 75, height: 2)
         HeatStripView(snapshot: decode.snapshot(atStep: 1), palette: .monochrome).render(into: &screen, in: screen.bounds)
         XCTAssertEqual(screen.text, """
-            ── entropy 0 ░▒▓█ 4.0 nats · 3 masked, max 3.00, mean 2.00 ─
+            ── entropy 0 ░▒▓█ 4.0 nats (ln V) · 3 masked · mean 2.00 · max 3.00 ───────
             ·▒▓█
             """)
+        var narrow = Screen(width: 50, height: 2)
+        HeatStripView(snapshot: decode.snapshot(atStep: 1), palette: .monochrome).render(into: &narrow, in: narrow.bounds)
+        XCTAssertEqual(narrow.text.split(separator: "\n").first, "── entropy 0 ░▒▓█ 4.0 nats (ln V) · 3 masked ─────",
+                       "whole fields drop, no number is cut")
     }
 
     func testStripWrapsOnePositionPerCellThenBinsWhenItCannot() {
         let decode = ScriptedDecode.autoregressive(12)
         let view = HeatStripView(snapshot: decode.snapshot(atStep: 3), palette: .monochrome)
-        XCTAssertEqual(view.rowsWanted(width: 5), 3)
+        XCTAssertEqual(view.rowsWanted(width: 5), 1 + 3, "the legend and three strip rows")
         var wrapped = Screen(width: 5, height: 4)
         view.render(into: &wrapped, in: wrapped.bounds)
         XCTAssertEqual(wrapped.text.split(separator: "\n").dropFirst().joined(separator: "\n"), "···▓▓\n▓▓▓▓▓\n▓▓")

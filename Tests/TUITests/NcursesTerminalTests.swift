@@ -51,8 +51,10 @@ final class NcursesTerminalTests: XCTestCase {
         _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
     }
 
-    private func makeTerminal() throws -> NcursesTerminal {
-        try NcursesTerminal(term: "xterm-256color", outputDescriptor: slave, inputDescriptor: dup(slave))
+    /// With the scope's own signal handlers, as `ScopeApp` starts it.
+    private func makeTerminal(term: String = "xterm-256color") throws -> NcursesTerminal {
+        try NcursesTerminal.installSignalHandlers()
+        return try NcursesTerminal(term: term, outputDescriptor: slave, inputDescriptor: dup(slave))
     }
 
     func testDrawsWideCharactersAndColoursThenOnlyWhatChanged() throws {
@@ -97,6 +99,41 @@ final class NcursesTerminalTests: XCTestCase {
         XCTAssertEqual(ioctl(master, UInt(TIOCSWINSZ), &size), 0)
         kill(getpid(), SIGWINCH)
         XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .resize(width: 100, height: 30))
+        terminal.restore()
+    }
+
+    func testASignalIsAnsweredBeforeKeysTypedAroundIt() throws {
+        let terminal = try makeTerminal()
+        type("l")
+        kill(getpid(), SIGTERM)
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .quitSignal(SIGTERM))
+        // A quit signal gives the process one second to go; this test process goes on.
+        alarm(0)
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .key(.character("l")), "the key stays for whoever asks next")
+        kill(getpid(), SIGCONT)
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .resumed, "a continue redraws")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 30), .timeout)
+        terminal.restore()
+    }
+
+    func testMouseClicksAndTheWheelArriveAsCells() throws {
+        let terminal = try makeTerminal()
+        _ = output()
+        // xterm's SGR (1006) reports: press of button 0 at column 6, row 3 (1-based); wheel up, down.
+        type("\u{1B}[<0;6;3M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .click(row: 2, column: 5))
+        type("\u{1B}[<64;1;1M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .wheel(up: true))
+        type("\u{1B}[<65;1;1M")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .wheel(up: false))
+        terminal.restore()
+    }
+
+    func testX10MouseReportsAsTmuxSendsThem() throws {
+        let terminal = try makeTerminal(term: "tmux-256color")
+        _ = output()
+        type("\u{1B}[M *#")
+        XCTAssertEqual(terminal.nextInput(timeoutMillis: 500), .click(row: 2, column: 9))
         terminal.restore()
     }
 

@@ -28,6 +28,16 @@ final class PlotTests: XCTestCase {
             """)
     }
 
+    /// Crowded ticks at the end of the axis: the label before the last yields, the last stays.
+    func testTheLastXLabelIsAlwaysShown() {
+        let plot = LinePlot(series: [.init(label: "accuracy", points: [(1, 0.5), (2, 0.4), (3.7, 0.3), (4, 0.2)], marker: "●")],
+                            xLabel: "tokens/forward", yRange: 0...1)
+        let lines = plot.text(width: 40).split(separator: "\n", omittingEmptySubsequences: false)
+        let labels = lines[14].split(separator: " ")
+        XCTAssertEqual(labels.dropLast().last, "4", String(lines[14]))
+        XCTAssertFalse(labels.contains("3.7"), "the crowded label before the last yields")
+    }
+
     func testLogScaleSpacesDoublingTicksEvenlyAndTheLaterSeriesMarkerWinsASharedCell() {
         let lines = passAtK.text(width: 50).split(separator: "\n", omittingEmptySubsequences: false)
         let ticks = lines[13].enumerated().filter { $0.element == "┬" }.map(\.offset)
@@ -41,7 +51,7 @@ final class PlotTests: XCTestCase {
     func testPlotStylesItsSeriesAndFitsNarrowWidths() {
         var plot = passAtK
         plot.series[1].style = CellStyle(attributes: .bold)
-        var screen = Screen(width: 30, height: plot.height(forWidth: 30))
+        var screen = Screen(width: 30, height: plot.rowsWanted(width: 30))
         plot.render(into: &screen, in: screen.bounds)
         let marker = (0..<screen.height).flatMap { row in (0..<screen.width).map { (row, $0) } }
             .first { screen[$0.0, $0.1].character == "■" }
@@ -69,6 +79,6 @@ final class PlotTests: XCTestCase {
             ar            0.20     0.70
             confidence    0.25
             """)
-        XCTAssertEqual(table.lines().count, table.height(forWidth: 60))
+        XCTAssertEqual(table.lines().count, table.rowsWanted(width: 60))
     }
 }

@@ -73,7 +73,7 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .confidence])
         XCTAssertEqual(controller.decodes.map { $0.history.flatMap { $0.commits.map(\.position) } }, [[0, 1], [7, 6]])
         let text = screen(controller)
-        XCTAssertTrue(text.contains("── ar  steps=8 · mean H") && text.contains("│── confidence  steps=8 · mean H"), text)
+        XCTAssertTrue(text.contains("── ar  mean H 1.99 · step 2/8 · masks 6") && text.contains("│── confidence  mean H 1.20 · step 2/8 · masks 6"), text)
         await press(controller, "o")
         XCTAssertEqual(controller.decodes.map(\.settings.order), [.ar, .margin], "o changes the right pane only")
         await press(controller, "c")
@@ -93,6 +93,31 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes[0].stepCount, 0)
         model.gate = nil
         gate.signal()
+    }
+
+    func testScrubbingOverDecodedStepsReplaysThemWithoutTheModel() async throws {
+        let (controller, model) = try live()
+        await press(controller, "G")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        XCTAssertFalse(controller.decodes[0].canStepForward)
+        let decoded = controller.decodes[0].history, forwards = model.forwardCount
+        XCTAssertGreaterThan(forwards, 0)
+
+        await press(controller, "g", "G")
+        XCTAssertEqual(model.forwardCount, forwards, "g then G replays the kept steps")
+        XCTAssertEqual(controller.decodes[0].history, decoded)
+        XCTAssertEqual(controller.playback, .paused)
+        await press(controller, "h", "h", "h", "l", "l")
+        XCTAssertEqual(model.forwardCount, forwards, "back then forward replays too")
+        XCTAssertEqual(controller.decodes[0].stepCount, decoded.count - 1)
+
+        await press(controller, "o", "l")
+        XCTAssertEqual(model.forwardCount, forwards + 1, "a branch computes its step")
+        await press(controller, "h", "l")
+        XCTAssertEqual(model.forwardCount, forwards + 1, "and keeps it")
     }
 
     func testPlayingRunsToTheEndAndStopsThere() async throws {
@@ -132,6 +157,8 @@ final class ScopeControllerTests: XCTestCase {
         try Data().write(to: file)
         controller.exportDirectory = file
         await press(controller, "l", "e")
+        XCTAssertTrue(screen(controller).contains("exporting to \(file.path)/ …"), "the message comes before the work")
+        controller.tick()
         XCTAssertTrue(screen(controller).contains("export failed: \(file.path): not a folder"), screen(controller))
         await press(controller, "l")
         XCTAssertEqual(controller.decodes[0].stepCount, 2)
@@ -140,6 +167,9 @@ final class ScopeControllerTests: XCTestCase {
     func testExportKeyWritesTheFilesAndSaysWhere() async throws {
         let (controller, _) = try live()
         await press(controller, "l", "l", "e")
+        XCTAssertTrue(screen(controller).contains("exporting to"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: exportFolder.path), "nothing written before that frame")
+        controller.tick()
         let files = try FileManager.default.contentsOfDirectory(atPath: exportFolder.path).sorted()
         XCTAssertEqual(files.count, 3)
         XCTAssertEqual(Set(files.map { ($0 as NSString).pathExtension }), ["jsonl", "md", "cast"])
@@ -162,7 +192,106 @@ final class ScopeControllerTests: XCTestCase {
         let (controller, _) = try live(tasks: [EvalTask(id: "task-7", prompt: "seven eight", answer: "15")])
         await press(controller, "t")
         XCTAssertEqual(controller.decodes[0].prompt, "seven eight")
-        XCTAssertTrue(screen(controller).contains("held-out task task-7 · expected answer: 15"), screen(controller))
+        XCTAssertTrue(screen(controller).contains("task task-7 · expected 15"), screen(controller))
+        await press(controller, "G")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        // The scripted text ("w0 w1 …") states no answer; the mark says so next to the expected one.
+        XCTAssertTrue(screen(controller).contains("✗ no answer stated · expected 15"), screen(controller))
+        let transcript = controller.decodes[0].transcript()
+        XCTAssertEqual(transcript.header.taskId, "task-7")
+        XCTAssertEqual(transcript.header.expectedAnswer, "15")
+    }
+
+    func testColonJumpsToAStepBackwardsAndForwards() async throws {
+        let (controller, model) = try live()
+        await press(controller, ":", "5", "Enter")
+        for _ in 0..<100 where controller.playback == .playing {
+            controller.tick()
+            await controller.waitForSteps()
+        }
+        XCTAssertEqual(controller.decodes[0].stepCount, 5)
+        XCTAssertEqual(controller.playback, .paused, "it stops at the step")
+        let forwards = model.forwardCount
+        await press(controller, ":", "2", "Enter")
+        XCTAssertEqual(controller.decodes[0].stepCount, 2)
+        await press(controller, ":", "4", "Enter")
+        XCTAssertEqual(controller.decodes[0].stepCount, 4)
+        XCTAssertEqual(model.forwardCount, forwards, "kept steps come back without the model")
+        await press(controller, ":", "x", "Enter")
+        XCTAssertTrue(screen(controller).contains("\"x\" is not a step number"), screen(controller))
+    }
+
+    func testInspectorShowsTheTopCandidatesAndSaysWhenATranscriptLacksThem() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                        settings: DecodeSettings(parallelism: .perStep(k: 2)))
+        try session.runToEnd()
+        var transcript = Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        let controller = try ScopeController.replay(transcript, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "i")
+        var text = controller.screen(width: 120, height: 30).text
+        XCTAssertTrue(text.contains("── position 0 ") && text.contains("masked") && text.contains("top 5 at step 1"), text)
+        XCTAssertEqual(text.split(separator: "\n").filter { $0.contains(#/[01]\.\d\d [█·]{8} “/#) }.count, 5, text)
+        await press(controller, "\t")
+        XCTAssertTrue(controller.screen(width: 120, height: 30).text.contains("── position 1 "))
+
+        // A version 1 transcript has no candidates: the inspector says so.
+        for index in transcript.steps.indices { transcript.steps[index].topCandidates = [] }
+        let old = try ScopeController.replay(transcript, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(old, "l", "i")
+        text = old.screen(width: 120, height: 30).text
+        XCTAssertTrue(text.contains("top 5: not recorded"), text)
+    }
+
+    func testTwoTranscriptsReplaySideBySideInLockstep() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let transcripts = try [DecodeOrder.ar, .confidence].map { order in
+            let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                            settings: DecodeSettings(order: order, parallelism: .perStep(k: 2)))
+            try session.runToEnd()
+            return Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        }
+        let controller = try ScopeController.replay(transcripts, palette: .monochrome, exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "l")
+        XCTAssertEqual(controller.decodes.map(\.stepCount), [2, 2])
+        let text = screen(controller)
+        XCTAssertTrue(text.contains("── ar ") && text.contains("│── confidence "), text)
+        XCTAssertTrue(text.contains("order ar / confidence") && text.contains("step 2/4 / 2/4"), text)
+        await press(controller, "G")
+        XCTAssertEqual(controller.decodes.map(\.stepCount), [4, 4])
+    }
+
+    func testAReplayWithItsModelStepsWithoutItAndBranchesIntoALiveDecode() async throws {
+        let (scope, model) = ScopeModel.scripted()
+        let session = try DecodeSession(model: model, promptIds: [1, 2], generationLength: 8,
+                                        settings: DecodeSettings(parallelism: .perStep(k: 2)))
+        try session.runToEnd()
+        let transcript = Transcript(session: session, model: scope.identity, tool: "test", promptText: "a b")
+        let recorded = model.forwardCount
+        let controller = try ScopeController.branchable(transcript, model: scope, palette: .monochrome,
+                                                        exportDirectory: exportFolder, playing: false)
+        await press(controller, "l", "l")
+        XCTAssertEqual(controller.decodes[0].history, Array(transcript.steps.prefix(2)))
+        XCTAssertEqual(model.forwardCount, recorded, "recorded steps replay without the model")
+        await press(controller, "o", "l")
+        XCTAssertEqual(model.forwardCount, recorded + 1, "a settings key branches into a live decode")
+        XCTAssertEqual(controller.decodes[0].history.map(\.settings.order), [.confidence, .confidence, .margin])
+        XCTAssertTrue(screen(controller).contains("branched at step 2"), screen(controller))
+    }
+
+    func testAMessageLastsUntilTheNextAction() async throws {
+        let (controller, _) = try live()
+        await press(controller, "c", "c")
+        XCTAssertTrue(screen(controller).contains("compare mode off"))
+        await press(controller, "r")
+        XCTAssertFalse(screen(controller).contains("compare mode off"), screen(controller))
+        await press(controller, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-")
+        XCTAssertTrue(screen(controller).contains("already at the slowest speed"))
+        await press(controller, "o")
+        XCTAssertFalse(screen(controller).contains("already at the slowest speed"), screen(controller))
     }
 
     func testHelpOpensOnQuestionMarkAndTheNextKeyOnlyClosesIt() async throws {

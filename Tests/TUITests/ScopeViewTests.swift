@@ -10,6 +10,9 @@ final class ScopeViewTests: XCTestCase {
         return decode
     }()
 
+    /// The canvas gets the lines it needs (at least three), the waterfall every row left. Without
+    /// colour the strip shows decoded positions' entropy at commit as a ramp (▁ low … █ high);
+    /// the waterfall ends with the mean entropy of the masked positions at each step.
     func testMainScreenSnapshot() {
         let screen = ScopeView(primary: decode.snapshot(atStep: 3), palette: .monochrome).render(width: 60, height: 16)
         XCTAssertEqual(screen.text, """
@@ -17,16 +20,16 @@ final class ScopeViewTests: XCTestCase {
             Tom has 3 apples and buys 2 more. How many?
              Tom has 3█░▓ 5▒∎∎∎
 
-
-
-
-
-            ── entropy 0 ░▒▓█ 4.0 nats · 4 masked, max 3.00, mean 1.50 ─
-            ···█░▓·▒···
-            ── waterfall  steps 1–3 ↓  positions →  ● commit ───────────
+            ── entropy 0 ░▒▓█ 4.0 nats (ln V) · 4 masked · mean 1.50 ───
+            ▇▇▁█░▓▁▒▁▅█
+            ── waterfall  steps 1–3 ↓ · positions → · ● commit ─────────
             ●●●███●▓███
                ░▓█ █●●●
 
+
+
+
+            masked mean H ▅▄▅
              ‖ paused │ order confidence │ step 3/5 │ masks 4
              2.33 tok/step │ mean H 1.71 nats
             """)
@@ -66,10 +69,15 @@ final class ScopeViewTests: XCTestCase {
         XCTAssertEqual(ScopeLayout.make(width: 60, height: 20, comparing: true)?.arrangement, .stacked)
 
         let wide = view.render(width: 100, height: 14).text.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertTrue(wide[0].hasPrefix("── confidence  k=1 · mean H 1.71 · step 3/5 · mas│"), String(wide[0]))
-        XCTAssertTrue(wide[0].contains("│── ar  k=1 · mean H 2.00 · step 3/11"), String(wide[0]))
-        XCTAssertTrue(wide[9].hasSuffix("│●●▓▓▓▓▓▓▓▓▓"), "the AR pane's waterfall starts its diagonal")
-        XCTAssertTrue(wide[10].hasSuffix("│  ●▓▓▓▓▓▓▓▓"))
+        // A narrow header drops whole fields (here the rule's value) and never cuts a number.
+        XCTAssertTrue(wide[0].hasPrefix("── confidence  step 3/5 · masks 4 ──"), String(wide[0]))
+        XCTAssertTrue(wide[0].contains("│── ar  k=1 · mean H 2.00 · step 3/11 · masks 8 ──"), String(wide[0]))
+        let waterfall = try! XCTUnwrap(wide.firstIndex { $0.contains("── waterfall") })
+        XCTAssertTrue(wide[waterfall + 1].hasSuffix("│●●▓▓▓▓▓▓▓▓▓"), "the AR pane's waterfall starts its diagonal")
+        XCTAssertTrue(wide[waterfall + 2].hasSuffix("│  ●▓▓▓▓▓▓▓▓"))
+        XCTAssertTrue(wide[12].contains("order confidence / ar") && wide[12].contains("masks 4 / 8")
+                      && wide[13].contains("mean H 1.71 / 2.00"),
+                      "the status bar speaks of both panes:\n\(wide.joined(separator: "\n"))")
 
         let narrow = view.render(width: 60, height: 20).text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertTrue(narrow[0].hasPrefix("── confidence"))

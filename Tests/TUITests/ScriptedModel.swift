@@ -17,6 +17,10 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     var contextLength: Int?
     /// Every logit NaN from now on (weights gone bad).
     var givesNaN = false
+    private let countLock = NSLock()
+    private var forwards = 0
+    /// Forwards run so far (from whichever worker thread ran them).
+    var forwardCount: Int { countLock.withLock { forwards } }
 
     init(promptLength: Int, generationLength: Int) {
         self.promptLength = promptLength
@@ -25,6 +29,7 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
 
     func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix {
         gate?.wait()
+        countLock.withLock { forwards += 1 }
         var values: [Float] = []
         for position in positions {
             let offset = position - promptLength

@@ -30,31 +30,6 @@ final class SettingsCycleTests: XCTestCase {
         XCTAssertEqual(settings.parallelism, .schedule(steps: 10))
     }
 
-    func testRuleKeyGoesFromTheScheduleThroughFastDLLMAndEBSamplerBack() {
-        var settings = DecodeSettings(parallelism: .perStep(k: 2))
-        var rules: [ParallelismRule] = []
-        for _ in 0..<4 {
-            settings = settings.nextParallelismRule(generationLength: 64)
-            rules.append(settings.parallelism)
-        }
-        XCTAssertEqual(rules, [.threshold(0.9), .factor(1), .entropyBound(0.5), .schedule(steps: 64)])
-    }
-
-    func testParallelismKeysMoveAlongEachRulesLadderAndStopAtItsEnds() {
-        func adjusted(_ rule: ParallelismRule, more: Bool) -> ParallelismRule? {
-            DecodeSettings(parallelism: rule).adjustingParallelism(more: more, generationLength: 88)?.parallelism
-        }
-        XCTAssertEqual(adjusted(.schedule(steps: 88), more: true), .schedule(steps: 44))
-        XCTAssertNil(adjusted(.schedule(steps: 88), more: false), "one token per step is the least parallel")
-        XCTAssertEqual(adjusted(.perStep(k: 1), more: true), .perStep(k: 2))
-        XCTAssertNil(adjusted(.perStep(k: 1), more: false))
-        XCTAssertEqual(adjusted(.threshold(0.9), more: true), .threshold(0.8), "a lower τ lets more tokens through")
-        XCTAssertEqual(adjusted(.threshold(0.85), more: false), .threshold(0.9), "off-ladder values move to the next rung")
-        XCTAssertEqual(adjusted(.factor(1), more: true), .factor(2))
-        XCTAssertEqual(adjusted(.entropyBound(0.5), more: false), .entropyBound(0.25))
-        XCTAssertNil(adjusted(.entropyBound(0), more: false))
-    }
-
     func testLabelsUseTheCommandLineNamesAndThePapersSymbols() {
         XCTAssertEqual(DecodeSettings(parallelism: .threshold(0.9)).label(generationLength: 64),
                        "order confidence · block all · threshold τ=0.90")

@@ -39,7 +39,7 @@ final class WaterfallViewTests: XCTestCase {
         WaterfallView(snapshot: ScriptedDecode.autoregressive(10).snapshot(atStep: 9), palette: .monochrome)
             .render(into: &screen, in: screen.bounds)
         XCTAssertEqual(screen.text, """
-            ── waterfall  steps 7–9 ↓  positions →  ● commit ───────────
+            ── waterfall  steps 7–9 ↓ · positions → · ● commit ─────────
                   ●●▓▓
                     ●▓
             """, "pairs (7, 8) and (9, –): the pairing never shifts as steps are added")
@@ -61,5 +61,17 @@ final class WaterfallViewTests: XCTestCase {
         XCTAssertEqual(screen[1, 2].style, CellStyle(foreground: hot, background: hot))
         XCTAssertEqual(screen[2, 2].style, CellStyle(foreground: commit, background: .terminalDefault),
                        "step 3 commits position 2; there is no step 4 below it")
+    }
+
+    /// 80 positions on a 59-column compare pane: the header says so exactly, and keeps it.
+    func testBinningNoteIsExactAndSurvivesANarrowPane() {
+        let decode = ScriptedDecode.autoregressive(80)
+        var screen = Screen(width: 59, height: 6)
+        WaterfallView(snapshot: decode.snapshot(atStep: 4), palette: .monochrome).render(into: &screen, in: screen.bounds)
+        let header = String(screen.text.split(separator: "\n")[0])
+        XCTAssertTrue(header.contains("1–2 pos/col"), header)
+        XCTAssertEqual(PositionBins(positions: 320, columns: 240).label(unit: "cell"), "1–2 pos/cell")
+        XCTAssertEqual(PositionBins(positions: 400, columns: 100).label(unit: "col"), "1 col = 4 pos")
+        XCTAssertNil(PositionBins(positions: 80, columns: 100).label(unit: "col"))
     }
 }

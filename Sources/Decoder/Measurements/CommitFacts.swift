@@ -54,15 +54,8 @@ extension Transcript {
         let settings = header.settings
         var label = settings.order.rawValue
         if let block = settings.blockLength, block < header.generationLength { label += " block \(block)" }
-        switch settings.parallelism {
-        case let .schedule(steps) where steps != header.generationLength: label += " steps \(steps)"
-        case let .perStep(k) where k != 1: label += " k \(k)"
-        case let .threshold(tau): label += " threshold \(tau)"
-        case let .factor(f): label += " factor \(f)"
-        case let .entropyBound(gamma): label += " eb \(gamma)"
-        case let .timesteps(steps): label += " timesteps \(steps)"
-        default: break
-        }
+        let rule = settings.parallelism
+        if !rule.isOneTokenPerStep(generationLength: header.generationLength) { label += " \(rule.flag) \(rule.flagValue)" }
         return label
     }
 }

@@ -82,6 +82,19 @@ public struct PassKConfig: Equatable, Sendable {
         ]
         return fields.first { !$0.1 }?.0
     }
+
+    /// Whether this run grows `earlier` without changing a sample it holds: the same settings,
+    /// at least as many samples per task, and its tasks a prefix of these (`prefixFingerprint` is
+    /// the fingerprint of this run's first `earlier.tasks.ids.count` tasks). A sample's seed
+    /// depends only on its task and index (SampleSeed), so the samples already drawn stay valid.
+    public func grows(_ earlier: PassKConfig, prefixFingerprint: String) -> Bool {
+        var same = self
+        same.samplesPerTask = earlier.samplesPerTask
+        same.tasks = earlier.tasks
+        return same.mismatch(with: earlier) == nil && samplesPerTask >= earlier.samplesPerTask
+            && Array(tasks.ids.prefix(earlier.tasks.ids.count)) == earlier.tasks.ids
+            && prefixFingerprint == earlier.tasks.fingerprint
+    }
 }
 
 /// The tasks of a run: their ids in order and a fingerprint of their contents.

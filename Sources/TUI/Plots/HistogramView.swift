@@ -1,6 +1,6 @@
 /// A histogram as horizontal bars, one row per bin: `0.00–0.25 │███████▍ 612`. Bars grow in
 /// eighths of a cell; histograms drawn with the same `scaleCount` are comparable by length.
-public struct HistogramView: TextBlock, Sendable {
+public struct HistogramView: View, Sendable {
     public var edges: [Double]
     public var counts: [Int]
     /// The count a full-width bar stands for; default the largest count.
@@ -15,7 +15,7 @@ public struct HistogramView: TextBlock, Sendable {
 
     private static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"]
 
-    public func height(forWidth width: Int) -> Int { counts.count }
+    public func rowsWanted(width: Int) -> Int { counts.count }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let labels = counts.indices.map { "\(edges[$0].fixed(2))–\(edges[$0 + 1].fixed(2))" }

@@ -11,7 +11,7 @@ import Foundation
 ///          └┬──┬──┬──┬──┬
 ///           1  2  4  8  16  k
 ///          ● ar  ■ confidence
-public struct LinePlot: TextBlock, Sendable {
+public struct LinePlot: View, Sendable {
     public struct Series: Sendable {
         public var label: String
         public var points: [(x: Double, y: Double)]
@@ -55,7 +55,7 @@ public struct LinePlot: TextBlock, Sendable {
         self.plotRows = plotRows
     }
 
-    public func height(forWidth width: Int) -> Int { plotRows + 3 }
+    public func rowsWanted(width: Int) -> Int { plotRows + 3 }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         let ys = yBounds, ticks = xTickValues
@@ -79,11 +79,15 @@ public struct LinePlot: TextBlock, Sendable {
         screen.put(String(repeating: " ", count: gutter) + "└" + String(repeating: "─", count: area.width),
                    row: axisRow, column: rect.column, clip: rect)
         var free = area.column
-        for tick in ticks {
+        // The last tick (the range's end) always gets its label: a crowded label before it yields.
+        let lastColumn = ticks.last.map { area.column + cellColumn(dotX($0, area: area)) }
+        for (index, tick) in ticks.enumerated() {
             let column = area.column + cellColumn(dotX(tick, area: area))
             screen.put("┬", row: axisRow, column: column, clip: rect)
             let label = Self.label(tick)
-            guard labelRow < rect.bottom, column >= free else { continue }
+            let isLast = index == ticks.count - 1
+            let crowdsLast = !isLast && lastColumn.map { column + label.count + 1 > $0 } ?? false
+            guard labelRow < rect.bottom, column >= free || isLast, !crowdsLast else { continue }
             free = screen.put(label, row: labelRow, column: column, clip: rect) + 1
         }
         if !xLabel.isEmpty, labelRow < rect.bottom {

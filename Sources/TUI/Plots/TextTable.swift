@@ -1,5 +1,5 @@
 /// Columns of text under a header and a rule, padded to the widest cell.
-public struct TextTable: TextBlock, Sendable {
+public struct TextTable: View, Sendable {
     public enum Alignment: Sendable { case left, right }
 
     public struct Column: Sendable {
@@ -21,7 +21,7 @@ public struct TextTable: TextBlock, Sendable {
         self.rows = rows
     }
 
-    public func height(forWidth width: Int) -> Int { rows.count + 2 }
+    public func rowsWanted(width: Int) -> Int { rows.count + 2 }
 
     public func render(into screen: inout Screen, in rect: Rect) {
         for (index, line) in lines().enumerated() where index < rect.height {

@@ -1,0 +1,67 @@
+import Decoder
+
+/// What the inspector shows of one generated position at the step on screen, as plain values
+/// (built here from decoder types, like `DecodeSnapshot`).
+public struct PositionInspection: Equatable, Sendable {
+    public enum State: Equatable, Sendable {
+        /// Still masked; `guess` is the latest forward's choice.
+        case masked(guess: TokenText?)
+        /// Committed at `step` as the `rank`-th of its step's ranking, let through by `rule` under `order`.
+        case committed(step: Int, rank: Int, of: Int, rule: String, order: String, token: TokenText, confidence: Double,
+                       entropyNats: Double)
+    }
+
+    public var position: Int
+    public var state: State
+    /// The step whose forward the candidates come from: the commit step, or the step shown.
+    public var candidatesStep: Int?
+    /// The likeliest tokens of that forward; nil when the transcript did not record them.
+    public var candidates: [(text: TokenText, probability: Double)]?
+    /// The position's entropy at every step's forward while it was masked, step 1 first
+    /// (nil once decoded).
+    public var entropyBySteps: [Double?]
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.position == b.position && a.state == b.state && a.candidatesStep == b.candidatesStep
+            && a.entropyBySteps == b.entropyBySteps
+            && a.candidates?.map(\.text) == b.candidates?.map(\.text)
+            && a.candidates?.map(\.probability) == b.candidates?.map(\.probability)
+    }
+}
+
+extension PositionInspection {
+    /// `position` of `decode` after the steps shown.
+    @MainActor
+    init(position: Int, of decode: ScopeDecode) {
+        let history = decode.history, labels = decode.labels, vocabulary = decode.vocabulary
+        func text(_ token: Int) -> TokenText {
+            vocabulary.isEndOfText(token) ? .text(String(CanvasView.eosGlyph)) : labels.text(token)
+        }
+        self.position = position
+        entropyBySteps = history.map { record in
+            if let commit = record.commits.first(where: { $0.position == position }) { return Double(commit.entropyNats) }
+            return record.maskedEntropyNats.indices.contains(position) ? record.maskedEntropyNats[position].map(Double.init) : nil
+        }
+
+        let record: StepRecord?
+        switch decode.canvas.states[position] {
+        case let .decoded(step, commit):
+            let committing = history[step - 1]
+            record = committing
+            let rule = committing.settings.parallelism
+            state = .committed(step: step, rank: commit.rank, of: committing.commits.count,
+                               rule: "\(rule.ruleName) \(rule.valueLabel)", order: committing.settings.order.rawValue,
+                               token: text(commit.token), confidence: Double(commit.confidence),
+                               entropyNats: Double(commit.entropyNats))
+        case .masked:
+            record = history.last
+            let guess = record.flatMap { $0.maskedGuesses.indices.contains(position) ? $0.maskedGuesses[position] : nil }
+            state = .masked(guess: guess.map(text))
+        }
+        candidatesStep = record?.step
+        candidates = record.flatMap { record in
+            guard record.topCandidates.indices.contains(position) else { return nil }
+            return (record.topCandidates[position] ?? []).map { (text($0.token), Double($0.probability)) }
+        }
+    }
+}
