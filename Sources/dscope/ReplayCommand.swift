@@ -1,5 +1,6 @@
 import ArgumentParser
 import Decoder
+import Models
 import Foundation
 import TUI
 
