@@ -21,10 +21,10 @@ final class CommandLineErrorTests: XCTestCase {
         XCTAssertEqual(result.stderr, "error: temperature -1.0 must be a finite number ≥ 0 (0 = argmax)\n")
     }
 
-    func testZeroStepsSaysAtLeastOne() throws {
+    func testZeroStepsNamesTheAllowedRange() throws {
         let result = try DscopeBinary.run(["decode", "--prompt", "hi", "--steps", "0"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("error: steps 0 must be at least 1"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("error: --steps 0 is outside 1…"), result.stderr)
     }
 
     func testUsageErrorsUseTheSameLowercasePrefix() throws {
