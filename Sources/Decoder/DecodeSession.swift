@@ -38,7 +38,7 @@ public final class DecodeSession {
     @discardableResult
     public func step() throws -> StepRecord {
         let plan = try nextPlan()
-        return try commit(ForwardQueue.runSynchronously(plan), of: plan)
+        return try commit(try ForwardQueue.runSynchronously(plan), of: plan)
     }
 
     /// One step whose forward runs on a worker thread. Cancelling the task returns at once with
@@ -150,7 +150,7 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
         case let .maskInPrompt(mask):
             return "the prompt contains the mask id \(mask); the prompt must be fully given (infilling is not supported)"
         case let .noCache(mode):
-            return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier); decode it exactly"
+            return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier; a remote model keeps no cache); decode it exactly"
         }
     }
 }

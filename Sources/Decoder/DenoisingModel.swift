@@ -25,13 +25,14 @@ public struct VocabularyFacts: Equatable, Sendable {
 
 /// How the decoder sees a model: forward a whole canvas, get logits rows of chosen positions.
 /// A session calls it from a worker thread, one call at a time (all forwards in the process are
-/// serialised), so an implementation need not support concurrent calls.
+/// serialised), so an implementation need not support concurrent calls. A remote model's call
+/// can fail, hence `throws`.
 public protocol DenoisingModel: AnyObject, Sendable {
     var vocabulary: VocabularyFacts { get }
     /// Whether position i's prediction is logits row i − 1 (Dream, trained from an AR model)
     /// rather than row i (LLaDA); the decoder asks for the rows accordingly.
     var shiftsLogits: Bool { get }
-    func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix
+    func logits(canvas: [Int], positions: [Int]) throws -> LogitsMatrix
 }
 
 extension DenoisingModel {

@@ -7,8 +7,8 @@ import Foundation
 enum ForwardQueue {
     static let queue = DispatchQueue(label: "dscope.decoder.forward", qos: .userInitiated)
 
-    static func runSynchronously(_ plan: StepPlan) -> StepRecord {
-        queue.sync { plan.run() }
+    static func runSynchronously(_ plan: StepPlan) throws -> StepRecord {
+        try queue.sync { try plan.run() }
     }
 
     /// Returns as soon as the task is cancelled, without waiting for a forward already under way
@@ -20,7 +20,7 @@ enum ForwardQueue {
                 guard delivery.attach(continuation) else { return }
                 queue.async {
                     guard !delivery.isFinished else { return }
-                    delivery.finish(.success(plan.run()))
+                    delivery.finish(Result { try plan.run() })
                 }
             }
         } onCancel: {

@@ -19,17 +19,23 @@ struct StepPlan: @unchecked Sendable {
     let cached: CachedForward?
 
     /// Forward → statistics of every masked row → candidates of the current block → ranking →
-    /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
-    func run() -> StepRecord {
+    /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step"). Throws when the model
+    /// does (a remote model's server is unreachable); the session is then left as it was.
+    func run() throws -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
         // A cached step computes only its window's rows; the dual cache's later blocks keep the
         // statistics their block's first step gave them.
         let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
         let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
-        var (logits, passes, forwardNanos) = forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
-
         let blockRange = blocks.range(ofBlock: block)
-        let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)
+        let request = StatisticsRequest(
+            canvas: canvas.tokens, promptLength: canvas.promptIds.count,
+            rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) },
+            samplePositions: masked.map { blockRange.contains($0) ? $0 : nil }, step: step, seed: settings.seed,
+            temperature: settings.temperature, maskId: vocabulary.maskId,
+            suppressedToken: settings.suppressEOS ? vocabulary.eosId : nil, cfgScale: settings.cfgScale)
+        let (rows, passes, forwardNanos) = try statistics(request)
+
         let noise = NoiseStreams(seed: settings.seed)
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
@@ -40,29 +46,18 @@ struct StepPlan: @unchecked Sendable {
                 guesses[position] = carried.maskedGuesses[position]
             }
         }
-        let columns = logits.columns
-        logits.values.withUnsafeMutableBufferPointer { all in
-            for (row, position) in masked.enumerated() {
-                let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
-                if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
-                let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns)
-                entropies[position] = statistics.entropyNats
-                guard blockRange.contains(position) else {
-                    if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
-                    continue
-                }
-                let readOnly = UnsafeBufferPointer(logitsRow)
-                let token = sampler.token(row: readOnly, statistics: statistics) {
-                    noise.stream(.gumbel, step: step, position: position)
-                }
-                guesses[position] = token
-                candidates.append(Candidate(
-                    position: position, token: token,
-                    confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
-                    entropyNats: statistics.entropyNats, margin: statistics.margin,
-                    randomKey: settings.order == .random ? noise.uniform(.order, step: step, position: position) : 0,
-                    deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
+        for (statistics, position) in zip(rows, masked) {
+            entropies[position] = statistics.entropyNats
+            guard let token = statistics.token else {
+                if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
+                continue
             }
+            guesses[position] = token
+            candidates.append(Candidate(
+                position: position, token: token, confidence: statistics.tokenProbability,
+                entropyNats: statistics.entropyNats, margin: statistics.margin,
+                randomKey: settings.order == .random ? noise.uniform(.order, step: step, position: position) : 0,
+                deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
         }
 
         let ranked = settings.order.rank(candidates)
@@ -83,22 +78,36 @@ struct StepPlan: @unchecked Sendable {
                           stepMillis: Double(finished - started) / 1e6)
     }
 
+    /// The rows' statistics: asked of a model that computes them itself, else from local logits.
+    private func statistics(_ request: StatisticsRequest) throws -> ([RowStatistics], passes: Int, nanos: UInt64) {
+        if cached == nil, let remote = model as? StatisticsModel {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let rows = try remote.statistics([request])
+            guard rows.count == 1, rows[0].count == request.rows.count else {
+                throw StatisticsModelError.wrongRowCount(expected: request.rows.count, got: rows.first?.count ?? 0)
+            }
+            return (rows[0], request.forwardPasses, DispatchTime.now().uptimeNanoseconds - start)
+        }
+        var (logits, passes, nanos) = try forward(rows: request.rows)
+        return (request.statistics(of: &logits), passes, nanos)
+    }
+
     /// Logits of the masked rows; with CFG, u + (s + 1)(c − u) where u comes from the canvas with
     /// the prompt masked (LLaDA generate.py, cfg_scale).
-    private func forward(rows: [Int]) -> (LogitsMatrix, passes: Int, nanos: UInt64) {
+    private func forward(rows: [Int]) throws -> (LogitsMatrix, passes: Int, nanos: UInt64) {
         var nanos: UInt64 = 0
-        func timed(_ tokens: [Int]) -> LogitsMatrix {
+        func timed(_ tokens: [Int]) throws -> LogitsMatrix {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = model.logits(canvas: tokens, positions: rows)
+            let result = try model.logits(canvas: tokens, positions: rows)
             nanos += DispatchTime.now().uptimeNanoseconds - start
             return result
         }
         if let cached { return cachedForward(cached, rows: rows) }
-        var conditional = timed(canvas.tokens)
+        var conditional = try timed(canvas.tokens)
         guard settings.cfgScale > 0 else { return (conditional, 1, nanos) }
         var unconditionalCanvas = canvas.tokens
         for index in canvas.promptIds.indices { unconditionalCanvas[index] = vocabulary.maskId }
-        let unconditional = timed(unconditionalCanvas)
+        let unconditional = try timed(unconditionalCanvas)
         let scale = settings.cfgScale + 1
         for i in conditional.values.indices {
             let u = unconditional.values[i]
@@ -124,12 +133,5 @@ struct StepPlan: @unchecked Sendable {
             logits = model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
         }
         return (logits, passes, DispatchTime.now().uptimeNanoseconds - start)
-    }
-
-    /// LLaDA sets the EOS logit to −∞ (logits_eos_inf); a value 10⁴ below the row's maximum has
-    /// the same softmax (p underflows to 0) while keeping p·log p finite in the entropy.
-    private static func suppress(_ token: Int, in row: UnsafeMutableBufferPointer<Float>) {
-        guard row.indices.contains(token) else { return }
-        row[token] = (row.max() ?? 0) - 10_000
     }
 }

@@ -48,7 +48,7 @@ struct ExportCommand: AsyncParsableCommand {
         let generationLength = options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let task = prompt == nil ? try loaded.heldOutTasks().first : nil
-        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
+        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }
         let ids = try loaded.promptIds(for: text, chat: chat)
         var orders = [settings.order]
         if compare { orders = [.ar, settings.order == .ar ? .confidence : settings.order] }

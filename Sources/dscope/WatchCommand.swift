@@ -30,7 +30,7 @@ struct WatchCommand: AsyncParsableCommand {
         let settings = try options.settings(generationLength: generationLength)
         let scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
-        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
+        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }
         let controller = try await ScopeController.live(model: scopeModel, prompt: text, settings: settings,
                                                         palette: .monochrome, exportDirectory: view.exportDirectory,
                                                         playing: !paused)

@@ -12,7 +12,7 @@ final class DenoisingModelTests: XCTestCase {
         let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .f32))
         let model: DenoisingModel = LLaDAModel(config: config, weights: weights, threads: 1)
         XCTAssertEqual(model.vocabulary, VocabularyFacts(maskId: 39, eosId: 38, logitColumns: 40))
-        let rows = model.logits(canvas: [1, 39, 39, 2], positions: [1, 2])
+        let rows = try model.logits(canvas: [1, 39, 39, 2], positions: [1, 2])
         XCTAssertEqual(rows.rows, 2)
         XCTAssertEqual(rows.columns, 40)
     }

@@ -76,7 +76,8 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self._error(500, f"{type(error).__name__}: {error}")
             return
-        self._send(200, kind, answer)
+        m = self.service.model
+        self._send(200, kind, answer, {"X-Dscope-Model": f"{m.config_hash} {m.weights_fingerprint}"})
 
     def _authorised(self) -> bool:
         if self.token is None:

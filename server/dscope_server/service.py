@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy
 import torch
 
 from . import PROTOCOL_VERSION, __version__
@@ -67,6 +68,8 @@ class Service:
             conditional = full[i].index_select(0, index)
             if request.cfg_scale > 0:
                 unconditional = full[n + i].index_select(0, index)
-                conditional = unconditional + float(request.cfg_scale + 1) * (conditional - unconditional)
+                # The decoder's scale is a Float: s + 1 rounded to float32, as StepPlan computes it.
+                scale = float(numpy.float32(numpy.float32(request.cfg_scale) + numpy.float32(1)))
+                conditional = unconditional + scale * (conditional - unconditional)
             out.append(conditional)
         return out

@@ -7,6 +7,13 @@ public struct LogitsMatrix: Sendable {
     public let columns: Int
     public var values: [Float]
 
+    public init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns)
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
     public func row(_ index: Int) -> ArraySlice<Float> {
         values[(index * columns)..<((index + 1) * columns)]
     }
