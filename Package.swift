@@ -48,6 +48,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models"]),
     ],
     swiftLanguageModes: [.v5]
 )
