@@ -25,8 +25,8 @@ enum PythonReference {
     }
 
     /// tools/llada_generate.py's loop at T = 0, one token per step, on a checkpoint folder: the
-    /// generated ids of each prompt. `blockLength` 1 is AR order.
-    static func greedyDecodes(folder: String, prompts: [[Int]], generationLength: Int, blockLength: Int) throws -> [[Int]] {
+    /// generated ids of each prompt under each block length (1 is AR order), in one Python run.
+    static func greedyDecodes(folder: String, prompts: [[Int]], generationLength: Int, blockLengths: [Int]) throws -> [[[Int]]] {
         let script = """
         import json, torch
         torch.set_num_threads(1)  # more threads than cores only contend
@@ -38,13 +38,15 @@ enum PythonReference {
             from dscope_server.dream_reference import shift_logits
             forward = lambda ids: shift_logits(model._logits(ids))
         out = []
-        for prompt in \(prompts):
-            ids = generate(forward, torch.tensor([prompt]), mask_id=model.mask_id, steps=\(generationLength),
-                           gen_length=\(generationLength), block_length=\(blockLength))
-            out.append(ids[0, len(prompt):].tolist())
+        for block_length in \(blockLengths):
+            out.append([])
+            for prompt in \(prompts):
+                ids = generate(forward, torch.tensor([prompt]), mask_id=model.mask_id, steps=\(generationLength),
+                               gen_length=\(generationLength), block_length=block_length)
+                out[-1].append(ids[0, len(prompt):].tolist())
         print(json.dumps(out))
         """
-        return try run(script, as: [[Int]].self)
+        return try run(script, as: [[[Int]]].self)
     }
 
     static func quoted(_ text: String) -> String {

@@ -47,11 +47,11 @@ final class RemoteBundledModelTests: XCTestCase {
     func testGreedyRemoteDecodesAreTheLocalAndTheReferenceLoopsDecodes() throws {
         let remote = try remote()
         let local = try ModelLocation("tiny-arith").model(threads: 1)
-        let prompts = try prompts(2), length = 80
-        for blockLength in [1, length] {
-            let reference = try PythonReference.greedyDecodes(folder: try ModelLocation("tiny-arith").path, prompts: prompts,
-                                                              generationLength: length, blockLength: blockLength)
-            for (prompt, expected) in zip(prompts, reference) {
+        let prompts = try prompts(1), length = 80, blockLengths = [1, length]
+        let reference = try PythonReference.greedyDecodes(folder: try ModelLocation("tiny-arith").path, prompts: prompts,
+                                                          generationLength: length, blockLengths: blockLengths)
+        for (blockLength, decodes) in zip(blockLengths, reference) {
+            for (prompt, expected) in zip(prompts, decodes) {
                 let settings = DecodeSettings(order: .confidence, blockLength: blockLength)
                 let far = try decode(remote, prompt: prompt, length: length, settings: settings)
                 let near = try decode(local, prompt: prompt, length: length, settings: settings)

@@ -66,11 +66,11 @@ final class RemoteFixtureParityTests: XCTestCase {
         let remote = try RemoteModel(address: server.address, token: nil, timeout: 60)
         XCTAssertTrue(remote.shiftsLogits)
         let local = try LLaDAModel(folder: folder, threads: 1)
-        let prompts = [[5, 17, 300, 42, 9], [800, 1, 2, 3, 4, 5, 6, 7]], length = 24
-        for blockLength in [1, 8] {
-            let reference = try PythonReference.greedyDecodes(folder: folder, prompts: prompts, generationLength: length,
-                                                              blockLength: blockLength)
-            for (prompt, expected) in zip(prompts, reference) {
+        let prompts = [[5, 17, 300, 42, 9], [800, 1, 2, 3, 4, 5, 6, 7]], length = 24, blockLengths = [1, 8]
+        let reference = try PythonReference.greedyDecodes(folder: folder, prompts: prompts, generationLength: length,
+                                                          blockLengths: blockLengths)
+        for (blockLength, decodes) in zip(blockLengths, reference) {
+            for (prompt, expected) in zip(prompts, decodes) {
                 let settings = DecodeSettings(order: .confidence, blockLength: blockLength)
                 var ids: [[Int]] = []
                 for model in [remote, local] as [DenoisingModel] {
