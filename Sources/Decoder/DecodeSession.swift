@@ -84,7 +84,7 @@ public final class DecodeSession {
         self.settings = settings
     }
 
-    private func nextPlan() throws -> StepPlan {
+    func nextPlan() throws -> StepPlan {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let block = blocks.currentBlock(of: canvas) else { throw DecodeSessionError.complete }
         let blockRange = blocks.range(ofBlock: block)
@@ -120,7 +120,7 @@ public final class DecodeSession {
         }
     }
 
-    private func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
+    func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
         // Recorded only once the fill has run: a cancelled step leaves the cache to be refilled.
         if let cached = plan.cached, let fill = cached.fill { cached.cache.filledFrom = fill }
         try canvas.apply(record)

@@ -23,19 +23,40 @@ struct StepPlan: @unchecked Sendable {
     /// does (a remote model's server is unreachable); the session is then left as it was.
     func run() throws -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
-        // A cached step computes only its window's rows; the dual cache's later blocks keep the
-        // statistics their block's first step gave them.
-        let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
-        let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
+        let request = statisticsRequest
+        let (rows, passes, forwardNanos) = try statistics(request)
+        return finish(rows, passes: passes, forwardNanos: forwardNanos, started: started)
+    }
+
+    /// A cached step computes only its window's rows; the dual cache's later blocks keep the
+    /// statistics their block's first step gave them.
+    private var window: Range<Int> {
+        cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
+    }
+
+    private var maskedInWindow: [Int] {
+        let window = window
+        return canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
+    }
+
+    /// The question this step asks of its model's masked rows.
+    var statisticsRequest: StatisticsRequest {
+        let masked = maskedInWindow
         let blockRange = blocks.range(ofBlock: block)
-        let request = StatisticsRequest(
+        return StatisticsRequest(
             canvas: canvas.tokens, promptLength: canvas.promptIds.count,
             rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) },
             samplePositions: masked.map { blockRange.contains($0) ? $0 : nil }, step: step, seed: settings.seed,
             temperature: settings.temperature, maskId: vocabulary.maskId,
             suppressedToken: settings.suppressEOS ? vocabulary.eosId : nil, cfgScale: settings.cfgScale)
-        let (rows, passes, forwardNanos) = try statistics(request)
+    }
 
+    /// Whether the step can be asked of a `StatisticsModel` together with other sessions' steps.
+    var isBatchable: Bool { cached == nil && model is StatisticsModel }
+
+    /// The step from its rows' statistics (one per row of `statisticsRequest`).
+    func finish(_ rows: [RowStatistics], passes: Int, forwardNanos: UInt64, started: UInt64) -> StepRecord {
+        let window = window, masked = maskedInWindow
         let noise = NoiseStreams(seed: settings.seed)
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)

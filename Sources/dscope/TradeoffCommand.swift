@@ -20,6 +20,8 @@ struct TradeoffCommand: ParsableCommand {
     @Option(help: "The rule to sweep: eb, k or threshold.") var rule: String
     @Option(help: "Comma-separated values of the rule, e.g. 0,0.1,0.5,1,2 for eb or 1,2,3,4,5 for k.") var values: String
     @OptionGroup var options: DecodeOptions
+    @Option(help: "Tasks decoded together; with --model http://… each step of all of them is one request (one GPU batch).")
+    var batch = 1
 
     func validate() throws {
         let given = [("--steps", options.steps != nil), ("--threshold", options.threshold != nil),
@@ -34,12 +36,13 @@ struct TradeoffCommand: ParsableCommand {
         let (_, tasks) = try taskOptions.load(for: measured.location)
         let generationLength = options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         let sweep = try TradeoffRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
                                                                   chat: taskOptions.chat),
                                     settings: settings, rule: sweptRule, values: swept)
         let progress = ProgressLine(total: tasks.count * swept.count)
         var done = 0
-        let points = try sweep.run(tasks) { value, _ in
+        let points = try sweep.run(tasks, batch: batch) { value, _ in
             done += 1
             progress.update(done: done, detail: "\(rule) \(value)")
         }

@@ -150,3 +150,28 @@ final class RemoteBundledModelTests: XCTestCase {
 private final class AnswerBox: @unchecked Sendable {
     var value: (Int, String)?
 }
+
+extension RemoteBundledModelTests {
+    /// passk/tradeoff --batch: samples stepped together (one request per step) decode as alone.
+    func testBatchedDecodesAreTheDecodesEachSampleGivesAlone() throws {
+        let remote = try remote()
+        let location = try ModelLocation("tiny-arith")
+        let tokenizer = try XCTUnwrap(try location.tokenizer())
+        let tasks = Array(try TaskFile.read(path: try XCTUnwrap(location.companionFile("heldout.jsonl"))).prefix(2))
+        let decoder = TaskDecoder(model: remote, vocabulary: remote.vocabulary, tokenText: try TokenizerText(folder: URL(fileURLWithPath: location.path)),
+                                  checker: .lastNumber, generationLength: 48,
+                                  promptIds: { try tokenizer.promptIDs(for: $0.prompt, chat: true) })
+        let confidence = DecodeSettings(order: .confidence, temperature: 1, seed: 17)
+        let ar = DecodeSettings(order: .ar, blockLength: 1, temperature: 1, seed: 18)
+        var items: [(task: EvalTask, settings: DecodeSettings)] = []
+        for task in tasks { items += [(task, confidence), (task, ar)] }
+        let before = remote.traffic.requests
+        let together = try decoder.decode(items)
+        let requests = remote.traffic.requests - before
+        XCTAssertLessThanOrEqual(requests, 48, "one request per step of the longest decode, not one per sample")
+        for (item, outcome) in zip(items, together) {
+            let alone = try decoder.decode(item.task, settings: item.settings)
+            XCTAssertEqual(outcome.session.history.map(\.commits), alone.session.history.map(\.commits), "\(item.task.id)")
+        }
+    }
+}
