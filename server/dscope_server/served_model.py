@@ -55,14 +55,15 @@ class ServedModel:
 
     @torch.no_grad()
     def logits(self, canvases: list[list[int]]) -> list[torch.Tensor]:
-        """Float32 logits (T, V) of each canvas; canvases of equal length run as one batch."""
+        """Logits (T, V) of each canvas in the model's dtype (callers convert the rows they keep:
+        a batch of whole rows in float32 would be gigabytes); equal lengths run as one batch."""
         out: list[Optional[torch.Tensor]] = [None] * len(canvases)
         by_length: dict[int, list[int]] = {}
         for i, canvas in enumerate(canvases):
             by_length.setdefault(len(canvas), []).append(i)
         for indices in by_length.values():
             ids = torch.tensor([canvases[i] for i in indices], dtype=torch.long, device=self.device)
-            batch = self._logits(ids).float()
+            batch = self._logits(ids)
             for row, i in enumerate(indices):
                 out[i] = batch[row]
         return out  # type: ignore[return-value]

@@ -51,7 +51,7 @@ class Service:
         tokens, rows = parse_logits(body, self.limits)
         with self._lock:
             (full,) = self.model.logits([tokens])
-        return encode_logits(full[rows])
+        return encode_logits(full[rows].float())
 
     @torch.no_grad()
     def _guided_rows(self, request: StatisticsRequest) -> list[torch.Tensor]:
@@ -65,9 +65,9 @@ class Service:
         out = []
         for i, canvas in enumerate(request.canvases):
             index = torch.tensor(canvas.rows, dtype=torch.long, device=full[i].device)
-            conditional = full[i].index_select(0, index)
+            conditional = full[i].index_select(0, index).float()
             if request.cfg_scale > 0:
-                unconditional = full[n + i].index_select(0, index)
+                unconditional = full[n + i].index_select(0, index).float()
                 # The decoder's scale is a Float: s + 1 rounded to float32, as StepPlan computes it.
                 scale = float(numpy.float32(numpy.float32(request.cfg_scale) + numpy.float32(1)))
                 conditional = unconditional + scale * (conditional - unconditional)
