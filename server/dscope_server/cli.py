@@ -61,6 +61,7 @@ def main(argv=None) -> int:
 
     def ready(address):
         host, port = address[0], address[1]
+        host = f"[{host}]" if ":" in host else host
         print(f"dscope-server: {model.name} ({model.architecture}, {model.loader}, {args.device} {args.dtype}) "
               f"on http://{host}:{port}", flush=True)
 

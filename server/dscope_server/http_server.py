@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import socket
 import sys
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,10 @@ LOGITS_TYPE = "application/x-dscope-logits"
 def serve(service: Service, host: str, port: int, token: Optional[str], max_body: int,
           ready=None) -> None:
     handler = type("Handler", (Handler,), {"service": service, "token": token, "max_body": max_body})
-    server = ThreadingHTTPServer((host, port), handler)
+    server_class = ThreadingHTTPServer
+    if ":" in host:  # an IPv6 literal such as ::1
+        server_class = type("ThreadingHTTPServerV6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+    server = server_class((host, port), handler)
     server.daemon_threads = True
     if ready:
         ready(server.server_address)

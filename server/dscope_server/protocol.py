@@ -18,6 +18,7 @@ from typing import Optional
 
 import torch
 
+from . import noise
 from .row_statistics import RowStatistics
 
 MAX_TOP_K = 64
@@ -81,7 +82,6 @@ def _int_list(values: list, name: str, low: int, high: int) -> list[int]:
 
 
 def parse_statistics(body: dict, limits: Limits) -> StatisticsRequest:
-    from . import noise
     if not isinstance(body, dict):
         raise RequestError("request: not a JSON object")
     temperature = float(_field(body, "temperature", float, "request"))
