@@ -32,11 +32,13 @@ let package = Package(
         .target(name: "Models", dependencies: ["Kernels"],
                 resources: [.copy("Resources/tiny-arith")]),
         .target(name: "Decoder", dependencies: ["Models"]),
+        // A model whose forward runs in dscope-server (server/, docs/server.md).
+        .target(name: "Remote", dependencies: ["Decoder"]),
         // Linked through the module map; pkg-config's -D flags would be dropped anyway (TUI.md).
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TUI", dependencies: ["Decoder", "CNcursesw"]),
         .executableTarget(name: "dscope", dependencies: [
-            "TUI", "Decoder", "Models", "Kernels",
+            "TUI", "Decoder", "Models", "Kernels", "Remote",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
@@ -46,6 +48,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -122,7 +122,7 @@ public final class DecodeSession {
         future = []
     }
 
-    private func nextPlan() throws -> StepPlan {
+    func nextPlan() throws -> StepPlan {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let block = blocks.currentBlock(of: canvas) else { throw DecodeSessionError.complete }
         let blockRange = blocks.range(ofBlock: block)
@@ -165,7 +165,7 @@ public final class DecodeSession {
         }
     }
 
-    private func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
+    func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
         // Recorded only once the fill has run: a cancelled step leaves the cache to be refilled.
         if let cached = plan.cached, let fill = cached.fill { cached.cache.filledFrom = fill }
         try canvas.apply(record)
@@ -196,7 +196,7 @@ public enum DecodeSessionError: Error, CustomStringConvertible, Equatable {
         case let .maskInPrompt(mask):
             return "the prompt contains the mask id \(mask); the prompt must be fully given (infilling is not supported)"
         case let .noCache(mode):
-            return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier); decode it exactly"
+            return "this model cannot run the \(mode.rawValue) cache (Dream reads each prediction one row earlier; a remote model keeps no cache); decode it exactly"
         case let .beyondContext(model, prompt, generation, context):
             return "\(model): prompt (\(prompt) tokens) + generation (\(generation)) = \(prompt + generation) positions exceed the model's context of \(context); shorten the prompt or the generation length, or pass --allow-beyond-context to run anyway (positions past the context give unreliable output)"
         }

@@ -20,17 +20,45 @@ struct StepPlan: @unchecked Sendable {
     let cached: CachedForward?
 
     /// Forward → statistics of every masked row → candidates of the current block → ranking →
-    /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step").
+    /// parallelism → commits (ARCHITECTURE.md, "Data flow of one step"). Throws when the model
+    /// does (a remote model's server is unreachable); the session is then left as it was.
     func run() throws -> StepRecord {
         let started = DispatchTime.now().uptimeNanoseconds
-        // A cached step computes only its window's rows; the dual cache's later blocks keep the
-        // statistics their block's first step gave them.
-        let window = cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
-        let masked = canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
-        var (logits, passes, forwardNanos) = try forward(rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) })
+        let request = statisticsRequest
+        let (rows, passes, forwardNanos) = try statistics(request)
+        return try finish(rows, passes: passes, forwardNanos: forwardNanos, started: started)
+    }
 
+    /// A cached step computes only its window's rows; the dual cache's later blocks keep the
+    /// statistics their block's first step gave them.
+    private var window: Range<Int> {
+        cached.flatMap { $0.runsWholeCanvas ? nil : $0.window } ?? 0..<canvas.tokens.count
+    }
+
+    private var maskedInWindow: [Int] {
+        let window = window
+        return canvas.maskedPositions.filter { window.contains(canvas.canvasIndex($0)) }
+    }
+
+    /// The question this step asks of its model's masked rows.
+    var statisticsRequest: StatisticsRequest {
+        let masked = maskedInWindow
         let blockRange = blocks.range(ofBlock: block)
-        let sampler = Sampler(temperature: settings.temperature, maskId: vocabulary.maskId)
+        return StatisticsRequest(
+            canvas: canvas.tokens, promptLength: canvas.promptIds.count,
+            rows: masked.map { model.predictionRow(canvas.canvasIndex($0)) },
+            samplePositions: masked.map { blockRange.contains($0) ? $0 : nil }, step: step, seed: settings.seed,
+            temperature: settings.temperature, maskId: vocabulary.maskId,
+            suppressedToken: settings.suppressEOS ? vocabulary.eosId : nil, cfgScale: settings.cfgScale)
+    }
+
+    /// Whether the step can be asked of a `StatisticsModel` together with other sessions' steps.
+    var isBatchable: Bool { cached == nil && model is StatisticsModel }
+
+    /// The step from its rows' statistics (one per row of `statisticsRequest`).
+    /// Throws when a row's logits were not finite: nothing of such a step is committed.
+    func finish(_ rows: [RowStatistics], passes: Int, forwardNanos: UInt64, started: UInt64) throws -> StepRecord {
+        let window = window, masked = maskedInWindow
         let noise = NoiseStreams(seed: settings.seed)
         var candidates: [Candidate] = []
         var entropies = [Float?](repeating: nil, count: canvas.generationLength)
@@ -43,37 +71,23 @@ struct StepPlan: @unchecked Sendable {
                 if carried.topCandidates.indices.contains(position) { tops[position] = carried.topCandidates[position] }
             }
         }
-        let columns = logits.columns
-        try logits.values.withUnsafeMutableBufferPointer { all in
-            for (row, position) in masked.enumerated() {
-                let logitsRow = UnsafeMutableBufferPointer(rebasing: all[(row * columns)..<((row + 1) * columns)])
-                if settings.suppressEOS { Self.suppress(vocabulary.eosId, in: logitsRow) }
-                let statistics = SoftmaxStatistics(logits: logitsRow.baseAddress!, count: columns)
-                guard statistics.isFinite else {
-                    throw DecodeStepError.nonFiniteLogits(model: model.modelName, step: step, position: position,
-                                                          canvasIndex: canvas.canvasIndex(position))
-                }
-                entropies[position] = statistics.entropyNats
-                // p = exp(logit − max) / Z, and the top token's p is 1 / Z.
-                tops[position] = topCandidates(UnsafeBufferPointer(logitsRow), k: TokenProbability.recordedCount).map {
-                    TokenProbability(token: $0.index, probability: statistics.topProbability * Float(exp(Double($0.value - logitsRow[statistics.topId]))))
-                }
-                guard blockRange.contains(position) else {
-                    if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
-                    continue
-                }
-                let readOnly = UnsafeBufferPointer(logitsRow)
-                let token = sampler.token(row: readOnly, statistics: statistics) {
-                    noise.stream(.gumbel, step: step, position: position)
-                }
-                guesses[position] = token
-                candidates.append(Candidate(
-                    position: position, token: token,
-                    confidence: Sampler.probability(of: token, row: readOnly, statistics: statistics),
-                    entropyNats: statistics.entropyNats, margin: statistics.margin,
-                    randomKey: settings.order.drawsRandomKey ? noise.uniform(.order, step: step, position: position) : 0,
-                    deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
+        for (statistics, position) in zip(rows, masked) {
+            guard statistics.logitsFinite else {
+                throw DecodeStepError.nonFiniteLogits(model: model.modelName, step: step, position: position,
+                                                      canvasIndex: canvas.canvasIndex(position))
             }
+            entropies[position] = statistics.entropyNats
+            if !statistics.topCandidates.isEmpty { tops[position] = statistics.topCandidates }
+            guard let token = statistics.token else {
+                if statistics.topId != vocabulary.maskId { guesses[position] = statistics.topId }
+                continue
+            }
+            guesses[position] = token
+            candidates.append(Candidate(
+                position: position, token: token, confidence: statistics.tokenProbability,
+                entropyNats: statistics.entropyNats, margin: statistics.margin,
+                randomKey: settings.order.drawsRandomKey ? noise.uniform(.order, step: step, position: position) : 0,
+                deferred: settings.deferEndOfText && vocabulary.isEndOfText(token)))
         }
 
         let ranked = settings.order.rank(candidates)
@@ -92,6 +106,20 @@ struct StepPlan: @unchecked Sendable {
                           maskedEntropyNats: entropies, maskedGuesses: guesses, topCandidates: tops, forwardPasses: passes,
                           forwardMillis: Double(forwardNanos) / 1e6,
                           stepMillis: Double(finished - started) / 1e6)
+    }
+
+    /// The rows' statistics: asked of a model that computes them itself, else from local logits.
+    private func statistics(_ request: StatisticsRequest) throws -> ([RowStatistics], passes: Int, nanos: UInt64) {
+        if cached == nil, let remote = model as? StatisticsModel {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let rows = try remote.statistics([request])
+            guard rows.count == 1, rows[0].count == request.rows.count else {
+                throw StatisticsModelError.wrongRowCount(expected: request.rows.count, got: rows.first?.count ?? 0)
+            }
+            return (rows[0], request.forwardPasses, DispatchTime.now().uptimeNanoseconds - start)
+        }
+        var (logits, passes, nanos) = try forward(rows: request.rows)
+        return (request.statistics(of: &logits), passes, nanos)
     }
 
     /// Logits of the masked rows; with CFG, u + (s + 1)(c − u) where u comes from the canvas with
@@ -135,12 +163,5 @@ struct StepPlan: @unchecked Sendable {
             logits = try model.logits(canvas: canvas.tokens, window: cached.window, positions: rows, cache: kv)
         }
         return (logits, passes, DispatchTime.now().uptimeNanoseconds - start)
-    }
-
-    /// LLaDA sets the EOS logit to −∞ (logits_eos_inf); a value 10⁴ below the row's maximum has
-    /// the same softmax (p underflows to 0) while keeping p·log p finite in the entropy.
-    private static func suppress(_ token: Int, in row: UnsafeMutableBufferPointer<Float>) {
-        guard row.indices.contains(token) else { return }
-        row[token] = (row.max() ?? 0) - 10_000
     }
 }

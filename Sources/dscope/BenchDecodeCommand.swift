@@ -3,6 +3,7 @@ import Decoder
 import Foundation
 import Kernels
 import Models
+import Remote
 
 struct BenchDecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,10 @@ struct BenchDecodeCommand: ParsableCommand {
         discussion: """
         Overhead is everything a step does besides the model's forward: statistics of every masked \
         row, sampling, ranking, the parallelism rule, and the canvas update. It is measured as the \
-        wall time of DecodeSession.step() minus the time spent inside the model.
+        wall time of DecodeSession.step() minus the time spent inside the model. With \
+        --model http://host:port the model is a dscope-server: "forward" is then the whole round \
+        trip (forward and statistics on the server, the request and the answer), and the bytes \
+        each step sends and receives are printed too.
         """
     )
 
@@ -24,16 +28,18 @@ struct BenchDecodeCommand: ParsableCommand {
 
     func run() throws {
         try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
-        let location = try model.location()
-        let generationLength = try options.generationLength(defaults: location.generationDefaults)
+        let loaded = try model.load()
+        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
-        let llada = try location.model(threads: model.threads)
-        let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(llada.config)
+        let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(loaded)
+        let remote = loaded.model as? RemoteModel
 
         func session() throws -> DecodeSession {
-            try DecodeSession(model: llada, promptIds: prompt, generationLength: generationLength, settings: settings)
+            try DecodeSession(model: loaded.model, promptIds: prompt, generationLength: generationLength,
+                              settings: settings, vocabulary: loaded.vocabulary)
         }
         try session().step()
+        let before = remote?.traffic
         var stepMillis: [Double] = [], forwardMillis: [Double] = []
         var steps = 0, passes = 0
         for _ in 0..<repeats {
@@ -50,19 +56,29 @@ struct BenchDecodeCommand: ParsableCommand {
 
         let total = stepMillis.reduce(0, +), forward = forwardMillis.reduce(0, +)
         let overhead = zip(stepMillis, forwardMillis).map { $0 - $1 }
-        print("decode \(location.name): \(llada.config.nLayers) blocks, vocabulary \(llada.config.embeddingSize), "
-            + "prompt \(prompt.count) + \(generationLength) generated, threads \(model.threads)")
+        let shape = loaded.configuration.map { "\($0.transformer.nLayers) blocks, " } ?? ""
+        print("decode \(loaded.name): \(shape)vocabulary \(loaded.vocabulary.logitColumns), "
+            + "prompt \(prompt.count) + \(generationLength) generated"
+            + (remote.map { ", server on \($0.health.device) \($0.health.dtype)" } ?? ", threads \(model.threads)"))
         print("steps      \(steps / repeats) per decode, \(passes / repeats) forward passes, \(repeats) decode(s) timed")
         print(String(format: "step       %8.3f ms  median", median(stepMillis)))
-        print(String(format: "forward    %8.3f ms  median", median(forwardMillis)))
+        print(String(format: "forward    %8.3f ms  median%@", median(forwardMillis), remote == nil ? "" : " (round trip to the server)"))
         print(String(format: "overhead   %8.3f ms  median per step, %.3f ms max", median(overhead), overhead.max() ?? 0))
         print(String(format: "tokens/s   %8.1f", Double(generationLength * repeats) / (total / 1000)))
+        if let remote, let before {
+            let after = remote.traffic, requests = max(after.requests - before.requests, 1)
+            print(String(format: "payload    %8.0f bytes sent, %.0f bytes received per step (mean of %d)",
+                         Double(after.bytesSent - before.bytesSent) / Double(requests),
+                         Double(after.bytesReceived - before.bytesReceived) / Double(requests), requests))
+        }
         print(String(format: "overhead=%.4f", (total - forward) / max(total, 1e-9)))
     }
 
-    private func randomPrompt(_ config: TransformerConfig) -> [Int] {
+    private func randomPrompt(_ loaded: LoadedModel) -> [Int] {
         var generator = SplitMix64(seed: 5)
-        let usable = (0..<config.vocabSize).filter { $0 != config.maskTokenId && $0 != config.eosTokenId }
+        let vocabulary = loaded.vocabulary
+        let size = loaded.configuration?.transformer.vocabSize ?? vocabulary.logitColumns
+        let usable = (0..<size).filter { $0 != vocabulary.maskId && $0 != vocabulary.eosId }
         return (0..<16).map { _ in usable[Int(generator.next() % UInt64(usable.count))] }
     }
 }

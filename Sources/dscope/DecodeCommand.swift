@@ -28,10 +28,9 @@ struct DecodeCommand: ParsableCommand {
     @Flag(help: "Print one JSON summary object (text, ids, step_map, steps, forward_passes, …).") var json = false
 
     func run() throws {
-        let location = try model.location()
-        let generationLength = try options.generationLength(defaults: location.generationDefaults)
-        let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let loaded = try model.load()
+        let generationLength = options.generationLength(defaults: try loaded.location.generationDefaults)
+        let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let tokenText = loaded.tokenText
         let ids = try promptTokens(loaded)
         loaded.warnIfBeyondContext(promptLength: ids.count, generationLength: generationLength, allowed: options.allowBeyondContext)

@@ -57,10 +57,10 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func decode() throws -> [ExportPane] {
         let loaded = try model.load()
-        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let task = prompt == nil ? try loaded.heldOutTasks().first : nil
-        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
+        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }
         let ids = try loaded.promptIds(for: text, chat: chat)
         var orders = [settings.order]
         if compare { orders = [.ar, settings.order == .ar ? .confidence : settings.order] }

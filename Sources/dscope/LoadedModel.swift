@@ -1,18 +1,22 @@
 import Decoder
 import Foundation
 import Models
+import Remote
 import TUI
 
 /// A checkpoint loaded for decoding: the model, its tokenizer and the vocabulary facts the
-/// decoder needs (with the end-of-turn id, which only the tokenizer names).
+/// decoder needs (with the end-of-turn id, which only the tokenizer names). For a remote model
+/// `location` is the local copy of the server's companion files (tokenizer, tasks, defaults).
 struct LoadedModel {
     let location: ModelLocation
-    let configuration: ModelConfiguration
-    let model: TransformerModel
+    /// How the status bar and error messages call it.
+    let name: String
+    let identity: ModelIdentity
+    let model: DenoisingModel
+    /// The architecture and hyperparameters; nil for a remote model (its server holds them).
+    let configuration: ModelConfiguration?
     let tokenText: TokenizerText?
     let vocabulary: VocabularyFacts
-
-    var identity: ModelIdentity { ModelIdentity(id: location.name, configHash: configuration.fingerprint) }
 
     /// Prompt text → ids; `chat` renders it as one user turn of the model's chat template.
     func promptIds(for text: String, chat: Bool) throws -> [Int] {
@@ -53,7 +57,7 @@ struct LoadedModel {
     func scopeModel(generationLength: Int, chat: Bool) throws -> ScopeModel {
         let labels = tokenText.map { text in TokenLabels(bytes: { text.tokenizer.bytes(of: $0) }) }
             ?? TokenLabels(recordedPieces: [:])
-        return ScopeModel(name: location.name, identity: identity, model: model, vocabulary: vocabulary,
+        return ScopeModel(name: name, identity: identity, model: model, vocabulary: vocabulary,
                           tokenText: tokenText, labels: labels, generationLength: generationLength, tasks: try heldOutTasks(),
                           tool: "dscope \(DScopeVersion.string)") { try promptIds(for: $0, chat: chat) }
     }
@@ -61,12 +65,32 @@ struct LoadedModel {
 
 extension ModelOptions {
     func load() throws -> LoadedModel {
+        if let remote = try remoteModel() {
+            let location = try ModelLocation(try mirror(of: remote).path)
+            return try loaded(location: location, name: remote.displayName, identity: remote.identity, model: remote)
+        }
         let location = try location()
-        let tokenText = try tokenText(location)
         let configuration = try location.configuration()
         let model = try location.model(configuration, threads: threads)
+        return try loaded(location: location, name: location.name,
+                          identity: ModelIdentity(id: location.name, configHash: configuration.fingerprint),
+                          model: model, configuration: configuration)
+    }
+
+    private func loaded(location: ModelLocation, name: String, identity: ModelIdentity,
+                        model: DenoisingModel, configuration: ModelConfiguration? = nil) throws -> LoadedModel {
+        let tokenText = try tokenText(location)
         var vocabulary = model.vocabulary
         vocabulary.endOfTurnId = tokenText?.tokenizer.specialTokens.endOfTurn
-        return LoadedModel(location: location, configuration: configuration, model: model, tokenText: tokenText, vocabulary: vocabulary)
+        return LoadedModel(location: location, name: name, identity: identity, model: model,
+                           configuration: configuration, tokenText: tokenText, vocabulary: vocabulary)
+    }
+
+    /// The server's companion files, copied once per served model into the temporary folder.
+    private func mirror(of remote: RemoteModel) throws -> URL {
+        let tag = ModelIdentity.fingerprint(Data(remote.health.modelTag.utf8)).replacingOccurrences(of: ":", with: "-")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-remote/\(tag)")
+        try remote.mirrorFiles(into: folder)
+        return folder
     }
 }

@@ -2,17 +2,34 @@ import ArgumentParser
 import Decoder
 import Foundation
 import Models
+import Remote
 
 /// `--model` and `--threads`, shared by every command that runs a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "A bundled model name (\(ModelLocation.bundledNames.joined(separator: ", "))) a Hugging Face model folder (config.json + *.safetensors + tokenizer.json), or a GGUF file.")
+    @Option(help: "A bundled model name (\(ModelLocation.bundledNames.joined(separator: ", "))) a Hugging Face model folder (config.json + *.safetensors + tokenizer.json), a GGUF file, or a dscope-server address (http://127.0.0.1:8765).")
     var model = ModelLocation.defaultName
+
+    @Option(name: .customLong("server-token"), help: "Bearer token of a dscope-server (default: $DSCOPE_SERVER_TOKEN).")
+    var serverToken: String?
+
+    @Option(name: .customLong("server-timeout"), help: "Seconds to wait for a dscope-server's answer to one step.")
+    var serverTimeout: Double = 300
 
     @Option(help: "Worker threads of the forward pass.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
+        guard serverTimeout > 0, serverTimeout.isFinite else { throw ValidationError("--server-timeout must be a positive number of seconds") }
+    }
+
+    var isRemote: Bool { model.hasPrefix("http://") || model.hasPrefix("https://") }
+
+    /// The server `--model` names, connected (its health read); nil for a local model.
+    func remoteModel() throws -> RemoteModel? {
+        guard isRemote else { return nil }
+        let token = serverToken ?? ProcessInfo.processInfo.environment["DSCOPE_SERVER_TOKEN"]
+        return try RemoteModel(address: model, token: token, timeout: serverTimeout)
     }
 
     func location() throws -> ModelLocation { try ModelLocation(model) }

@@ -30,6 +30,8 @@ struct PassKRunCommand: ParsableCommand {
     @Option(help: "Comma-separated decoding orders to compare (confidence, margin, entropy, random, ar, origin).")
     var orders = "ar,confidence"
     @Option(help: "Samples per task and order.") var n = 16
+    @Option(help: "Samples decoded together; with --model http://… each step of all of them is one request (one GPU batch).")
+    var batch = 1
     @Option(help: "Comma-separated k of the report, each at most --n (default: the powers of two up to n, and n).")
     var k: String?
     @OptionGroup var options: DecodeOptions
@@ -41,6 +43,7 @@ struct PassKRunCommand: ParsableCommand {
 
     func validate() throws {
         try FlagBounds.check("--n", n, 1...PassKConfig.maxSamplesPerTask)
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         if options.order != nil { throw PassKCommandError.singleOrder }
     }
 
@@ -66,7 +69,7 @@ struct PassKRunCommand: ParsableCommand {
         var lastSave = Date()
         do {
             try PassKRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
-                                                       chat: taskOptions.chat), tasks: tasks)
+                                                       chat: taskOptions.chat), tasks: tasks, batch: batch)
                 .run(&results) { step in
                     if let keepTranscripts { try keep(step.outcome, sample: step.sample, in: keepTranscripts, model: measured) }
                     // Saving every sample would rewrite a growing file thousands of times; a kill loses ≤ 10 s.

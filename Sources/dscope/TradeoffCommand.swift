@@ -23,6 +23,8 @@ struct TradeoffCommand: ParsableCommand {
     @Flag(help: "Print the points as JSON (one object: the sweep and a point per value) instead of the table and plot.")
     var json = false
     @Flag(help: "Print the points as CSV, one row per value.") var csv = false
+    @Option(help: "Tasks decoded together; with --model http://… each step of all of them is one request (one GPU batch).")
+    var batch = 1
 
     func validate() throws {
         let given = [("--steps", options.steps != nil), ("--threshold", options.threshold != nil),
@@ -38,12 +40,13 @@ struct TradeoffCommand: ParsableCommand {
         let (_, tasks) = try taskOptions.load(for: measured.location)
         let generationLength = try options.generationLength(defaults: measured.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         let sweep = try TradeoffRun(decoder: try measured.taskDecoder(checker: taskOptions.checker, generationLength: generationLength,
                                                                   chat: taskOptions.chat),
                                     settings: settings, rule: sweptRule, values: swept)
         let progress = ProgressLine(total: tasks.count * swept.count)
         var done = 0
-        let points = try sweep.run(tasks) { value, _ in
+        let points = try sweep.run(tasks, batch: batch) { value, _ in
             done += 1
             progress.update(done: done, detail: "\(rule) \(value)")
         }

@@ -26,12 +26,12 @@ struct WatchCommand: AsyncParsableCommand {
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
         let loaded = try model.load()
-        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         var scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
         scopeModel.allowsBeyondContext = options.allowBeyondContext
         let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
-        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.location.name) }
+        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }
         let controller = try await ScopeController.live(model: scopeModel, prompt: text, task: task, settings: settings,
                                                         palette: .monochrome, exportDirectory: view.exportDirectory,
                                                         playing: !paused)

@@ -164,6 +164,19 @@ final class ScopeControllerTests: XCTestCase {
         XCTAssertEqual(controller.decodes[0].stepCount, 2)
     }
 
+    func testAFailingStepIsAStatusMessageTheStepsStayAndTheNextStepKeyRetries() async throws {
+        let (controller, model) = try live()
+        await press(controller, "l", "l")
+        model.failure = ScriptedFailure.serverGone
+        await press(controller, "l")
+        XCTAssertTrue(screen(controller).contains("step failed: model server is gone"), screen(controller))
+        XCTAssertEqual(controller.decodes[0].stepCount, 2)
+        model.failure = nil
+        await press(controller, "l")
+        XCTAssertEqual(controller.decodes[0].stepCount, 3)
+        XCTAssertTrue(screen(controller).contains("step 3/8"), screen(controller))
+    }
+
     func testExportKeyWritesTheFilesAndSaysWhere() async throws {
         let (controller, _) = try live()
         await press(controller, "l", "l", "e")
@@ -304,4 +317,10 @@ final class ScopeControllerTests: XCTestCase {
         await press(controller, "q")
         XCTAssertTrue(controller.wantsQuit)
     }
+}
+
+private enum ScriptedFailure: Error, CustomStringConvertible {
+    case serverGone
+
+    var description: String { "model server is gone" }
 }

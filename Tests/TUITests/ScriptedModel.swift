@@ -5,7 +5,8 @@ import Foundation
 
 /// A model whose logits follow a fixed rule, so app behaviour is testable without weights:
 /// generated position p (0-based) peaks at token `p % 10` with confidence 0.5 + 0.04·p, and the
-/// last two positions peak at EOS. `gate` holds every forward until signalled (a slow model).
+/// last two positions peak at EOS. `gate` holds every forward until signalled (a slow model);
+/// `failure`, while set, is what every forward throws (a remote model whose server is gone).
 final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     // @unchecked: `gate` is set before any forward runs.
     static let columns = 16
@@ -21,15 +22,17 @@ final class ScriptedModel: DenoisingModel, @unchecked Sendable {
     private var forwards = 0
     /// Forwards run so far (from whichever worker thread ran them).
     var forwardCount: Int { countLock.withLock { forwards } }
+    var failure: Error?
 
     init(promptLength: Int, generationLength: Int) {
         self.promptLength = promptLength
         self.generationLength = generationLength
     }
 
-    func logits(canvas: [Int], positions: [Int]) -> LogitsMatrix {
+    func logits(canvas: [Int], positions: [Int]) throws -> LogitsMatrix {
         gate?.wait()
         countLock.withLock { forwards += 1 }
+        if let failure { throw failure }
         var values: [Float] = []
         for position in positions {
             let offset = position - promptLength

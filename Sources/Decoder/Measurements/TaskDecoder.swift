@@ -21,12 +21,22 @@ public struct TaskDecoder: Sendable {
     }
 
     public func decode(_ task: EvalTask, settings: DecodeSettings) throws -> TaskOutcome {
-        let session = try DecodeSession(model: model, promptIds: promptIds(task), generationLength: generationLength,
-                                        settings: settings, vocabulary: vocabulary)
-        try session.runToEnd()
-        let summary = session.summary(tokenText: tokenText)
-        return TaskOutcome(task: task, check: checker.check(summary.text ?? "", answer: task.answer), summary: summary,
-                           session: session)
+        try decode([(task, settings)])[0]
+    }
+
+    /// Several decodes stepped in lockstep (`DecodeSession.stepTogether`): a remote model runs each
+    /// step of all of them as one batch. Each outcome is the one its decode gives alone.
+    public func decode(_ items: [(task: EvalTask, settings: DecodeSettings)]) throws -> [TaskOutcome] {
+        let sessions = try items.map {
+            try DecodeSession(model: model, promptIds: promptIds($0.task), generationLength: generationLength,
+                              settings: $0.settings, vocabulary: vocabulary)
+        }
+        while sessions.contains(where: { !$0.isComplete }) { try DecodeSession.stepTogether(sessions) }
+        return zip(items, sessions).map { item, session in
+            let summary = session.summary(tokenText: tokenText)
+            return TaskOutcome(task: item.task, check: checker.check(summary.text ?? "", answer: item.task.answer),
+                               summary: summary, session: session)
+        }
     }
 }
 

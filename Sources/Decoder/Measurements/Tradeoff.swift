@@ -57,20 +57,27 @@ public struct TradeoffRun: Sendable {
         }
     }
 
-    public func run(_ tasks: [EvalTask], onTask: (_ value: Double, TaskOutcome) throws -> Void = { _, _ in }) throws -> [TradeoffPoint] {
+    /// `batch` tasks are decoded together (one batched request per step on a remote model).
+    public func run(_ tasks: [EvalTask], batch: Int = 1,
+                    onTask: (_ value: Double, TaskOutcome) throws -> Void = { _, _ in }) throws -> [TradeoffPoint] {
         try values.map { value in
             var point = TradeoffPoint(value: value, tasks: 0, correct: 0, forwardPasses: 0, positions: 0, decodeMillis: 0)
-            for task in tasks {
-                var swept = settings
-                swept.parallelism = try rule.parallelism(value)
-                swept.seed = SampleSeed.seed(base: settings.seed, taskId: task.id, sample: 0)
-                let outcome = try decoder.decode(task, settings: swept)
-                point.tasks += 1
-                point.correct += outcome.check.correct ? 1 : 0
-                point.forwardPasses += outcome.summary.forwardPasses
-                point.positions += decoder.generationLength
-                point.decodeMillis += outcome.summary.decodeMillis
-                try onTask(value, outcome)
+            var swept = settings
+            swept.parallelism = try rule.parallelism(value)
+            let items = tasks.map { task in
+                var each = swept
+                each.seed = SampleSeed.seed(base: settings.seed, taskId: task.id, sample: 0)
+                return (task: task, settings: each)
+            }
+            for start in stride(from: 0, to: items.count, by: max(1, batch)) {
+                for outcome in try decoder.decode(Array(items[start..<min(start + max(1, batch), items.count)])) {
+                    point.tasks += 1
+                    point.correct += outcome.check.correct ? 1 : 0
+                    point.forwardPasses += outcome.summary.forwardPasses
+                    point.positions += decoder.generationLength
+                    point.decodeMillis += outcome.summary.decodeMillis
+                    try onTask(value, outcome)
+                }
             }
             return point
         }
