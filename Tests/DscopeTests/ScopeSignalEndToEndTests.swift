@@ -49,6 +49,8 @@ final class ScopeSignalEndToEndTests: XCTestCase {
         try tmux.send("l")
         try tmux.waitFor("the next key to act once") { $0.contains("step 2/80") }
         try tmux.send("q")
+        // Typed before the scope has quit, the shell's next line would reach the scope as keys.
+        try tmux.waitFor("the scope to quit") { !$0.contains("step 2/80") }
         try tmux.send("echo \"dscope exited $?\"; stty -a", "Enter")
         let after = try tmux.waitFor("the shell after quitting") { $0.contains("dscope exited") && $0.contains("icanon") }
         XCTAssertTrue(after.contains("dscope exited 0"), after)
