@@ -8,6 +8,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupported(file: String, component: String, type: String, supported: [String])
     case unknownMergeToken(file: String, rank: Int, merge: String, token: String)
     case invalidPattern(file: String, pattern: String, problem: String)
+    /// A split pattern that backtracks too much on one text to finish in reasonable time.
+    case patternTooCostly(file: String, pattern: String, textLength: Int, steps: Int)
     case unknownChatTemplate(file: String)
 
     public var description: String {
@@ -27,6 +29,9 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): merge #\(rank) \"\(merge)\" names \"\(token)\", which is not in the vocabulary"
         case .invalidPattern(let file, let pattern, let problem):
             return "\(file): cannot use split pattern \(pattern.debugDescription): \(problem)"
+        case .patternTooCostly(let file, let pattern, let textLength, let steps):
+            return "\(file): split pattern \(pattern.debugDescription) needs more than \(steps) steps on a "
+                + "\(textLength)-character text; simplify the pattern (nested or overlapping repeats) or shorten the text"
         case .unknownChatTemplate(let file):
             return "\(file): chat_template is not a known family (known: LLaDA / LLaMA-3 header turns); "
                 + "run without --chat to use the plain prompt"
