@@ -9,7 +9,7 @@ final class GGUFParityTests: XCTestCase {
         let expected = try Fixture.expected(folder)
         let logits = model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns, file: file, line: line)
-        let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
+        let maxDelta = maxAbsDifference(logits.values, expected.logits)
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "\(folder): max |Δ| = \(maxDelta)", file: file, line: line)
     }
 
