@@ -23,7 +23,9 @@ struct DScope: AsyncParsableCommand {
 
 extension DScope {
     /// Errors about the user's files print as one `error: <file>: <problem>` line with exit code 1;
-    /// usage errors keep ArgumentParser's message and help hint.
+    /// usage errors keep ArgumentParser's message and help hint. Any other failure (a Foundation
+    /// error, say) is one line too. Messages quote files, so they pass through `terminalSafe`: no
+    /// control byte from a file reaches the terminal even where a message forgot to escape it.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -33,11 +35,17 @@ extension DScope {
                 try command.run()
             }
         } catch let error as UserFacingError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(1)
+            fail("\(error)")
         } catch {
-            exit(withError: error)
+            // Help, version, usage errors and explicit exit codes are ArgumentParser's to print.
+            guard exitCode(for: error) == .failure, !(error is ExitCode) else { exit(withError: error) }
+            fail(fullMessage(for: error))
         }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message.terminalSafe(limit: 2_000))\n".utf8))
+        Foundation.exit(1)
     }
 }
 
