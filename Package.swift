@@ -23,6 +23,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "dscope", targets: ["dscope"]),
+        // For the libFuzzer package in fuzz/, which builds the parsers with sanitizers.
+        .library(name: "Models", targets: ["Models"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
