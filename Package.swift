@@ -48,6 +48,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
+        // Seeded mutations of every format through its loader (docs/robustness.md).
+        .testTarget(name: "RobustnessTests", dependencies: ["Kernels", "Models", "Decoder", "TUI"],
+                    exclude: ["Seeds"]),
     ],
     swiftLanguageModes: [.v5]
 )
