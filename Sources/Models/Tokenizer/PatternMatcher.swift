@@ -124,8 +124,8 @@ struct PatternMatcher: Sendable {
     }
 
     /// With the memo a search takes at most a few steps per (instruction, scalar) pair; the budget
-    /// is a backstop for what the memo cannot bound (lookaheads re-walking the text, tables too
-    /// large to keep), far above what the split patterns of real tokenizers need.
+    /// is the backstop where the memo is not kept (a program too long for the text), far above
+    /// what the split patterns of real tokenizers need.
     static func defaultStepBudget(textLength: Int) -> Int {
         10_000_000 + 1_000 * textLength
     }
