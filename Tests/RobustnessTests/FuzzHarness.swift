@@ -5,7 +5,8 @@ import XCTest
 /// input may have: success, or a typed error of ours whose message is one short line with no
 /// control characters. A crash or hang fails the whole run, so the harness can name each case
 /// before it runs (`DSCOPE_FUZZ_TRACE=1`), skip some while looking for more
-/// (`DSCOPE_FUZZ_SKIP=gguf:3,gguf:17`), and replay one (`DSCOPE_FUZZ_CASE=gguf:17`).
+/// (`DSCOPE_FUZZ_SKIP=gguf:3,gguf:17`), replay one (`DSCOPE_FUZZ_CASE=gguf:17`) and keep the
+/// inputs it runs as files (`DSCOPE_FUZZ_SAVE=folder`).
 struct FuzzHarness {
     /// Changing it gives new cases; keep it fixed so that failures reproduce.
     static let baseSeed: UInt64 = 0xD5C0_F022_2026_1205
@@ -55,6 +56,7 @@ struct FuzzHarness {
             if trace { print("fuzz \(name)"); fflush(stdout) }
             var mutator = Mutator(seed: seed(index))
             let input = mutate(&mutator)
+            if let folder = environment["DSCOPE_FUZZ_SAVE"] { save(input, as: "\(format)-\(index)", in: folder) }
             do {
                 try load(input)
                 loaded += 1
@@ -63,6 +65,22 @@ struct FuzzHarness {
                 if trace { print("  \(String(describing: error).prefix(200))") }
                 check(error, name, file: file, line: line)
             }
+        }
+    }
+
+    /// The input's bytes, or each text or bytes of a tuple input as its own file.
+    private func save(_ input: Any, as name: String, in folder: String) {
+        let parts = Mirror(reflecting: input).displayStyle == .tuple ? Mirror(reflecting: input).children.map(\.value) : [input]
+        for (number, part) in parts.enumerated() {
+            let bytes: [UInt8]
+            switch part {
+            case let part as [UInt8]: bytes = part
+            case let part as String: bytes = Array(part.utf8)
+            case let part as String?: bytes = part.map { Array($0.utf8) } ?? []
+            default: continue
+            }
+            let file = URL(fileURLWithPath: folder).appendingPathComponent(parts.count > 1 ? "\(name).\(number)" : name)
+            try? Data(bytes).write(to: file)
         }
     }
 
