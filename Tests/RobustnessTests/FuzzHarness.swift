@@ -101,6 +101,14 @@ struct FuzzHarness {
     }
 }
 
+/// What a command prints from a loaded file (a report, a table, the drawn scope) holds no control
+/// character but line breaks.
+func assertPrintable(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    let controls = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+    XCTAssertTrue(controls.isEmpty, "\(what) holds control characters \(controls.map { String($0.value, radix: 16) })",
+                  file: file, line: line)
+}
+
 /// A scratch folder per test, removed afterwards.
 func scratchFolder(_ test: XCTestCase) throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-fuzz-\(UUID().uuidString)")

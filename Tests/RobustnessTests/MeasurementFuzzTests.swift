@@ -16,9 +16,10 @@ final class MeasurementFuzzTests: XCTestCase {
             let replay = try ReplayDecode(transcript)
             while replay.canStepForward { try replay.advance() }
             let snapshot = DecodeSnapshot(replay, entropyScaleNats: 3, playback: .paused, isComputing: false, message: nil)
-            _ = ScopeView(primary: snapshot, palette: .monochrome).render(width: 100, height: 30)
+            assertPrintable(ScopeView(primary: snapshot, palette: .monochrome).render(width: 100, height: 30).text,
+                            "the replayed scope")
             let analysis = DecodeAnalysis(transcripts: [transcript])
-            _ = DecodeAnalysisText(analysis: analysis, byToken: true).text(width: 100)
+            assertPrintable(DecodeAnalysisText(analysis: analysis, byToken: true).text(width: 100), "analyze's text")
         })
     }
 
@@ -33,7 +34,8 @@ final class MeasurementFuzzTests: XCTestCase {
             try text.write(toFile: file, atomically: false, encoding: .utf8)
             let results = try PassKResults(contentsOf: file)
             let merged = try PassKResults.merge([(file, results), (file, results)])
-            _ = PassKReportText(report: PassKReport(results: merged, resampleCount: 50)).text(width: 100)
+            assertPrintable(PassKReportText(report: PassKReport(results: merged, resampleCount: 50)).text(width: 100),
+                            "the pass@k report")
         })
     }
 
