@@ -23,6 +23,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "dscope", targets: ["dscope"]),
+        // For the libFuzzer package in fuzz/, which builds the parsers with sanitizers.
+        .library(name: "Models", targets: ["Models"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -49,6 +51,9 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models"]),
+        // Seeded mutations of every format through its loader (docs/robustness.md).
+        .testTarget(name: "RobustnessTests", dependencies: ["Kernels", "Models", "Decoder", "TUI"],
+                    exclude: ["Seeds"]),
     ],
     swiftLanguageModes: [.v5]
 )

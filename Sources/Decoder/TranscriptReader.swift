@@ -29,7 +29,10 @@ public enum TranscriptError: Error, CustomStringConvertible, Equatable {
 
     private static let advice = "the file was cut short or edited; write it again with dscope decode --transcript FILE"
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case let .unreadable(path, reason):
             return "cannot read transcript \(path): \(reason)"

@@ -1,11 +1,15 @@
 import Foundation
+import Models
 
 /// Why a theme could not be loaded.
 public enum ThemeError: Error, Equatable, CustomStringConvertible {
     case notFound(name: String, searched: [String])
     case unreadable(path: String, reason: String)
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case .notFound(let name, let searched) where name.contains("/") || name.hasSuffix(".theme"):
             return "theme file \(searched.joined(separator: ", ")) does not exist; give the path of a .theme file or a theme name such as light"

@@ -1,9 +1,12 @@
+import Models
+
 /// Something in a theme file that was skipped; the theme still loads.
 public struct ThemeWarning: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     public var message: String
 
-    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+    /// The message quotes the theme file's own text: escaped and cut (`terminalSafe`).
+    public var description: String { (line > 0 ? "line \(line): \(message)" : message).terminalSafe(limit: 300) }
 }
 
 /// Reads btop's theme format: `theme[key]="value"` lines and `#` comments.

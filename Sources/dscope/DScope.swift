@@ -23,7 +23,9 @@ struct DScope: AsyncParsableCommand {
 
 extension DScope {
     /// Errors about the user's files print as one `error: <file>: <problem>` line with exit code 1;
-    /// usage errors keep ArgumentParser's message and help hint, with the same `error:` prefix.
+    /// usage errors keep ArgumentParser's message and help hint. Any other failure (a Foundation
+    /// error, say) is one line too. Messages quote files, so they pass through `terminalSafe`: no
+    /// control byte from a file reaches the terminal even where a message forgot to escape it.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let unknown = unknownCommand(in: arguments) {
@@ -43,7 +45,8 @@ extension DScope {
             guard code != .success else { exit(withError: error) }
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
-            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            let safe = message.terminalSafe(limit: 2_000, keepingLineBreaks: true)
+            FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
             Foundation.exit(code.rawValue)
         }
     }
@@ -62,7 +65,7 @@ extension DScope {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(message.terminalSafe(limit: 2_000))\n".utf8))
         Foundation.exit(1)
     }
 }

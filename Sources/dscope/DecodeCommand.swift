@@ -57,7 +57,9 @@ struct DecodeCommand: ParsableCommand {
         if json {
             print(try summary.json())
         } else {
-            print(summary.text ?? summary.ids.map(String.init).joined(separator: ","))
+            // The tokenizer's bytes can spell anything, escape sequences included.
+            print((summary.text ?? summary.ids.map(String.init).joined(separator: ","))
+                .terminalSafe(limit: nil, keepingLineBreaks: true))
         }
     }
 

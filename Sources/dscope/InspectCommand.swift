@@ -58,12 +58,12 @@ struct InspectCommand: ParsableCommand {
         print("model         \(file.path)")
         print("format        GGUF v\(file.version), \(file.metadata.count) metadata keys, "
             + "\(file.tensors.count) tensors, data aligned to \(file.alignment) bytes")
-        if let name = file.metadata["general.name"]?.string { print("name          \(name)") }
+        if let name = file.metadata["general.name"]?.string { print("name          \(name.terminalSafe())") }
         if let tokenizer = file.metadata["tokenizer.ggml.model"]?.string {
-            let pre = file.metadata["tokenizer.ggml.pre"]?.string.map { " (pre \($0))" } ?? ""
+            let pre = file.metadata["tokenizer.ggml.pre"]?.string.map { " (pre \($0.terminalSafe()))" } ?? ""
             let tokens = file.metadata["tokenizer.ggml.tokens"]?.array?.count ?? 0
             let merges = file.metadata["tokenizer.ggml.merges"]?.array?.count ?? 0
-            print("tokenizer     \(tokenizer)\(pre), \(grouped(tokens)) tokens, \(grouped(merges)) merges")
+            print("tokenizer     \(tokenizer.terminalSafe())\(pre), \(grouped(tokens)) tokens, \(grouped(merges)) merges")
         }
         let parameters = file.tensors.reduce(0) { $0 + $1.elementCount }
         print("parameters    \(grouped(parameters)) (\(humanCount(parameters)))")

@@ -26,7 +26,7 @@ struct ViewOptions: ParsableArguments {
     func loadTheme() throws -> (theme: Theme, warning: String?) {
         let (theme, warnings) = try ThemeLocator.standard().load(self.theme)
         let warning = warnings.isEmpty ? nil
-            : "theme \(theme.name): " + warnings.map(\.description).joined(separator: "; ")
+            : "theme \(theme.name.terminalSafe()): " + warnings.map(\.description).joined(separator: "; ")
         return (theme, warning)
     }
 

@@ -8,7 +8,7 @@ final class DreamParityTests: XCTestCase {
         let model = try ModelLocation(Fixture.path("dream-bf16")).model(threads: 2)
         let expected = try Fixture.expected("dream-bf16")
         let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
-        let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
+        let maxDelta = maxAbsDifference(logits.values, expected.logits)
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "max |Δ| = \(maxDelta)")
     }
 

@@ -9,7 +9,7 @@ final class KVCacheTests: XCTestCase {
     }
 
     private func maxDelta(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float {
-        zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+        maxAbsDifference(a, b)
     }
 
     func testFillingForwardReturnsTheExactLogits() throws {

@@ -9,7 +9,7 @@ final class LLaDAParityTests: XCTestCase {
         let expected = try Fixture.expected(folder)
         let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns, file: file, line: line)
-        let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
+        let maxDelta = maxAbsDifference(logits.values, expected.logits)
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "\(folder): max |Δ| = \(maxDelta)", file: file, line: line)
     }
 
@@ -43,7 +43,7 @@ final class LLaDAParityTests: XCTestCase {
         let expected = try Fixture.expected("tiny-arith")
         let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         XCTAssertEqual(logits.columns, expected.columns)
-        let maxDelta = zip(logits.values, expected.logits).map { abs($0 - $1) }.max() ?? .infinity
+        let maxDelta = maxAbsDifference(logits.values, expected.logits)
         XCTAssertLessThanOrEqual(maxDelta, 1e-4, "tiny-arith: max |Δ| = \(maxDelta)")
     }
 
@@ -55,7 +55,7 @@ final class LLaDAParityTests: XCTestCase {
         XCTAssertEqual(chosen.rows, 2)
         // Few rows take the matmul's row-by-row path, so sums may differ in the last bits.
         for (row, position) in [(0, 7), (1, 2)] {
-            let delta = zip(chosen.row(row), full.row(position)).map { abs($0 - $1) }.max()!
+            let delta = maxAbsDifference(chosen.row(row), full.row(position))
             XCTAssertLessThanOrEqual(delta, 1e-5)
         }
     }

@@ -40,8 +40,8 @@ final class TokenizerChatTemplateTests: XCTestCase {
         XCTAssertEqual(try tokenizer.chatTemplate(), .plain)
         XCTAssertTrue(tokenizer.addsBOS)
         let bos = try XCTUnwrap(tokenizer.specialTokens.bos)
-        XCTAssertEqual(try tokenizer.promptIDs(for: "Hi there", chat: true), [bos] + tokenizer.encode("Hi there"))
-        XCTAssertEqual(try tokenizer.promptIDs(for: "Hi there", chat: false), [bos] + tokenizer.encode("Hi there"))
+        XCTAssertEqual(try tokenizer.promptIDs(for: "Hi there", chat: true), [bos] + (try tokenizer.encode("Hi there")))
+        XCTAssertEqual(try tokenizer.promptIDs(for: "Hi there", chat: false), [bos] + (try tokenizer.encode("Hi there")))
     }
 
     func testUnknownTemplateIsAnErrorOnlyWhenChatting() throws {

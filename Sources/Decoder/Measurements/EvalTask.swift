@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// One evaluation task: a question for the model and the reference answer a checker compares with.
 public struct EvalTask: Equatable, Sendable {
@@ -95,7 +96,10 @@ public enum TaskFileError: Error, CustomStringConvertible, Equatable {
 
     private static let shape = #"each line is {"id": "…", "prompt": "…", "answer": "…" or a number}"#
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case let .unreadable(path):
             return "\(path): cannot read the task file; check the path (\(Self.shape))"

@@ -1,3 +1,5 @@
+import Models
+
 extension PassKResults {
     /// Combines the results files of one experiment (shards, or partial runs of it) into one. When
     /// the parts cover every shard the result names no shards, exactly like a single run's file.
@@ -45,7 +47,10 @@ public enum PassKMergeError: Error, CustomStringConvertible, Equatable {
     case shardCounts(first: String, other: String, counts: [Int])
     case conflictingSample(SampleKey, first: String, other: String)
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case .nothingToMerge:
             return "give the results files to merge, e.g. dscope passk merge results-*.json --out merged.json"

@@ -1,5 +1,6 @@
 import Models
 import Foundation
+import Models
 
 /// The results file: format "dscope-passk", version 1, one pretty-printed JSON object with sorted
 /// snake_case keys; seeds are decimal strings (64-bit seeds do not survive readers that parse
@@ -61,7 +62,10 @@ public enum PassKResultsError: Error, CustomStringConvertible, Equatable {
     case version(path: String, found: Int)
     case invalid(path: String, problem: String)
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case let .unreadable(path):
             return "\(path): cannot read the results file; check the path"

@@ -1,3 +1,5 @@
+import Models
+
 /// Runs the samples a results file still lacks, one at a time (or `batch` at a time), so a run that stops (or is
 /// stopped) resumes where it left off.
 public struct PassKRun: Sendable {
@@ -57,7 +59,10 @@ public struct PassKProgress {
 public enum PassKRunError: Error, CustomStringConvertible, Equatable {
     case unknownTask(String)
 
-    public var description: String {
+    /// Values read from files are escaped and the message cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case let .unknownTask(id):
             return "the results file plans task \"\(id)\", which the task file lacks; give the task file the run was started with"

@@ -12,7 +12,11 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case tensorShape(path: String, name: String, expected: [Int], found: [Int])
     case unsupportedDType(path: String, name: String, dtype: String)
 
-    public var description: String {
+    /// Every value in the message may come from the file: control characters are escaped, and
+    /// long names and the message as a whole are cut (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case let .missingFile(path, hint):
             "\(path): no such file; \(hint)"
@@ -25,15 +29,15 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .invalidConfig(path, problem):
             "\(path): invalid model config: \(problem)"
         case let .unsupportedModelType(path, modelType):
-            "\(path): model_type \"\(modelType)\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.modelTypes)))"
+            "\(path): model_type \"\(modelType.terminalSafe())\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.modelTypes)))"
         case let .unsupportedArchitecture(path, architecture):
-            "\(path): GGUF architecture \"\(architecture)\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.ggufArchitectures)))"
+            "\(path): GGUF architecture \"\(architecture.terminalSafe())\" is not supported (supported: \(Self.quoted(ArchitectureRegistry.ggufArchitectures)))"
         case let .missingTensor(path, name):
-            "\(path): tensor \(name) is missing from the checkpoint"
+            "\(path): tensor \(name.terminalSafe()) is missing from the checkpoint"
         case let .tensorShape(path, name, expected, found):
-            "\(path): tensor \(name) has shape \(found), expected \(expected)"
+            "\(path): tensor \(name.terminalSafe()) has shape \(found), expected \(expected)"
         case let .unsupportedDType(path, name, dtype):
-            "\(path): tensor \(name) is stored as \(dtype); weights must be F32, BF16 or F16 (or Q8_0, Q4_0 in GGUF)"
+            "\(path): tensor \(name.terminalSafe()) is stored as \(dtype.terminalSafe()); weights must be F32, BF16 or F16 (or Q8_0, Q4_0 in GGUF)"
         }
     }
 

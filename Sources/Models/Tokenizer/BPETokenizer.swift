@@ -132,7 +132,8 @@ public struct BPETokenizer: Sendable {
     // MARK: - Encoding
 
     /// The ids of `text`; added tokens (specials included) are matched before BPE.
-    public func encode(_ text: String) -> [Int] {
+    /// Throws when a split pattern of the file needs more steps than its budget on `text`.
+    public func encode(_ text: String) throws -> [Int] {
         let scalars = Array(text.unicodeScalars)
         var ids: [Int] = []
         var wordIDs: [[UInt8]: [Int]] = [:]
@@ -147,7 +148,7 @@ public struct BPETokenizer: Sendable {
                     case .token(let id):
                         ids.append(id)
                     case .text(let range):
-                        for word in preTokenizer.words(Array(normalized[range])) {
+                        for word in try preTokenizer.words(Array(normalized[range])) {
                             if let known = wordIDs[word] {
                                 ids += known
                                 continue
@@ -173,10 +174,10 @@ public struct BPETokenizer: Sendable {
     public func promptIDs(for text: String, chat: Bool) throws -> [Int] {
         if chat {
             let template = try chatTemplate()
-            if template != .plain { return encode(template.render([.user(text)])) }
+            if template != .plain { return try encode(template.render([.user(text)])) }
         }
         let bos = addsBOS ? specialTokens.bos.map { [$0] } ?? [] : []
-        return bos + encode(text)
+        return bos + (try encode(text))
     }
 
     // MARK: - Decoding

@@ -32,6 +32,10 @@ struct PatternParser {
     private let scalars: [Unicode.Scalar]
     private var index = 0
     private var ignoresCase = false
+    private var depth = 0
+
+    /// Groups nest by recursion; real split patterns nest a few levels, a hostile one thousands.
+    static let maximumNesting = 100
 
     static func parse(_ pattern: String) throws -> PatternNode {
         var parser = PatternParser(scalars: Array(pattern.unicodeScalars))
@@ -57,6 +61,9 @@ struct PatternParser {
     }
 
     private mutating func alternation() throws -> PatternNode {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumNesting { throw failure("groups nest deeper than \(Self.maximumNesting) levels") }
         var branches = [try sequence()]
         while take("|") { branches.append(try sequence()) }
         return branches.count == 1 ? branches[0] : .alternation(branches)

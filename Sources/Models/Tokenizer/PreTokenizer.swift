@@ -9,6 +9,8 @@ struct PreTokenizer: Sendable {
     }
 
     let steps: [Step]
+    /// The tokenizer file, for the message when a pattern runs past its step budget.
+    let file: String
 
     static let supportedTypes = ["ByteLevel", "Split", "Digits", "Sequence"]
 
@@ -27,6 +29,7 @@ struct PreTokenizer: Sendable {
                     : "has more than one ByteLevel step")
         }
         self.steps = steps
+        self.file = file
     }
 
     private static func appendSteps(of json: JSONValue, field: String, file: String, to steps: inout [Step]) throws {
@@ -82,10 +85,15 @@ struct PreTokenizer: Sendable {
     }
 
     /// The words of a text, as the bytes they stand for.
-    func words(_ text: [Unicode.Scalar]) -> [[UInt8]] {
+    func words(_ text: [Unicode.Scalar]) throws -> [[UInt8]] {
         var pieces = text.isEmpty ? [] : [text]
         for step in steps {
-            pieces = pieces.flatMap { step.apply(to: $0) }
+            do {
+                pieces = try pieces.flatMap { try step.apply(to: $0) }
+            } catch let exceeded as PatternBudgetExceeded {
+                throw TokenizerError.patternTooCostly(file: file, pattern: step.pattern ?? "",
+                                                      textLength: text.count, steps: exceeded.steps)
+            }
         }
         // After the one ByteLevel step every piece is spelt in the byte-level alphabet.
         return pieces.map { $0.compactMap(ByteLevel.byte(of:)) }
@@ -93,10 +101,10 @@ struct PreTokenizer: Sendable {
 }
 
 extension PreTokenizer.Step {
-    func apply(to piece: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
+    func apply(to piece: [Unicode.Scalar]) throws -> [[Unicode.Scalar]] {
         switch self {
         case .split(let matcher, let behavior, let invert):
-            return piece.split(matches: matcher.matches(in: piece), invert: invert, behavior)
+            return piece.split(matches: try matcher.matches(in: piece), invert: invert, behavior)
         case .digits(let individually):
             let digits = piece.indices.filter {
                 GeneralCategories.number.contains(GeneralCategories.of(piece[$0].value))
@@ -105,8 +113,17 @@ extension PreTokenizer.Step {
         case .byteLevel(let addsPrefixSpace, let gpt2Split):
             var text = piece
             if addsPrefixSpace, text.first != " " { text.insert(" ", at: 0) }
-            let words = gpt2Split.map { text.split(matches: $0.matches(in: text), invert: false, .isolated) } ?? [text]
+            let words = try gpt2Split.map { text.split(matches: try $0.matches(in: text), invert: false, .isolated) } ?? [text]
             return words.map(ByteLevel.characters(spelling:))
+        }
+    }
+
+    /// The split pattern the step runs, if any.
+    var pattern: String? {
+        switch self {
+        case .split(let matcher, _, _): return matcher.source
+        case .byteLevel(_, let gpt2Split): return gpt2Split?.source
+        case .digits: return nil
         }
     }
 }

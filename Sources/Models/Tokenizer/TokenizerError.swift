@@ -8,9 +8,15 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupported(file: String, component: String, type: String, supported: [String])
     case unknownMergeToken(file: String, rank: Int, merge: String, token: String)
     case invalidPattern(file: String, pattern: String, problem: String)
+    /// A split pattern that backtracks too much on one text to finish in reasonable time.
+    case patternTooCostly(file: String, pattern: String, textLength: Int, steps: Int)
     case unknownChatTemplate(file: String)
 
-    public var description: String {
+    /// Values from the files (tokens, merges, patterns, type names) are escaped and cut, and so is
+    /// the message as a whole (`terminalSafe`).
+    public var description: String { message.terminalSafe(limit: 1_000) }
+
+    private var message: String {
         switch self {
         case .unreadableFile(let file, let reason):
             return "\(file): cannot read the file (\(reason))"
@@ -22,11 +28,14 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): \"\(field)\" \(problem)"
         case .unsupported(let file, let component, let type, let supported):
             let known = supported.joined(separator: ", ")
-            return "\(file): unsupported \(component) type \"\(type)\" (supported: \(known))"
+            return "\(file): unsupported \(component) type \"\(type.terminalSafe())\" (supported: \(known))"
         case .unknownMergeToken(let file, let rank, let merge, let token):
-            return "\(file): merge #\(rank) \"\(merge)\" names \"\(token)\", which is not in the vocabulary"
+            return "\(file): merge #\(rank) \"\(merge.terminalSafe())\" names \"\(token.terminalSafe())\", which is not in the vocabulary"
         case .invalidPattern(let file, let pattern, let problem):
-            return "\(file): cannot use split pattern \(pattern.debugDescription): \(problem)"
+            return "\(file): cannot use split pattern \"\(pattern.terminalSafe())\": \(problem)"
+        case .patternTooCostly(let file, let pattern, let textLength, let steps):
+            return "\(file): split pattern \"\(pattern.terminalSafe())\" needs more than \(steps) steps on a "
+                + "\(textLength)-character text; simplify the pattern (nested or overlapping repeats) or shorten the text"
         case .unknownChatTemplate(let file):
             return "\(file): chat_template is not a known family (known: LLaDA / LLaMA-3 header turns); "
                 + "run without --chat to use the plain prompt"

@@ -1,4 +1,5 @@
 import Decoder
+import Models
 
 /// A transcript analysis as the terminal shows it: entropy at commit and bypass per decode order,
 /// an entropy histogram per order on one scale, and (by token) the most-bypassed tokens.
@@ -43,7 +44,7 @@ public struct DecodeAnalysisText: Sendable {
         if byToken {
             for table in analysis.tokenTables {
                 let rows = table.rows.map { row in
-                    [String(reflecting: row.piece), String(row.seen), String(row.bypassed), Self.share(row.bypassed, of: row.seen),
+                    [String(reflecting: row.piece).terminalSafe(limit: 40), String(row.seen), String(row.bypassed), Self.share(row.bypassed, of: row.seen),
                      row.meanDelaySteps.fixed(1), row.meanEntropyNats.fixed(3),
                      row.arMeanEntropyNats.map { $0.fixed(3) } ?? "–", String(row.arSeen)]
                 }

@@ -1,4 +1,5 @@
 import Decoder
+import Models
 
 /// A pass@k report as the terminal shows it: estimates with their 95% intervals per k and order,
 /// what each order solves, and the curves as a line plot over k.
@@ -28,7 +29,9 @@ public struct PassKReportText: Sendable {
             columns: [.init("order", .left), .init("accuracy"), .init("solved"), .init("solved by no other order", .left)],
             rows: report.curves.map { curve in
                 let only = curve.solvedOnlyHere
-                let listed = only.prefix(4).joined(separator: ", ") + (only.count > 4 ? ", …" : "")
+                // Task ids come from the task and results files.
+                let listed = only.prefix(4).map { $0.terminalSafe(limit: 40) }.joined(separator: ", ")
+                    + (only.count > 4 ? ", …" : "")
                 return [curve.order.rawValue, curve.accuracy.fixed(3), "\(curve.solvedTasks)/\(report.completeTasks)",
                         only.isEmpty ? "0" : "\(only.count): \(listed)"]
             })
