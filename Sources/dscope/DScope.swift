@@ -23,8 +23,7 @@ struct DScope: AsyncParsableCommand {
 
 extension DScope {
     /// Errors about the user's files print as one `error: <file>: <problem>` line with exit code 1;
-    /// usage errors keep ArgumentParser's message and help hint. Any other failure (a Foundation
-    /// error, say) is one line too. Messages quote files, so they pass through `terminalSafe`: no
+    /// usage errors and any other failure (a Foundation error, say) are one line too. Messages quote files, so they pass through `terminalSafe`: no
     /// control byte from a file reaches the terminal even where a message forgot to escape it.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -41,14 +40,19 @@ extension DScope {
         } catch let error as UserFacingError {
             fail("\(error)")
         } catch {
-            let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
-            let safe = message.terminalSafe(limit: 2_000, keepingLineBreaks: true)
-            FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
-            Foundation.exit(code.rawValue)
+            // Help, version and explicit exit codes (a signal's 128 + n) are ArgumentParser's; every
+            // other failure, a usage error included, is one line with exit code 1.
+            guard exitCode(for: error) != .success, !(error is ExitCode) else { exit(withError: error) }
+            var message = message(for: error)
+            if message.hasPrefix("Error: ") { message = String(message.dropFirst("Error: ".count)) }
+            let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+            fail(firstLine + (exitCode(for: error) == .validationFailure ? " (dscope help \(commandWord(in: arguments)) lists the options)" : ""))
         }
+    }
+
+    /// The command a usage error belongs to, for its help hint.
+    private static func commandWord(in arguments: [String]) -> String {
+        arguments.first.flatMap { commandNames.contains($0) ? $0 : nil } ?? "watch"
     }
 
     static var commandNames: [String] {
