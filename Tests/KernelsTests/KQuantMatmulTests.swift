@@ -6,6 +6,15 @@ import XCTest
 /// stored as f32 (same products, same order). The dequantiser itself is checked bit for bit
 /// against gguf-py in ModelsTests.KQuantDequantisationTests.
 final class KQuantMatmulTests: XCTestCase {
+    // These check the exact path; Int8MatmulTests checks the int8 one.
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     func testExactMatmulEqualsTheF32MatmulOfTheDequantisedWeights() {
         for dtype in [WeightDType.q4_k, .q5_k, .q6_k] {
             // Few rows, one packed pass, and two passes whose second is a single superblock.
