@@ -30,6 +30,10 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes (after one warm-up).") var repeats = 2
     @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them).") var block = 32
+    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
+    var weights: WeightDType = .bf16
+    @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
+    var exactMatmul = false
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
@@ -45,6 +49,7 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
+        MatmulMode.current = exactMatmul ? .exact : .int8
         let loaded: LLaDAModel
         let fullDepth: Int
         if let model {
@@ -52,8 +57,8 @@ struct BenchForwardCommand: ParsableCommand {
             fullDepth = loaded.config.nLayers
         } else {
             let config = LLaDAConfig.llada8B(layers: layers)
-            fprint("building \(layers) random bf16 blocks of LLaDA-8B shapes…")
-            let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: .bf16))
+            fprint("building \(layers) random \(weights.rawValue) blocks of LLaDA-8B shapes…")
+            let weights = try LLaDAWeights(config: config, source: SyntheticWeights(dtype: weights))
             loaded = LLaDAModel(config: config, weights: weights, threads: threads)
             fullDepth = 32
         }
