@@ -102,9 +102,11 @@ static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m
     }
 }
 
+// restrict: the byte stores could otherwise alias the source and the factors, which keeps the
+// compiler from vectorising (unpacking took a quarter of a Q4_K matmul before).
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
-                       uint8_t *codes, float *a, float *b) {
-    const uint8_t *src = (const uint8_t *)row;
+                       uint8_t *restrict codes, float *restrict a, float *restrict b) {
+    const uint8_t *restrict src = (const uint8_t *)row;
     switch (type) {
     case DSCOPE_Q8_0:
         for (int block = 0; block < k / 32; block++, src += 34) {
@@ -132,18 +134,24 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
         for (int block = 0; block < k / 256; block++, src += bytes) {
             const float d = half_to_float(src), dmin = half_to_float(src + 2);
             const uint8_t *scales = src + 4, *qh = src + 16, *qs = src + (five ? 48 : 16);
-            uint8_t *out = codes + block * 256;
+            uint8_t *restrict out = codes + block * 256;
             for (int j = 0; j < 8; j++) {
                 uint8_t sc, m;
                 scale_min_k4(j, scales, &sc, &m);
                 a[block * 8 + j] = d * (float)sc;
                 b[block * 8 + j] = dmin * (float)m;
-                const uint8_t *nibbles = qs + (j / 2) * 32;
-                const int shift = (j % 2) * 4;
+            }
+            // Constant shifts and no branch inside, so these loops vectorise.
+            for (int pair = 0; pair < 4; pair++) {
+                const uint8_t *nibbles = qs + pair * 32;
                 for (int l = 0; l < 32; l++) {
-                    uint8_t q = (nibbles[l] >> shift) & 0x0F;
-                    if (five) q |= ((qh[l] >> j) & 1) << 4;
-                    out[j * 32 + l] = q;
+                    out[pair * 64 + l] = nibbles[l] & 0x0F;
+                    out[pair * 64 + 32 + l] = nibbles[l] >> 4;
+                }
+            }
+            if (five) {
+                for (int j = 0; j < 8; j++) {
+                    for (int l = 0; l < 32; l++) out[j * 32 + l] |= (uint8_t)(((qh[l] >> j) & 1) << 4);
                 }
             }
         }
@@ -153,19 +161,19 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
         for (int block = 0; block < k / 256; block++, src += 210) {
             const float d = half_to_float(src + 208);
             const int8_t *scales = (const int8_t *)(src + 192);
-            uint8_t *out = codes + block * 256;
+            uint8_t *restrict out = codes + block * 256;
             for (int s = 0; s < 16; s++) {
                 a[block * 16 + s] = d * (float)scales[s];
                 b[block * 16 + s] = 32.0f * a[block * 16 + s];  // value = d·sc·(q − 32)
             }
             for (int h = 0; h < 2; h++) {
                 const uint8_t *ql = src + h * 64, *qh = src + 128 + h * 32;
-                for (int i = 0; i < 4; i++) {
-                    const uint8_t *low = ql + (i % 2) * 32;
-                    const int shift = (i / 2) * 4;
-                    for (int l = 0; l < 32; l++) {
-                        out[h * 128 + i * 32 + l] = (uint8_t)(((low[l] >> shift) & 0x0F) | (((qh[l] >> (2 * i)) & 3) << 4));
-                    }
+                uint8_t *half = out + h * 128;
+                for (int l = 0; l < 32; l++) {
+                    half[l] = (ql[l] & 0x0F) | (uint8_t)((qh[l] & 3) << 4);
+                    half[32 + l] = (ql[32 + l] & 0x0F) | (uint8_t)(((qh[l] >> 2) & 3) << 4);
+                    half[64 + l] = (ql[l] >> 4) | (uint8_t)(((qh[l] >> 4) & 3) << 4);
+                    half[96 + l] = (ql[32 + l] >> 4) | (uint8_t)(((qh[l] >> 6) & 3) << 4);
                 }
             }
         }
