@@ -13,15 +13,26 @@ public enum MatmulMode: String, Sendable {
     /// `--exact-matmul`.
     nonisolated(unsafe) public static var current: MatmulMode = .int8
 
-    /// The integer instruction set of this CPU that the int8 path uses; `nil` where it has none
-    /// (the int8 mode then computes exactly).
-    public static let int8InstructionSet: Int8InstructionSet? = Int8InstructionSet(dscope_int8_best_isa())
+    /// The integer instruction set the int8 path uses: the best this CPU has, by detection at
+    /// run time (a benchmark may pick a lesser supported one); `nil` where it has none, and the
+    /// int8 mode then computes exactly.
+    nonisolated(unsafe) public static var int8InstructionSet: Int8InstructionSet? = bestInt8InstructionSet
+
+    public static let bestInt8InstructionSet = Int8InstructionSet(dscope_int8_best_isa())
 }
 
 /// The instruction sets the int8 tiles are written for, chosen by CPU detection at run time.
 public enum Int8InstructionSet: String, Sendable, CaseIterable {
-    case avx2 = "AVX2 vpmaddubsw"
-    case avx512vnni = "AVX512-VNNI vpdpbusd"
+    case avx2
+    case avx512vnni
+
+    /// The instructions that do the integer dot products.
+    public var instructions: String {
+        switch self {
+        case .avx2: "AVX2 vpmaddubsw"
+        case .avx512vnni: "AVX512-VNNI vpdpbusd"
+        }
+    }
 
     init?(_ isa: dscope_isa) {
         switch isa {
@@ -40,7 +51,7 @@ public enum Int8InstructionSet: String, Sendable, CaseIterable {
 
     /// Whether this CPU can run `self` (the test suite runs every set the CPU has).
     public var isSupported: Bool {
-        guard let best = MatmulMode.int8InstructionSet else { return false }
+        guard let best = MatmulMode.bestInt8InstructionSet else { return false }
         return self == best || self == .avx2
     }
 }
