@@ -67,7 +67,10 @@ struct BenchForwardCommand: ParsableCommand {
         let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
         let positions = Array((tokens - (logitRows ?? tokens))..<tokens)
 
+        let cpuStart = processCPUSeconds()
         let times = timeForwards { _ = loaded.logits(tokens: canvas, positions: positions, timing: $0) }
+        // Warm-up included; on a shared machine CPU time moves less than wall time.
+        let cpuPerStep = (processCPUSeconds() - cpuStart) / Double(repeats + 1)
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
         let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize)) + 4 * t * t * d
@@ -80,7 +83,8 @@ struct BenchForwardCommand: ParsableCommand {
             + "\(tokens) tokens, logits for \(positions.count) positions, threads \(threads)")
         print(String(format: "per block  %8.1f ms  (%.1f GFLOP/s)", perBlock * 1e3, blockFlop / perBlock / 1e9))
         print(String(format: "head       %8.1f ms  (%.1f GFLOP/s)", head * 1e3, headFlop / max(head, 1e-9) / 1e9))
-        print(String(format: "step       %8.1f ms  measured (%d blocks)", step * 1e3, config.nLayers))
+        print(String(format: "step       %8.1f ms  measured (%d blocks); %.1f core-seconds of CPU per step",
+                     step * 1e3, config.nLayers, cpuPerStep))
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }
