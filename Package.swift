@@ -18,6 +18,18 @@ let kernelFlags: [SwiftSetting] = {
     ]
 }()
 
+// The int8 kernels (C, so the integer dot-product intrinsics are at hand): the same CPU target,
+// optimised in debug builds too. Instructions past the target are chosen at run time.
+let cKernelFlags: [CSetting] = {
+    #if arch(x86_64)
+    let march = ProcessInfo.processInfo.environment["DSCOPE_MARCH"] ?? "native"
+    let cpu: [CSetting] = [.unsafeFlags(["-march=\(march)"])]
+    #else
+    let cpu: [CSetting] = []
+    #endif
+    return cpu + [.unsafeFlags(["-O3"])]
+}()
+
 let package = Package(
     name: "DiffusionScope",
     platforms: [.macOS(.v13)],
@@ -30,7 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "Kernels", swiftSettings: kernelFlags),
+        .target(name: "CKernels", cSettings: cKernelFlags),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: kernelFlags),
         .target(name: "Models", dependencies: ["Kernels"],
                 resources: [.copy("Resources/tiny-arith")]),
         .target(name: "Decoder", dependencies: ["Models"]),

@@ -88,7 +88,8 @@ def write_gguf(path: Path, layers: int) -> None:
     writer.close()
 
 
-def time_decodes(path: Path, tokens: int, threads: int, repeats: int) -> list[float]:
+def time_decodes(path: Path, tokens: int, threads: int, repeats: int) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (all of the process's threads) of each timed decode."""
     import llama_cpp as L
 
     L.llama_backend_init()
@@ -122,18 +123,18 @@ def time_decodes(path: Path, tokens: int, threads: int, repeats: int) -> list[fl
         memory = L.llama_get_memory(context)
         if memory:
             L.llama_memory_clear(memory, True)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         if L.llama_decode(context, batch) != 0:
             raise SystemExit("llama_decode failed")
         L.llama_get_logits(context)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu_start
 
     decode()  # warm-up: weight pages, thread pool, graph allocation
-    seconds = [decode() for _ in range(repeats)]
+    seconds, cpu = zip(*[decode() for _ in range(repeats)])
     L.llama_batch_free(batch)
     L.llama_free(context)
     L.llama_model_free(model)
-    return seconds
+    return list(seconds), list(cpu)
 
 
 def main() -> None:
@@ -149,7 +150,7 @@ def main() -> None:
     if not path.exists():
         print(f"writing {path} ({args.layers} layers of LLaDA-8B shapes, bf16)…", flush=True)
         write_gguf(path, args.layers)
-    seconds = time_decodes(path, args.tokens, args.threads, args.repeats)
+    seconds, cpu = time_decodes(path, args.tokens, args.threads, args.repeats)
     step = statistics.median(seconds)
     flop_per_block = 2 * args.tokens * (4 * D_MODEL * D_MODEL + 3 * D_MODEL * HIDDEN) \
         + 4 * args.tokens * args.tokens * D_MODEL
@@ -158,6 +159,9 @@ def main() -> None:
     print(f"llama.cpp decode, {args.layers} blocks + head, {args.tokens} tokens, logits for all, "
           f"threads {args.threads}: median {step * 1e3:.1f} ms of {len(seconds)} "
           f"({', '.join(f'{s * 1e3:.1f}' for s in seconds)}), {flop / step / 1e9:.1f} GFLOP/s")
+    # On a shared machine CPU time moves less than wall time (llama.cpp's workers spin while
+    # they wait, so this slightly overstates its work).
+    print(f"cpu {statistics.median(cpu):.2f} core-seconds per decode (median)")
     print(f"step_ms={step * 1e3:.1f}")
 
 

@@ -355,8 +355,8 @@ def write_broken(broken: Path) -> None:
     (broken / "misaligned.gguf").write_bytes(
         gguf_bytes([("a.weight", [8, 4], int(Q.F32), 0), ("b.weight", [8, 4], int(Q.F32), 100)], data))
     (broken / "unknown-type.gguf").write_bytes(gguf_bytes([("a.weight", [8, 4], 99, 0)], data))
-    # Q4_K [256 × 1]: 144 bytes, a valid tensor of a type the matmul does not read.
-    (broken / "unsupported-type.gguf").write_bytes(gguf_bytes([("a.weight", [256, 1], int(Q.Q4_K), 0)], data[:144]))
+    # Q2_K [256 × 1]: 84 bytes, a valid tensor of a type the matmul does not read.
+    (broken / "unsupported-type.gguf").write_bytes(gguf_bytes([("a.weight", [256, 1], int(Q.Q2_K), 0)], data[:84]))
 
     gguf.GGUFReader(str(broken / "valid-two-tensors.gguf"))
     for name in ["truncated", "truncated-header", "bad-magic", "version-1", "out-of-bounds", "misaligned", "unknown-type"]:
@@ -368,7 +368,7 @@ def write_broken(broken: Path) -> None:
             continue
         raise SystemExit(f"fixture check failed: broken/{name}.gguf loads in gguf-py")
     print("  broken/: valid-two-tensors, truncated, truncated-header, bad-magic, version-1, out-of-bounds, "
-          "misaligned, unknown-type, unsupported-type (Q4_K)")
+          "misaligned, unknown-type, unsupported-type (Q2_K)")
 
 
 def main() -> None:

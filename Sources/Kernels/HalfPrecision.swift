@@ -17,7 +17,7 @@ public func bfloat16FromFloat(_ value: Float) -> UInt16 {
 }
 
 /// Converts `count` values stored as `dtype` at `source` into Floats at `destination`; for the
-/// quantised types `source` is a block boundary and `count` a multiple of 32.
+/// quantised types `source` is a block boundary and `count` whole blocks (32 or 256 values).
 @inline(__always)
 public func convertToFloat(_ source: UnsafeRawPointer, _ dtype: WeightDType, count: Int,
                            into destination: UnsafeMutablePointer<Float>) {
@@ -52,5 +52,11 @@ public func convertToFloat(_ source: UnsafeRawPointer, _ dtype: WeightDType, cou
         QuantizedBlock.dequantizeQ8_0(source, count: count, into: destination)
     case .q4_0:
         QuantizedBlock.dequantizeQ4_0(source, count: count, into: destination)
+    case .q4_k:
+        KQuantBlock.dequantizeQ4_K(source, count: count, into: destination)
+    case .q5_k:
+        KQuantBlock.dequantizeQ5_K(source, count: count, into: destination)
+    case .q6_k:
+        KQuantBlock.dequantizeQ6_K(source, count: count, into: destination)
     }
 }

@@ -4,13 +4,16 @@
 /// inputs (12 accumulators, 3 vector loads and 4 broadcasts per step) on 24-row panels, 6 × 16 on
 /// 16-row panels, mixed so a canvas is padded as little as possible (128 = 4 × 24 + 2 × 16).
 /// Few rows (logits of a handful of positions): one converted weight row is dotted with each
-/// input row; that path is memory-bound.
+/// input row; that path is memory-bound. Quantised weights against many rows take the int8 path
+/// (Int8Matmul.swift) unless `MatmulMode.current` is `.exact`.
 public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                    into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
     if rows < MatmulTile.narrowPanel / 2 {
         matmulFewRows(x, rows: rows, w, into: out, threads: threads)
+    } else if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
+        matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
     } else {
         matmulPacked(x, rows: rows, w, into: out, threads: threads)
     }

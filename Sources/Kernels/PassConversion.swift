@@ -49,36 +49,44 @@ struct PassConversion {
     }
 }
 
-/// `count` stored values of one weight row to convert into `destination`, slice by slice; a slice
-/// (`MatmulTile.slice` values) starts on a quantised block.
+/// `count` stored values of one weight row to convert into `destination`, slice by slice. The
+/// tiles offer a slice every `MatmulTile.slice` steps; a slice starts on a quantised block, so a
+/// k-quant superblock (256 values) takes every other offer and converts two steps' worth.
 struct ConversionJob {
     let source: UnsafeRawPointer
     let dtype: WeightDType
     let destination: UnsafeMutablePointer<Float>
     let count: Int
-    /// Stored bytes of one slice.
+    /// Values and stored bytes of one slice; offers per slice (1, or 2 for 256-value blocks).
+    private let sliceValues: Int
     private let sliceBytes: Int
+    private let offersPerSlice: Int
 
     init(source: UnsafeRawPointer, dtype: WeightDType, destination: UnsafeMutablePointer<Float>, count: Int) {
         self.source = source
         self.dtype = dtype
         self.destination = destination
         self.count = count
-        sliceBytes = dtype.byteCount(values: MatmulTile.slice)
+        sliceValues = max(MatmulTile.slice, dtype.blockLength)
+        offersPerSlice = sliceValues / MatmulTile.slice
+        sliceBytes = dtype.byteCount(values: sliceValues)
     }
 
-    var wholeSlices: Int { count / MatmulTile.slice }
+    /// Offers that convert a whole slice or wait for the next one.
+    var wholeSlices: Int { count / sliceValues * offersPerSlice }
 
-    /// Converts whole slice `index` (< `wholeSlices`).
+    /// Takes offer `index` (< `wholeSlices`): converts a whole slice on its first offer.
     @inline(__always)
     func convertSlice(_ index: Int) {
-        convertToFloat(source + index &* sliceBytes, dtype,
-                       count: MatmulTile.slice, into: destination + index &* MatmulTile.slice)
+        if offersPerSlice != 1 && index % offersPerSlice != 0 { return }
+        let slice = index / offersPerSlice
+        convertToFloat(source + slice &* sliceBytes, dtype,
+                       count: sliceValues, into: destination + slice &* sliceValues)
     }
 
-    /// Converts everything from slice `index` on, including a ragged tail.
+    /// Converts everything from offer `index` on that earlier offers did not, including a ragged tail.
     func convert(slicesFrom index: Int) {
-        let start = min(count, index * MatmulTile.slice)
+        let start = min(count, (index + offersPerSlice - 1) / offersPerSlice * sliceValues)
         if start < count {
             convertToFloat(source + dtype.byteCount(values: start), dtype, count: count - start,
                            into: destination + start)

@@ -1,6 +1,7 @@
 /// An owned weight matrix of uniform random values in [-scale, scale), stored as `dtype`:
 /// synthetic models of real shapes for benchmarks, without a download. Quantised blocks get a
-/// scale that maps their largest code to about `scale` and uniformly random codes.
+/// scale that maps their largest code to about `scale` and uniformly random codes (k-quants: random
+/// sub-block scales and mins too).
 public final class RandomWeights: @unchecked Sendable {
     public let matrix: WeightMatrix
     private let storage: UnsafeMutableRawPointer
@@ -28,6 +29,12 @@ public final class RandomWeights: @unchecked Sendable {
                 bytes[block] = UInt8(truncatingIfNeeded: blockScale)
                 bytes[block + 1] = UInt8(truncatingIfNeeded: blockScale >> 8)
                 for i in 2..<dtype.blockBytes { bytes[block + i] = UInt8(truncatingIfNeeded: generator.next()) }
+            }
+        case .q4_k, .q5_k, .q6_k:
+            let bytes = storage.bindMemory(to: UInt8.self, capacity: byteCount)
+            for i in 0..<byteCount { bytes[i] = UInt8(truncatingIfNeeded: generator.next()) }
+            for block in stride(from: 0, to: byteCount, by: dtype.blockBytes) {
+                KQuantBlock.setRandomScales(bytes + block, dtype, scale: scale)
             }
         }
         matrix = WeightMatrix(base: storage, rows: rows, columns: columns, dtype: dtype)

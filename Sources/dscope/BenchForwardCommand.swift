@@ -41,6 +41,10 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes (after one warm-up).") var repeats = 2
     @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them).") var block = 32
+    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
+    var weights: WeightDType = .bf16
+    @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
+    var exactMatmul = false
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
@@ -57,6 +61,7 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
+        MatmulMode.current = exactMatmul ? .exact : .int8
         let loaded: TransformerModel
         let fullDepth: Int
         if let model {
@@ -64,8 +69,8 @@ struct BenchForwardCommand: ParsableCommand {
             fullDepth = loaded.config.nLayers
         } else {
             let config = synthetic!.config(layers: layers)
-            fprint("building \(layers) random bf16 blocks of \(synthetic!.rawValue) shapes…")
-            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: .bf16),
+            fprint("building \(layers) random \(weights.rawValue) blocks of \(synthetic!.rawValue) shapes…")
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: weights),
                                                  layout: config.experts == nil ? LLaDAArchitecture().huggingFaceLayout
                                                                                : LLaDAMoEArchitecture().huggingFaceLayout)
             loaded = TransformerModel(config: config, weights: weights, threads: threads)
@@ -76,7 +81,10 @@ struct BenchForwardCommand: ParsableCommand {
         let canvas = (0..<tokens).map { _ in Int(generator.next() % UInt64(config.vocabSize)) }
         let positions = Array((tokens - (logitRows ?? tokens))..<tokens)
 
+        let cpuStart = processCPUSeconds()
         let times = try timeForwards { _ = try loaded.logits(tokens: canvas, positions: positions, timing: $0) }
+        // Warm-up included; on a shared machine CPU time moves less than wall time.
+        let cpuPerStep = (processCPUSeconds() - cpuStart) / Double(repeats + 1)
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
         // A mixture of experts runs k of its MLPs per token, plus the router.
@@ -92,7 +100,8 @@ struct BenchForwardCommand: ParsableCommand {
             + "\(tokens) tokens, logits for \(positions.count) positions, threads \(threads)")
         print(String(format: "per block  %8.1f ms  (%.1f GFLOP/s)", perBlock * 1e3, blockFlop / perBlock / 1e9))
         print(String(format: "head       %8.1f ms  (%.1f GFLOP/s)", head * 1e3, headFlop / max(head, 1e-9) / 1e9))
-        print(String(format: "step       %8.1f ms  measured (%d blocks)", step * 1e3, config.nLayers))
+        print(String(format: "step       %8.1f ms  measured (%d blocks); %.1f core-seconds of CPU per step",
+                     step * 1e3, config.nLayers, cpuPerStep))
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Decoder
 import Foundation
+import Kernels
 import Models
 import Remote
 
@@ -18,6 +19,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Worker threads of the forward pass.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Multiply quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) exactly, dequantised to fp32, instead of with int8 activations.")
+    var exactMatmul = false
+
     func validate() throws {
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
         guard serverTimeout > 0, serverTimeout.isFinite else { throw ValidationError("--server-timeout must be a positive number of seconds") }
@@ -32,7 +36,12 @@ struct ModelOptions: ParsableArguments {
         return try RemoteModel(address: model, token: token, timeout: serverTimeout)
     }
 
-    func location() throws -> ModelLocation { try ModelLocation(model) }
+    /// The model's location; every command that runs a model resolves it first, so this is also
+    /// where the process takes its matmul mode.
+    func location() throws -> ModelLocation {
+        MatmulMode.current = exactMatmul ? .exact : .int8
+        return try ModelLocation(model)
+    }
 
     /// The model's tokenizer, or nil when its folder has no tokenizer.json.
     func tokenText(_ location: ModelLocation) throws -> TokenizerText? {

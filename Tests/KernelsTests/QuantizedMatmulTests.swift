@@ -4,6 +4,15 @@ import XCTest
 /// Q8_0 and Q4_0 weights, dequantised inside the matmul, against a scalar decode of the same bytes
 /// followed by a naive float64 matmul.
 final class QuantizedMatmulTests: XCTestCase {
+    // These check the exact path; Int8MatmulTests checks the int8 one.
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     private let quantizedTypes: [WeightDType] = [.q8_0, .q4_0]
 
     func testFewRowsPathMatchesNaiveDequantiseAndMultiply() {

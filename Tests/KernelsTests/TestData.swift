@@ -37,6 +37,8 @@ final class StoredWeights {
             let bytes = QuantizedTestBlocks.encode(source, dtype)
             storage.copyMemory(from: bytes, byteCount: bytes.count)
             exact = QuantizedTestBlocks.decode(bytes, dtype)
+        case .q4_k, .q5_k, .q6_k:
+            preconditionFailure("k-quant test weights are random blocks (RandomWeights), not encoded values")
         }
         values = exact
         matrix = WeightMatrix(base: storage, rows: rows, columns: columns, dtype: dtype)

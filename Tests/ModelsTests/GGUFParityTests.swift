@@ -1,9 +1,19 @@
+import Kernels
 import XCTest
 @testable import Models
 
 /// GGUF files in llama.cpp's layout (tools/make_gguf_fixtures.py) against the PyTorch reference run
 /// on the very values each file stores: quantised blocks dequantised, LLaDA's q/k row permutation undone.
+/// The exact matmul: the int8 path's distance from these logits is Int8ForwardTests' subject.
 final class GGUFParityTests: XCTestCase {
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     private func assertMatchesReference(_ folder: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let model = try ModelLocation(Fixture.path(folder + "/model.gguf")).model(threads: 2)
         let expected = try Fixture.expected(folder)

@@ -37,7 +37,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .tensorShape(path, name, expected, found):
             "\(path): tensor \(name.terminalSafe()) has shape \(found), expected \(expected)"
         case let .unsupportedDType(path, name, dtype):
-            "\(path): tensor \(name.terminalSafe()) is stored as \(dtype.terminalSafe()); weights must be F32, BF16 or F16 (or Q8_0, Q4_0 in GGUF)"
+            "\(path): tensor \(name.terminalSafe()) is stored as \(dtype.terminalSafe()); weights must be F32, BF16 or F16 (or Q8_0, Q4_0, Q4_K, Q5_K, Q6_K in GGUF)"
         }
     }
 

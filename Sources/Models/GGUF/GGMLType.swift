@@ -19,6 +19,9 @@ public struct GGMLType: Hashable, Sendable, CustomStringConvertible {
         case "BF16": .bf16
         case "Q8_0": .q8_0
         case "Q4_0": .q4_0
+        case "Q4_K": .q4_k
+        case "Q5_K": .q5_k
+        case "Q6_K": .q6_k
         default: nil
         }
     }

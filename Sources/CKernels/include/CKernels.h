@@ -1,0 +1,49 @@
+#ifndef DSCOPE_CKERNELS_H
+#define DSCOPE_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The int8 matmul's integer kernels (int8_kernels.c): activations quantised to int8 per 32-value
+/// block, weight codes unpacked to unsigned bytes, integer dot products, scaled into fp32.
+
+/// Instruction sets an integer tile can use, best last; dscope_int8_best_isa picks by CPU detection.
+typedef enum {
+    DSCOPE_ISA_NONE = 0,
+    DSCOPE_ISA_AVX2 = 1,        // vpmaddubsw + vpmaddwd
+    DSCOPE_ISA_AVX512VNNI = 2,  // vpdpbusd on 512-bit vectors
+} dscope_isa;
+
+/// Activation rows per panel: the lanes of one tile.
+#define DSCOPE_PANEL_ROWS 16
+
+dscope_isa dscope_int8_best_isa(void);
+
+/// Quantises `rows` (≤ 16) rows of x (row stride k floats) into one panel: codes[g][lane][4] for
+/// each group g of four columns (k/4 × 64 bytes), per 32-value block the scale d = max|x| / 127
+/// (codes round(x / d)), and per `unit`-value run (16 or 32) of every lane d and d · Σcodes, as
+/// scale[unit][lane] and offset[unit][lane]. Lanes past `rows` are zero. k is a multiple of 32.
+void dscope_quantize_panel(const float *x, int rows, int k, int unit,
+                           int8_t *codes, float *scale, float *offset);
+
+/// Weight types the unpacker reads (ggml's block layouts).
+typedef enum {
+    DSCOPE_Q8_0 = 0, DSCOPE_Q4_0 = 1, DSCOPE_Q4_K = 2, DSCOPE_Q5_K = 3, DSCOPE_Q6_K = 4,
+} dscope_qtype;
+
+/// Unpacks one row of k stored values into unsigned codes and, per `unit` values, factors a and b
+/// with value = a · code − b. With `signed_q8` (AVX2's Q8_0), Q8_0 codes stay signed and b = 0.
+void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
+                       uint8_t *codes, float *a, float *b);
+
+/// sums[r · sum_stride + lane] = Σ_units (a_r · scale_lane · Σ code_r · x_lane − b_r · offset_lane)
+/// for `tile_rows` weight rows (8 for VNNI, 4 for AVX2; codes row stride k, a/b row stride
+/// k / unit) against one 16-lane panel, over k columns.
+void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const float *a,
+                      const float *b, const int8_t *panel, const float *scale,
+                      const float *offset, int k, int unit, float *sums, size_t sum_stride);
+
+/// Weight rows one dscope_int8_tile call computes with `isa`.
+int dscope_int8_tile_rows(dscope_isa isa);
+
+#endif

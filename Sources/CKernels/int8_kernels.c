@@ -1,0 +1,297 @@
+// The int8 matmul's kernels. Activations: int8 codes per 32-value block with an fp32 scale (as
+// ggml's Q8_0), packed 16 rows to a panel. Weights: ggml's quantised blocks unpacked to one byte
+// per value plus per-run factors (value = a · code − b). A tile multiplies unsigned weight codes by
+// signed activation codes in integers (AVX512-VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd), and
+// folds each 16- or 32-value run into fp32 sums: a · d_x · Σ code·x − b · d_x · Σ x.
+#include "CKernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define LANES DSCOPE_PANEL_ROWS
+
+dscope_isa dscope_int8_best_isa(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")) {
+        return DSCOPE_ISA_AVX512VNNI;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return DSCOPE_ISA_AVX2;
+#endif
+    return DSCOPE_ISA_NONE;
+}
+
+int dscope_int8_tile_rows(dscope_isa isa) {
+    return isa == DSCOPE_ISA_AVX512VNNI ? 8 : 4;
+}
+
+// ---- activations ------------------------------------------------------------------------------
+
+void dscope_quantize_panel(const float *x, int rows, int k, int unit,
+                           int8_t *codes, float *scale, float *offset) {
+    const int blocks = k / 32, units_per_block = 32 / unit;
+    for (int lane = 0; lane < LANES; lane++) {
+        const float *row = x + (size_t)lane * k;
+        for (int block = 0; block < blocks; block++) {
+            int8_t q[32];
+            float d = 0;
+            if (lane < rows) {
+                float amax = 0;
+                int finite = 1;
+                for (int i = 0; i < 32; i++) {
+                    const float v = row[block * 32 + i];
+                    finite &= isfinite(v) != 0;
+                    amax = fmaxf(amax, fabsf(v));
+                }
+                // A NaN or infinity makes the whole block's scale NaN, so it reaches the output
+                // as the exact path's would.
+                d = finite ? amax / 127.0f : NAN;
+                const float id = (finite && d != 0) ? 1.0f / d : 0.0f;
+                for (int i = 0; i < 32; i++) q[i] = (int8_t)roundf(finite ? row[block * 32 + i] * id : 0.0f);
+            } else {
+                memset(q, 0, sizeof q);
+            }
+            for (int i = 0; i < 32; i++) {
+                const int column = block * 32 + i;
+                codes[(size_t)(column / 4) * (4 * LANES) + lane * 4 + column % 4] = q[i];
+            }
+            for (int u = 0; u < units_per_block; u++) {
+                int sum = 0;
+                for (int i = 0; i < unit; i++) sum += q[u * unit + i];
+                const size_t index = (size_t)(block * units_per_block + u) * LANES + lane;
+                scale[index] = d;
+                offset[index] = d * (float)sum;
+            }
+        }
+    }
+}
+
+// ---- weights ----------------------------------------------------------------------------------
+
+static inline float half_to_float(const uint8_t *p) {
+    const uint16_t h = (uint16_t)(p[0] | p[1] << 8);
+    const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+    uint32_t bits;
+    if (exponent == 0) {
+        float value = (float)mantissa * 5.9604644775390625e-08f;  // subnormal: mantissa · 2⁻²⁴, exact
+        memcpy(&bits, &value, 4);
+        bits |= sign;
+    } else if (exponent == 31) {
+        bits = sign | 0x7F800000u | mantissa << 13;
+    } else {
+        bits = sign | (exponent + 112) << 23 | mantissa << 13;
+    }
+    float result;
+    memcpy(&result, &bits, 4);
+    return result;
+}
+
+// ggml's get_scale_min_k4: 6-bit scale and min of sub-block j from the 12 packed bytes.
+static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+        *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
+// restrict: the byte stores could otherwise alias the source and the factors, which keeps the
+// compiler from vectorising (unpacking took a quarter of a Q4_K matmul before).
+void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
+                       uint8_t *restrict codes, float *restrict a, float *restrict b) {
+    const uint8_t *restrict src = (const uint8_t *)row;
+    switch (type) {
+    case DSCOPE_Q8_0:
+        for (int block = 0; block < k / 32; block++, src += 34) {
+            const float d = half_to_float(src);
+            const uint8_t flip = signed_q8 ? 0 : 0x80;  // code + 128 as an unsigned byte
+            for (int i = 0; i < 32; i++) codes[block * 32 + i] = src[2 + i] ^ flip;
+            a[block] = d;
+            b[block] = signed_q8 ? 0.0f : 128.0f * d;
+        }
+        break;
+    case DSCOPE_Q4_0:
+        for (int block = 0; block < k / 32; block++, src += 18) {
+            const float d = half_to_float(src);
+            for (int i = 0; i < 16; i++) {
+                codes[block * 32 + i] = src[2 + i] & 0x0F;
+                codes[block * 32 + 16 + i] = src[2 + i] >> 4;
+            }
+            a[block] = d;
+            b[block] = 8.0f * d;
+        }
+        break;
+    case DSCOPE_Q4_K:
+    case DSCOPE_Q5_K: {
+        const int five = type == DSCOPE_Q5_K, bytes = five ? 176 : 144;
+        for (int block = 0; block < k / 256; block++, src += bytes) {
+            const float d = half_to_float(src), dmin = half_to_float(src + 2);
+            const uint8_t *scales = src + 4, *qh = src + 16, *qs = src + (five ? 48 : 16);
+            uint8_t *restrict out = codes + block * 256;
+            for (int j = 0; j < 8; j++) {
+                uint8_t sc, m;
+                scale_min_k4(j, scales, &sc, &m);
+                a[block * 8 + j] = d * (float)sc;
+                b[block * 8 + j] = dmin * (float)m;
+            }
+            // Constant shifts and no branch inside, so these loops vectorise.
+            for (int pair = 0; pair < 4; pair++) {
+                const uint8_t *nibbles = qs + pair * 32;
+                for (int l = 0; l < 32; l++) {
+                    out[pair * 64 + l] = nibbles[l] & 0x0F;
+                    out[pair * 64 + 32 + l] = nibbles[l] >> 4;
+                }
+            }
+            if (five) {
+                for (int j = 0; j < 8; j++) {
+                    for (int l = 0; l < 32; l++) out[j * 32 + l] |= (uint8_t)(((qh[l] >> j) & 1) << 4);
+                }
+            }
+        }
+        break;
+    }
+    case DSCOPE_Q6_K:
+        for (int block = 0; block < k / 256; block++, src += 210) {
+            const float d = half_to_float(src + 208);
+            const int8_t *scales = (const int8_t *)(src + 192);
+            uint8_t *restrict out = codes + block * 256;
+            for (int s = 0; s < 16; s++) {
+                a[block * 16 + s] = d * (float)scales[s];
+                b[block * 16 + s] = 32.0f * a[block * 16 + s];  // value = d·sc·(q − 32)
+            }
+            for (int h = 0; h < 2; h++) {
+                const uint8_t *ql = src + h * 64, *qh = src + 128 + h * 32;
+                uint8_t *half = out + h * 128;
+                for (int l = 0; l < 32; l++) {
+                    half[l] = (ql[l] & 0x0F) | (uint8_t)((qh[l] & 3) << 4);
+                    half[32 + l] = (ql[32 + l] & 0x0F) | (uint8_t)(((qh[l] >> 2) & 3) << 4);
+                    half[64 + l] = (ql[l] >> 4) | (uint8_t)(((qh[l] >> 4) & 3) << 4);
+                    half[96 + l] = (ql[32 + l] >> 4) | (uint8_t)(((qh[l] >> 6) & 3) << 4);
+                }
+            }
+        }
+        break;
+    }
+}
+
+// ---- tiles ------------------------------------------------------------------------------------
+
+#if defined(__x86_64__)
+
+static inline int32_t load4(const uint8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+// 8 weight rows × 16 lanes: one vpdpbusd per row and group of four columns.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+static inline void tile_vnni(const uint8_t *codes, const float *a, const float *b, const int8_t *panel,
+                             const float *scale, const float *offset, int k, const int unit,
+                             float *sums, size_t sum_stride) {
+    const int units = k / unit, groups = unit / 4;
+    __m512 f[8];
+    for (int r = 0; r < 8; r++) f[r] = _mm512_setzero_ps();
+    for (int u = 0; u < units; u++) {
+        __m512i acc[8];
+        for (int r = 0; r < 8; r++) acc[r] = _mm512_setzero_si512();
+        const int8_t *p = panel + (size_t)u * groups * 64;
+        const uint8_t *c = codes + (size_t)u * unit;
+        for (int g = 0; g < groups; g++) {
+            const __m512i x = _mm512_loadu_si512((const void *)(p + g * 64));
+            for (int r = 0; r < 8; r++) {
+                acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(load4(c + (size_t)r * k + g * 4)), x);
+            }
+        }
+        const __m512 s = _mm512_loadu_ps(scale + (size_t)u * LANES), o = _mm512_loadu_ps(offset + (size_t)u * LANES);
+        for (int r = 0; r < 8; r++) {
+            const __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[r]), s);
+            f[r] = _mm512_fmadd_ps(t, _mm512_set1_ps(a[(size_t)r * units + u]), f[r]);
+            f[r] = _mm512_fnmadd_ps(o, _mm512_set1_ps(b[(size_t)r * units + u]), f[r]);
+        }
+    }
+    for (int r = 0; r < 8; r++) _mm512_storeu_ps(sums + r * sum_stride, f[r]);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+static void tile_vnni16(const uint8_t *c, const float *a, const float *b, const int8_t *p, const float *s,
+                        const float *o, int k, float *sums, size_t stride) {
+    tile_vnni(c, a, b, p, s, o, k, 16, sums, stride);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+static void tile_vnni32(const uint8_t *c, const float *a, const float *b, const int8_t *p, const float *s,
+                        const float *o, int k, float *sums, size_t stride) {
+    tile_vnni(c, a, b, p, s, o, k, 32, sums, stride);
+}
+
+// 4 weight rows × 8 lanes (one half of the panel): vpmaddubsw (u8 × s8 → pairs summed in i16,
+// below saturation for codes ≤ 63 and |x| ≤ 127), vpmaddwd by ones, vpaddd. Signed Q8_0 codes
+// (up to 128 in magnitude × 255 would saturate) move their sign onto x first, as ggml does.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_avx2(const uint8_t *codes, const float *a, const float *b, const int8_t *panel,
+                             const float *scale, const float *offset, int k, const int unit,
+                             const int signed_codes, float *sums, size_t sum_stride) {
+    const int units = k / unit, groups = unit / 4;
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int half = 0; half < 2; half++) {
+        __m256 f[4];
+        for (int r = 0; r < 4; r++) f[r] = _mm256_setzero_ps();
+        for (int u = 0; u < units; u++) {
+            __m256i acc[4];
+            for (int r = 0; r < 4; r++) acc[r] = _mm256_setzero_si256();
+            const int8_t *p = panel + (size_t)u * groups * 64 + half * 32;
+            const uint8_t *c = codes + (size_t)u * unit;
+            for (int g = 0; g < groups; g++) {
+                const __m256i x = _mm256_loadu_si256((const __m256i *)(p + g * 64));
+                for (int r = 0; r < 4; r++) {
+                    const __m256i w = _mm256_set1_epi32(load4(c + (size_t)r * k + g * 4));
+                    const __m256i pairs = signed_codes
+                        ? _mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(x, w))
+                        : _mm256_maddubs_epi16(w, x);
+                    acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(pairs, ones));
+                }
+            }
+            const __m256 s = _mm256_loadu_ps(scale + (size_t)u * LANES + half * 8);
+            const __m256 o = _mm256_loadu_ps(offset + (size_t)u * LANES + half * 8);
+            for (int r = 0; r < 4; r++) {
+                const __m256 t = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[r]), s);
+                f[r] = _mm256_fmadd_ps(t, _mm256_set1_ps(a[(size_t)r * units + u]), f[r]);
+                f[r] = _mm256_fnmadd_ps(o, _mm256_set1_ps(b[(size_t)r * units + u]), f[r]);
+            }
+        }
+        for (int r = 0; r < 4; r++) _mm256_storeu_ps(sums + r * sum_stride + half * 8, f[r]);
+    }
+}
+
+#define AVX2_TILE(name, unit, signed_codes)                                                              \
+    __attribute__((target("avx2,fma"))) static void name(                                                \
+        const uint8_t *c, const float *a, const float *b, const int8_t *p, const float *s, const float *o, \
+        int k, float *sums, size_t stride) {                                                             \
+        tile_avx2(c, a, b, p, s, o, k, unit, signed_codes, sums, stride);                                \
+    }
+AVX2_TILE(tile_avx2_16, 16, 0)
+AVX2_TILE(tile_avx2_32, 32, 0)
+AVX2_TILE(tile_avx2_32_signed, 32, 1)
+
+#endif
+
+void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const float *a,
+                      const float *b, const int8_t *panel, const float *scale,
+                      const float *offset, int k, int unit, float *sums, size_t sum_stride) {
+#if defined(__x86_64__)
+    if (isa == DSCOPE_ISA_AVX512VNNI) {
+        (unit == 16 ? tile_vnni16 : tile_vnni32)(codes, a, b, panel, scale, offset, k, sums, sum_stride);
+    } else if (isa == DSCOPE_ISA_AVX2) {
+        (unit == 16 ? tile_avx2_16 : signed_q8 ? tile_avx2_32_signed : tile_avx2_32)(
+            codes, a, b, panel, scale, offset, k, sums, sum_stride);
+    }
+#endif
+}

@@ -1,0 +1,91 @@
+import CKernels
+import Dispatch
+
+/// The int8 path for quantised weights (CKernels/int8_kernels.c does the arithmetic). The canvas
+/// is quantised once into 16-row panels of int8 codes, one fp32 scale per 32 values (as ggml's
+/// Q8_0). Weight rows go in blocks of 16 to whichever worker is free; a worker unpacks its block's
+/// codes to one byte per value with per-run factors a, b (value = a · code − b), then runs the
+/// integer tiles over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32
+/// and fold each run into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
+///
+/// Error against the exact product: each activation is off by at most half its block's step
+/// d_x / 2 = max|x| / 254, so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
+func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
+                into out: UnsafeMutablePointer<Float>, threads: Int, instructionSet: Int8InstructionSet) {
+    guard let layout = w.dtype.int8Layout else { preconditionFailure("\(w.dtype) has no int8 path") }
+    let K = w.columns, N = w.rows, unit = layout.unit
+    let lanes = Int(DSCOPE_PANEL_ROWS), panels = (rows + lanes - 1) / lanes, paddedT = panels * lanes
+    let units = K / unit
+    let isa = instructionSet.isa
+    // AVX2's vpmaddubsw would saturate on Q8_0 codes offset to unsigned: those keep their sign.
+    let signedQ8: Int32 = instructionSet == .avx2 && w.dtype == .q8_0 ? 1 : 0
+    let panelCodeFloats = K * lanes / 4, panelScaleFloats = units * lanes
+    ScratchPool.shared.withBuffer(panels * (panelCodeFloats + 2 * panelScaleFloats)) { buffer in
+        let codes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Int8.self)
+        let scales = buffer + panels * panelCodeFloats, offsets = scales + panels * panelScaleFloats
+        parallelFor(panels, threads: threads) { range in
+            for p in range {
+                dscope_quantize_panel(x + p * lanes * K, Int32(min(lanes, rows - p * lanes)), Int32(K), Int32(unit),
+                                      codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
+                                      offsets + p * panelScaleFloats)
+            }
+        }
+
+        let blockRows = Int8Tile.blockRows, tileRows = Int(dscope_int8_tile_rows(isa))
+        let blocks = WorkCounter((N + blockRows - 1) / blockRows)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
+            ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
+                let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
+                let a = scratch + blockRows * K / 4, b = a + blockRows * units
+                // Sums of the block's weight rows for every input row, transposed into `out` at the end.
+                let sums = b + blockRows * units
+                while let block = blocks.claim() {
+                    let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
+                    for i in 0..<rowCount {
+                        dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8,
+                                          weightCodes + i * K, a + i * units, b + i * units)
+                    }
+                    // Rows past the matrix: a tile reading them multiplies by a = b = 0.
+                    let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
+                    if tiles > rowCount {
+                        (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                        (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                    }
+                    for tile in stride(from: 0, to: rowCount, by: tileRows) {
+                        for p in 0..<panels {
+                            dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
+                                             codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
+                                             offsets + p * panelScaleFloats, Int32(K), Int32(unit),
+                                             sums + tile * paddedT + p * lanes, paddedT)
+                        }
+                    }
+                    for t in 0..<rows {
+                        let destination = out + (t &* N &+ firstRow)
+                        for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Int8Tile {
+    /// Weight rows a worker unpacks at a time: a multiple of both tiles' rows (8 and 4); 16 rows
+    /// of 4,096 codes (64 KiB) stay in L2 while the tiles sweep the panels.
+    static let blockRows = 16
+}
+
+extension WeightDType {
+    /// The unpacker's name for this type and the run of values that share one weight factor
+    /// (Q6_K's sub-blocks are 16 values; the other types' 32); nil for the float types.
+    var int8Layout: (type: dscope_qtype, unit: Int)? {
+        switch self {
+        case .f32, .bf16, .f16: nil
+        case .q8_0: (DSCOPE_Q8_0, 32)
+        case .q4_0: (DSCOPE_Q4_0, 32)
+        case .q4_k: (DSCOPE_Q4_K, 32)
+        case .q5_k: (DSCOPE_Q5_K, 32)
+        case .q6_k: (DSCOPE_Q6_K, 16)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CKernels
+
+/// How the matmul multiplies quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) against a canvas.
+/// Float weights (f32, bf16, f16) and calls with fewer than 8 input rows always take the exact path.
+public enum MatmulMode: String, Sendable {
+    /// Activations quantised to int8 per 32-value block, integer dot products (Int8Matmul.swift):
+    /// faster, and off from the exact product by at most half an activation step per value.
+    case int8
+    /// Weights dequantised to fp32 and multiplied with fp32 FMAs: the reference.
+    case exact
+
+    /// The mode every matmul of this process uses; set once, before any model runs, from
+    /// `--exact-matmul`.
+    nonisolated(unsafe) public static var current: MatmulMode = .int8
+
+    /// The integer instruction set the int8 path uses: the best this CPU has, by detection at
+    /// run time (a benchmark may pick a lesser supported one); `nil` where it has none, and the
+    /// int8 mode then computes exactly.
+    nonisolated(unsafe) public static var int8InstructionSet: Int8InstructionSet? = bestInt8InstructionSet
+
+    public static let bestInt8InstructionSet = Int8InstructionSet(dscope_int8_best_isa())
+}
+
+/// The instruction sets the int8 tiles are written for, chosen by CPU detection at run time.
+public enum Int8InstructionSet: String, Sendable, CaseIterable {
+    case avx2
+    case avx512vnni
+
+    /// The instructions that do the integer dot products.
+    public var instructions: String {
+        switch self {
+        case .avx2: "AVX2 vpmaddubsw"
+        case .avx512vnni: "AVX512-VNNI vpdpbusd"
+        }
+    }
+
+    init?(_ isa: dscope_isa) {
+        switch isa {
+        case DSCOPE_ISA_AVX2: self = .avx2
+        case DSCOPE_ISA_AVX512VNNI: self = .avx512vnni
+        default: return nil
+        }
+    }
+
+    var isa: dscope_isa {
+        switch self {
+        case .avx2: DSCOPE_ISA_AVX2
+        case .avx512vnni: DSCOPE_ISA_AVX512VNNI
+        }
+    }
+
+    /// Whether this CPU can run `self` (the test suite runs every set the CPU has).
+    public var isSupported: Bool {
+        guard let best = MatmulMode.bestInt8InstructionSet else { return false }
+        return self == best || self == .avx2
+    }
+}
