@@ -27,6 +27,15 @@ public struct TensorLayout: Sendable {
     public var expertPrefix: String? = nil
     /// All experts' gate (up, down) as one [experts, rows, columns] tensor named `gate` (llama.cpp).
     public var stackedExperts = false
+    /// q, k and v as one [(n_heads + 2·n_kv_heads)·head_dim × d] tensor, rows in that order
+    /// (LLaDA2's `query_key_value`); then `query`, `key` and `value` are unused.
+    public var fusedQueryKeyValue: String? = nil
+    /// The router's per-expert selection bias (`ExpertRouter.groupedSigmoid`).
+    public var expertBias: String? = nil
+    /// The shared expert's gate/up/down as `sharedExpertPrefix + gate`.
+    public var sharedExpertPrefix: String? = nil
+    /// Put before `gate`/`up`/`down` for a dense block of a mixture-of-experts model.
+    public var denseMLPPrefix = ""
 
     public func name(_ suffix: String, block: Int) -> String {
         "\(blockPrefix)\(block).\(suffix)"

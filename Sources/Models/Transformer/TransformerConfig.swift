@@ -100,16 +100,48 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         }
         return nil
     }
+
+    /// The widest gated-MLP hidden size of any block (dense, expert or shared), for scratch.
+    var widestHidden: Int {
+        [mlpHiddenSize, experts?.sharedHiddenSize ?? 0, experts?.denseHiddenSize ?? 0].max()!
+    }
 }
 
-/// The sparse feed-forward of a mixture-of-experts block: `count` gated MLPs, of which a softmax
-/// router picks `perToken` for each token.
+/// The sparse feed-forward of a mixture-of-experts block: `count` gated MLPs, of which the
+/// router picks `perToken` for each token; optionally a shared expert every token runs, and
+/// leading blocks that keep a dense MLP.
 public struct ExpertConfig: Codable, Equatable, Sendable {
     public var count: Int
     public var perToken: Int
+    /// How expert scores are made and chosen; nil is LLaDA-MoE's softmax top-k.
+    public var router: ExpertRouter?
+    /// Hidden size of the shared expert added unweighted to every token's mixture (LLaDA2).
+    public var sharedHiddenSize: Int?
+    /// The first blocks run a dense gated MLP of `denseHiddenSize` instead (first_k_dense_replace).
+    public var leadingDenseLayers: Int?
+    public var denseHiddenSize: Int?
 
-    public init(count: Int, perToken: Int) {
+    public init(count: Int, perToken: Int, router: ExpertRouter? = nil, sharedHiddenSize: Int? = nil,
+                leadingDenseLayers: Int? = nil, denseHiddenSize: Int? = nil) {
         self.count = count
         self.perToken = perToken
+        self.router = router
+        self.sharedHiddenSize = sharedHiddenSize
+        self.leadingDenseLayers = leadingDenseLayers
+        self.denseHiddenSize = denseHiddenSize
     }
+
+    /// Whether block `layer` runs the mixture rather than a dense MLP.
+    public func isMixture(layer: Int) -> Bool { layer >= (leadingDenseLayers ?? 0) }
+}
+
+/// The scoring and selection rule of a mixture's router.
+public enum ExpertRouter: Codable, Equatable, Sendable {
+    /// LLaDA-MoE: softmax over all experts, the k largest with their probabilities as weights.
+    case softmax
+    /// LLaDA2 (DeepSeek-V3's rule): sigmoid scores; a per-expert bias steers selection only;
+    /// `groups` equal groups scored by the sum of their two best biased scores, the best
+    /// `groupsKept` kept, the k best experts among them; weights are the unbiased scores of the
+    /// chosen, normalised to sum 1 (k > 1), times `scale`.
+    case groupedSigmoid(groups: Int, groupsKept: Int, scale: Float)
 }
