@@ -57,6 +57,19 @@ final class LLaDA2ParityTests: XCTestCase {
         }
     }
 
+    /// `inspect --check-weights` scans every stored tensor once: the fused q/k/v under its own
+    /// name, the router's expert_bias and the shared expert included.
+    func testWeightCheckScansEveryStoredTensor() throws {
+        let model = try model(threads: 1)
+        var scanned: [String] = []
+        let finding = WeightCheck.firstNonFinite(model.weights, config: model.config, layout: LLaDA2Architecture().huggingFaceLayout) { _, _, name in
+            if !name.isEmpty { scanned.append(name) }
+        }
+        XCTAssertNil(finding)
+        let stored = try SafetensorsFile(path: Self.folder + "/model.safetensors").tensors.keys
+        XCTAssertEqual(scanned.sorted(), stored.sorted())
+    }
+
     func testArchitectureIsFoundByItsClassAndModelType() throws {
         let json = try ConfigJSON(folder: Self.folder)
         XCTAssertEqual(try ArchitectureRegistry.architecture(of: json).name, "llada2")
