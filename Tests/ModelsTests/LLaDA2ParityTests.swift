@@ -98,7 +98,7 @@ final class LLaDA2ParityTests: XCTestCase {
                                       ("partial_rotary_factor", 0.1), ("n_group", 3), ("topk_group", 3),
                                       ("num_experts_per_tok", 5), ("rope_scaling", ["type": "yarn"]),
                                       ("first_k_dense_replace", 3), ("num_experts", -8),
-                                      ("num_shared_experts", Int.max), ("norm_topk_prob", false)]
+                                      ("num_shared_experts", Int.max)]
         for (key, value) in cases {
             var json = base
             json[key] = value

@@ -34,6 +34,7 @@ public struct LLaDA2Config: Codable, Sendable {
     public var firstKDenseReplace: Int
     public var scoreFunction: String
     public var moeRouterEnableExpertBias: Bool
+    /// Read for the fingerprint only: dInfer's gate normalises the chosen scores whatever it says.
     public var normTopkProb: Bool
     /// Set only to be refused: it would change the rotary frequencies.
     public var ropeScalingIsSet: Bool
@@ -128,7 +129,6 @@ public struct LLaDA2Config: Codable, Sendable {
         if useQKVBias { return "use_qkv_bias true is not supported" }
         if useBias { return "use_bias true is not supported" }
         if normHead { return "norm_head true is not supported" }
-        if !normTopkProb { return "norm_topk_prob false is not supported (the chosen experts' scores are normalised)" }
         let counts: [(String, Int, ClosedRange<Int>)] = [
             ("hidden_size", hiddenSize, 1...ModelBounds.maxWidth), ("num_attention_heads", numAttentionHeads, 1...ModelBounds.maxHeads),
             ("num_hidden_layers", numHiddenLayers, 1...ModelBounds.maxLayers),

@@ -85,6 +85,9 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         }
         if dModel % nHeads != 0 { return "\(names.dModel) \(dModel) is not a multiple of \(names.nHeads) \(nHeads)" }
         if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
+        if let r = traits.rotaryDimensions, r < 2 || r > headDim || r % 2 != 0 {
+            return "rotary dimensions \(r) must be even and from 2 to the head dimension \(headDim)"
+        }
         if nHeads % nKVHeads != 0 { return "\(names.nHeads) \(nHeads) is not a multiple of \(names.nKVHeads) \(nKVHeads)" }
         if embeddingSize < vocabSize { return "\(names.embeddingSize) \(embeddingSize) is smaller than \(names.vocabSize) \(vocabSize)" }
         if let problem = ModelBounds.check(names.ropeTheta, ropeTheta, ModelBounds.ropeTheta, allowed: "a finite number from 1 to 1e12")
