@@ -70,6 +70,25 @@ final class LLaDA2ParityTests: XCTestCase {
         XCTAssertEqual(scanned.sorted(), stored.sorted())
     }
 
+    /// The same checkpoint through tools/convert_llada2_gguf.py (Q8_0, llama.cpp's BailingMoeV2
+    /// names: fused attn_qkv, stacked experts, exp_probs_b, *_shexp, leading dense block) against
+    /// the reference on the weights the file stores (tools/make_llada2_gguf_fixture.py).
+    func testQ8GGUFConversionMatchesTheReferenceOnItsStoredWeights() throws {
+        let location = try ModelLocation(Fixture.path("gguf-llada2-q8_0/model.gguf"))
+        let configuration = try location.configuration()
+        XCTAssertEqual(configuration.architecture.name, "llada2")
+        let config = configuration.transformer
+        XCTAssertEqual(config.traits.rotaryDimensions, 8)
+        XCTAssertEqual(config.maskTokenId, 285)
+        XCTAssertEqual(config.experts, ExpertConfig(count: 8, perToken: 2, router: .groupedSigmoid(groups: 2, groupsKept: 1, scale: 2.5),
+                                                    sharedHiddenSize: 32, leadingDenseLayers: 1, denseHiddenSize: 128))
+        let model = try location.model(configuration, threads: 2)
+        let expected = try Fixture.expected("gguf-llada2-q8_0")
+        let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
+        let delta = maxDelta(logits.values, expected.logits)
+        XCTAssertLessThanOrEqual(delta, 1e-4, "max |Δ| = \(delta)")
+    }
+
     func testArchitectureIsFoundByItsClassAndModelType() throws {
         let json = try ConfigJSON(folder: Self.folder)
         XCTAssertEqual(try ArchitectureRegistry.architecture(of: json).name, "llada2")

@@ -17,8 +17,9 @@ public struct LLaDA2Architecture: ModelArchitecture {
     public var name: String { Self.name }
     public var huggingFaceArchitectures: [String] { ["LLaDA2MoeModelLM", "LLaDA2MoeModel"] }
     public var modelTypes: [String] { ["llada2_moe"] }
-    /// llama.cpp's LLaDA2 work is not merged (PR #17454); no GGUF reader here yet.
-    public var ggufArchitecture: String? { nil }
+    /// The name llama.cpp's unmerged LLaDA2 work (PR #17454, `LLM_ARCH_LLADA2`) gives it; not
+    /// verified against a released file. tools/convert_llada2_gguf.py writes it.
+    public var ggufArchitecture: String? { "llada2" }
     public var traits: TransformerTraits { Self.traits }
 
     /// The Hugging Face names: `model.layers.N.attention.query_key_value.weight`,
@@ -38,12 +39,30 @@ public struct LLaDA2Architecture: ModelArchitecture {
         layout.router = "mlp.gate.weight"
         layout.expertBias = "mlp.gate.expert_bias"
         layout.expertPrefix = "mlp.experts."
-        layout.sharedExpertPrefix = "mlp.shared_experts."
-        layout.denseMLPPrefix = "mlp."
+        layout.sharedExpert = .init(gate: "mlp.shared_experts.gate_proj.weight", up: "mlp.shared_experts.up_proj.weight",
+                                    down: "mlp.shared_experts.down_proj.weight")
+        layout.denseMLP = .init(gate: "mlp.gate_proj.weight", up: "mlp.up_proj.weight", down: "mlp.down_proj.weight")
         return layout
     }
 
-    public var ggufLayout: TensorLayout? { nil }
+    /// The names of llama.cpp's BailingMoeV2 conversion (docs/block-diffusion.md, "GGUF names"):
+    /// fused `attn_qkv` in Hugging Face row order, stacked 3-D experts, `exp_probs_b.bias`,
+    /// `ffn_*_shexp`; NEOX (rotate-half) RoPE, so q/k rows are not permuted.
+    public var ggufLayout: TensorLayout? {
+        var layout = TensorLayout.gguf(rotaryPairing: .halves)
+        layout.fusedQueryKeyValue = "attn_qkv.weight"
+        layout.queryNorm = "attn_q_norm.weight"
+        layout.keyNorm = "attn_k_norm.weight"
+        layout.router = "ffn_gate_inp.weight"
+        layout.expertBias = "exp_probs_b.bias"
+        layout.gate = "ffn_gate_exps.weight"
+        layout.up = "ffn_up_exps.weight"
+        layout.down = "ffn_down_exps.weight"
+        layout.stackedExperts = true
+        layout.sharedExpert = .init(gate: "ffn_gate_shexp.weight", up: "ffn_up_shexp.weight", down: "ffn_down_shexp.weight")
+        layout.denseMLP = .init(gate: "ffn_gate.weight", up: "ffn_up.weight", down: "ffn_down.weight")
+        return layout
+    }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
         let file = try json.decode(LLaDA2Config.self)

@@ -98,9 +98,7 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         for (name, id) in ids where !(0..<embeddingSize).contains(id) {
             return "\(name) \(id) is outside the embedding's \(embeddingSize) rows"
         }
-        if let experts, experts.count <= 0 || experts.perToken <= 0 || experts.perToken > experts.count {
-            return "\(experts.perToken) experts per token out of \(experts.count) experts: need 1 ≤ k ≤ experts"
-        }
+        if let experts { return experts.problem(layers: nLayers) }
         return nil
     }
 
@@ -132,6 +130,28 @@ public struct ExpertConfig: Codable, Equatable, Sendable {
         self.sharedHiddenSize = sharedHiddenSize
         self.leadingDenseLayers = leadingDenseLayers
         self.denseHiddenSize = denseHiddenSize
+    }
+
+    /// What makes the mixture unusable, if anything; every count is range-checked first.
+    func problem(layers: Int) -> String? {
+        if count <= 0 || count > ModelBounds.maxWidth || perToken <= 0 || perToken > count {
+            return "\(perToken) experts per token out of \(count) experts: need 1 ≤ k ≤ experts ≤ \(ModelBounds.maxWidth)"
+        }
+        for (name, value) in [("shared expert width", sharedHiddenSize), ("dense block width", denseHiddenSize)] {
+            if let value, let problem = ModelBounds.check(name, value, 1...ModelBounds.maxWidth) { return problem }
+        }
+        if let dense = leadingDenseLayers, !(0...layers).contains(dense) {
+            return "\(dense) leading dense blocks out of \(layers) blocks"
+        }
+        if case let .groupedSigmoid(groups, kept, _) = router {
+            guard (1...count).contains(groups), count % groups == 0, count / groups >= 2 else {
+                return "\(count) experts do not split into \(groups) expert groups of at least 2"
+            }
+            guard (1...groups).contains(kept), perToken <= kept * (count / groups) else {
+                return "\(kept) kept expert groups of \(groups) cannot hold \(perToken) experts per token"
+            }
+        }
+        return nil
     }
 
     /// Whether block `layer` runs the mixture rather than a dense MLP.

@@ -62,10 +62,11 @@ public struct TransformerWeights: @unchecked Sendable {
                 guard config.traits.qkNorm else { return nil }
                 return try source.vector(layout.name(name ?? "", block: n), count: config.headDim)
             }
-            func mlp(hidden: Int, _ name: (String) -> String) throws -> GatedMLPWeights {
-                GatedMLPWeights(gate: try source.matrix(name(layout.gate), rows: hidden, columns: d),
-                                up: try source.matrix(name(layout.up), rows: hidden, columns: d),
-                                down: try source.matrix(name(layout.down), rows: d, columns: hidden))
+            func mlp(hidden: Int, _ names: TensorLayout.MLPTensorNames = layout.blockMLP,
+                     _ name: (String) -> String) throws -> GatedMLPWeights {
+                GatedMLPWeights(gate: try source.matrix(name(names.gate), rows: hidden, columns: d),
+                                up: try source.matrix(name(names.up), rows: hidden, columns: d),
+                                down: try source.matrix(name(names.down), rows: d, columns: hidden))
             }
             let feedForward: FeedForwardWeights
             if let experts = config.experts, experts.isMixture(layer: n) {
@@ -80,18 +81,18 @@ public struct TransformerWeights: @unchecked Sendable {
                     all = (0..<experts.count).map { GatedMLPWeights(gate: gates[$0], up: ups[$0], down: downs[$0]) }
                 } else {
                     all = try (0..<experts.count).map { e in
-                        try mlp(hidden: hidden) { layout.expertName($0, expert: e, block: n) }
+                        try mlp(hidden: hidden, TensorLayout.MLPTensorNames(gate: layout.gate, up: layout.up, down: layout.down)) {
+                            layout.expertName($0, expert: e, block: n)
+                        }
                     }
                 }
                 let bias = try layout.expertBias.map { try source.vector(layout.name($0, block: n), count: experts.count) }
                 let shared = try experts.sharedHiddenSize.map { width in
-                    try mlp(hidden: width) { layout.name((layout.sharedExpertPrefix ?? "") + $0, block: n) }
+                    try mlp(hidden: width, layout.sharedExpert ?? layout.blockMLP) { layout.name($0, block: n) }
                 }
                 feedForward = .experts(MixtureWeights(router: router, expertBias: bias, experts: all, shared: shared))
             } else {
-                feedForward = .dense(try mlp(hidden: config.experts?.denseHiddenSize ?? hidden) {
-                    layout.name(layout.denseMLPPrefix + $0, block: n)
-                })
+                feedForward = .dense(try mlp(hidden: config.experts?.denseHiddenSize ?? hidden) { layout.name($0, block: n) })
             }
             // A fused q/k/v tensor is sliced by rows, without copying.
             let (query, key, value): (WeightMatrix, WeightMatrix, WeightMatrix)

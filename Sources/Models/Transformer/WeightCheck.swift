@@ -60,20 +60,21 @@ public enum WeightCheck {
                 (layout.name(layout.attentionOutput, block: n), .matrix(block.attentionOutput)),
                 (layout.name(layout.feedForwardNorm, block: n), .vector(block.feedForwardNorm)),
             ]
-            func mlp(_ weights: GatedMLPWeights, _ name: (String) -> String) {
-                tensors += [(name(layout.gate), .matrix(weights.gate)), (name(layout.up), .matrix(weights.up)),
-                            (name(layout.down), .matrix(weights.down))]
+            func mlp(_ weights: GatedMLPWeights, _ names: TensorLayout.MLPTensorNames = layout.blockMLP, _ name: (String) -> String) {
+                tensors += [(name(names.gate), .matrix(weights.gate)), (name(names.up), .matrix(weights.up)),
+                            (name(names.down), .matrix(weights.down))]
             }
+            let expertNames = TensorLayout.MLPTensorNames(gate: layout.gate, up: layout.up, down: layout.down)
             switch block.feedForward {
             case .dense(let weights):
-                mlp(weights) { layout.name(layout.denseMLPPrefix + $0, block: n) }
+                mlp(weights) { layout.name($0, block: n) }
             case .experts(let mixture):
                 tensors.append((layout.name(layout.router ?? "", block: n), .matrix(mixture.router)))
                 if let name = layout.expertBias, let bias = mixture.expertBias { tensors.append((layout.name(name, block: n), .vector(bias))) }
                 for (e, expert) in mixture.experts.enumerated() {
-                    mlp(expert) { layout.stackedExperts ? "\(layout.name($0, block: n))[\(e)]" : layout.expertName($0, expert: e, block: n) }
+                    mlp(expert, expertNames) { layout.stackedExperts ? "\(layout.name($0, block: n))[\(e)]" : layout.expertName($0, expert: e, block: n) }
                 }
-                if let shared = mixture.shared { mlp(shared) { layout.name((layout.sharedExpertPrefix ?? "") + $0, block: n) } }
+                if let shared = mixture.shared { mlp(shared, layout.sharedExpert ?? layout.blockMLP) { layout.name($0, block: n) } }
             }
         }
         tensors.append((layout.finalNorm, .vector(weights.finalNorm)))
