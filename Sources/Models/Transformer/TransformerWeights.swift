@@ -62,8 +62,7 @@ public struct TransformerWeights: @unchecked Sendable {
                 guard config.traits.qkNorm else { return nil }
                 return try source.vector(layout.name(name ?? "", block: n), count: config.headDim)
             }
-            func mlp(hidden: Int, _ names: TensorLayout.MLPTensorNames = layout.blockMLP,
-                     _ name: (String) -> String) throws -> GatedMLPWeights {
+            func mlp(hidden: Int, _ names: TensorLayout.MLPTensorNames, _ name: (String) -> String) throws -> GatedMLPWeights {
                 GatedMLPWeights(gate: try source.matrix(name(names.gate), rows: hidden, columns: d),
                                 up: try source.matrix(name(names.up), rows: hidden, columns: d),
                                 down: try source.matrix(name(names.down), rows: d, columns: hidden))
@@ -92,7 +91,7 @@ public struct TransformerWeights: @unchecked Sendable {
                 }
                 feedForward = .experts(MixtureWeights(router: router, expertBias: bias, experts: all, shared: shared))
             } else {
-                feedForward = .dense(try mlp(hidden: config.experts?.denseHiddenSize ?? hidden) { layout.name($0, block: n) })
+                feedForward = .dense(try mlp(hidden: config.experts?.denseHiddenSize ?? hidden, layout.blockMLP) { layout.name($0, block: n) })
             }
             // A fused q/k/v tensor is sliced by rows, without copying.
             let (query, key, value): (WeightMatrix, WeightMatrix, WeightMatrix)

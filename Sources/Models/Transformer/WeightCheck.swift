@@ -60,14 +60,14 @@ public enum WeightCheck {
                 (layout.name(layout.attentionOutput, block: n), .matrix(block.attentionOutput)),
                 (layout.name(layout.feedForwardNorm, block: n), .vector(block.feedForwardNorm)),
             ]
-            func mlp(_ weights: GatedMLPWeights, _ names: TensorLayout.MLPTensorNames = layout.blockMLP, _ name: (String) -> String) {
+            func mlp(_ weights: GatedMLPWeights, _ names: TensorLayout.MLPTensorNames, _ name: (String) -> String) {
                 tensors += [(name(names.gate), .matrix(weights.gate)), (name(names.up), .matrix(weights.up)),
                             (name(names.down), .matrix(weights.down))]
             }
             let expertNames = TensorLayout.MLPTensorNames(gate: layout.gate, up: layout.up, down: layout.down)
             switch block.feedForward {
             case .dense(let weights):
-                mlp(weights) { layout.name($0, block: n) }
+                mlp(weights, layout.blockMLP) { layout.name($0, block: n) }
             case .experts(let mixture):
                 tensors.append((layout.name(layout.router ?? "", block: n), .matrix(mixture.router)))
                 if let name = layout.expertBias, let bias = mixture.expertBias { tensors.append((layout.name(name, block: n), .vector(bias))) }
