@@ -10,27 +10,32 @@ public enum RotaryPairing: String, Sendable {
     case adjacent
 }
 
-/// Rotary position embedding with inv_freq[i] = θ^(−2i/headDim) turning pair i by position·inv_freq[i].
+/// Rotary position embedding with inv_freq[i] = θ^(−2i/r) turning pair i by position·inv_freq[i],
+/// over the first r = `rotaryDimensions` dims of each head (the whole head unless partial, as in
+/// LLaDA2); the other dims pass through.
 public struct RotaryEmbedding: Sendable {
     public let headDim: Int
+    public let rotaryDimensions: Int
     public let theta: Double
     public let pairing: RotaryPairing
     private let inverseFrequencies: [Float]
 
-    public init(headDim: Int, theta: Double, pairing: RotaryPairing = .halves) {
-        precondition(headDim % 2 == 0, "rotary embedding needs an even head dimension")
+    public init(headDim: Int, theta: Double, pairing: RotaryPairing = .halves, rotaryDimensions: Int? = nil) {
+        let r = rotaryDimensions ?? headDim
+        precondition(r % 2 == 0 && r > 0 && r <= headDim, "rotary embedding needs an even number of dims within the head")
         self.headDim = headDim
+        self.rotaryDimensions = r
         self.theta = theta
         self.pairing = pairing
-        // Computed in fp32 like the reference: 1 / θ^(2i/d).
-        inverseFrequencies = (0..<headDim / 2).map { i in
-            1 / Float(pow(theta, Double(Float(2 * i) / Float(headDim))))
+        // Computed in fp32 like the reference: 1 / θ^(2i/r).
+        inverseFrequencies = (0..<r / 2).map { i in
+            1 / Float(pow(theta, Double(Float(2 * i) / Float(r))))
         }
     }
 
     /// Rotates `heads` heads of every row in place; row t sits at position `firstPosition + t`.
     public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, heads: Int, firstPosition: Int = 0) {
-        let half = headDim / 2
+        let half = rotaryDimensions / 2
         // Pair i is (first + i·step, first + i·step + partner).
         let (step, partner) = pairing == .halves ? (1, half) : (2, 1)
         var cosines = [Float](repeating: 0, count: half)

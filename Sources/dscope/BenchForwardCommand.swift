@@ -8,10 +8,10 @@ struct BenchForwardCommand: ParsableCommand {
         commandName: "forward",
         abstract: "Time one full-canvas forward pass of a model, block by block, and the cached steps.",
         discussion: """
-        With --synthetic llada-8b (or llada-moe-7b) the model has LLaDA-8B-Instruct's (LLaDA-MoE-7B-A1B's) \
-        real shapes with random bf16 weights for --layers blocks, so speed and memory at true size are \
-        measurable without the download; the step time of all 32 (16) blocks is extrapolated from the \
-        measured ones. \
+        With --synthetic llada-8b (llada-moe-7b, llada2-mini) the model has LLaDA-8B-Instruct's \
+        (LLaDA-MoE-7B-A1B's, LLaDA2.0-mini's) real shapes with random bf16 weights for --layers blocks, so \
+        speed and memory at true size are measurable without the download; the step time of all 32 (16, \
+        20) blocks is extrapolated from the measured ones (llada2-mini's first block is dense). \
         The prefix and dual cache steps are timed mid-decode: the block starting at half the canvas \
         (--block rows) against keys and values cached by a full forward.
         """
@@ -20,19 +20,35 @@ struct BenchForwardCommand: ParsableCommand {
     enum Synthetic: String, ExpressibleByArgument {
         case llada8b = "llada-8b"
         case lladaMoE7b = "llada-moe-7b"
+        case llada2Mini = "llada2-mini"
 
         func config(layers: Int) -> TransformerConfig {
             switch self {
             case .llada8b: .llada8B(layers: layers)
             case .lladaMoE7b: .lladaMoE7B(layers: layers)
+            case .llada2Mini: .llada2Mini(layers: layers)
             }
         }
 
-        var fullDepth: Int { self == .llada8b ? 32 : 16 }
+        var fullDepth: Int {
+            switch self {
+            case .llada8b: 32
+            case .lladaMoE7b: 16
+            case .llada2Mini: 20
+            }
+        }
+
+        var layout: TensorLayout {
+            switch self {
+            case .llada8b: LLaDAArchitecture().huggingFaceLayout
+            case .lladaMoE7b: LLaDAMoEArchitecture().huggingFaceLayout
+            case .llada2Mini: LLaDA2Architecture().huggingFaceLayout
+            }
+        }
     }
 
     @Option(help: "A model folder (config.json + *.safetensors) or a .gguf file.") var model: String?
-    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b or llada-moe-7b.")
+    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b, llada-moe-7b or llada2-mini.")
     var synthetic: Synthetic?
     @Option(help: "Blocks to build with --synthetic.") var layers = 2
     @Option(help: "Canvas length (prompt + generation).") var tokens = 256
@@ -48,7 +64,7 @@ struct BenchForwardCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
-            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b|llada-moe-7b")
+            throw ValidationError("give exactly one of --model PATH or --synthetic llada-8b|llada-moe-7b|llada2-mini")
         }
         try FlagBounds.check("--tokens", tokens, FlagBounds.benchTokens)
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
@@ -71,8 +87,7 @@ struct BenchForwardCommand: ParsableCommand {
             let config = synthetic!.config(layers: layers)
             fprint("building \(layers) random \(weights.rawValue) blocks of \(synthetic!.rawValue) shapes…")
             let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: weights),
-                                                 layout: config.experts == nil ? LLaDAArchitecture().huggingFaceLayout
-                                                                               : LLaDAMoEArchitecture().huggingFaceLayout)
+                                                 layout: synthetic!.layout)
             loaded = TransformerModel(config: config, weights: weights, threads: threads)
             fullDepth = synthetic!.fullDepth
         }
@@ -87,9 +102,11 @@ struct BenchForwardCommand: ParsableCommand {
         let cpuPerStep = (processCPUSeconds() - cpuStart) / Double(repeats + 1)
 
         let d = Double(config.dModel), t = Double(tokens), kv = Double(config.nKVHeads * config.headDim)
-        // A mixture of experts runs k of its MLPs per token, plus the router.
+        // A mixture of experts runs k of its MLPs per token, plus the router and any shared expert
+        // (a typical block: LLaDA2's leading dense blocks are counted as mixtures).
         let mlps = Double(config.experts?.perToken ?? 1), router = Double(config.experts?.count ?? 0)
-        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * Double(config.mlpHiddenSize) * mlps + d * router)
+        let shared = Double(config.experts?.sharedHiddenSize ?? 0)
+        let blockFlop = 2 * t * (2 * d * d + 2 * d * kv + 3 * d * (Double(config.mlpHiddenSize) * mlps + shared) + d * router)
             + 4 * t * t * d
         let headFlop = 2 * Double(positions.count) * d * Double(config.embeddingSize)
         let perBlock = median(times.blocks), head = median(times.heads), step = median(times.totals)

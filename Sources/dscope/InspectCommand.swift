@@ -98,9 +98,16 @@ struct InspectCommand: ParsableCommand {
         print("architecture  \(config.architecture): \(config.nLayers) layers, d_model \(config.dModel), "
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
-            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : ""))
+            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : "")
+            + (config.traits.rotaryDimensions.map { ", rope on \($0) of \(config.headDim) dims" } ?? ""))
         if let experts = config.experts {
-            print("experts       \(experts.count) per block, \(experts.perToken) per token (softmax router), expert mlp \(config.mlpHiddenSize)")
+            let router = switch experts.router ?? .softmax {
+            case .softmax: "softmax router"
+            case let .groupedSigmoid(groups, kept, scale): "sigmoid router, best \(kept) of \(groups) groups, × \(formatNumber(Double(scale)))"
+            }
+            print("experts       \(experts.count) per block, \(experts.perToken) per token (\(router)), expert mlp \(config.mlpHiddenSize)"
+                + (experts.sharedHiddenSize.map { ", shared expert mlp \($0)" } ?? "")
+                + (experts.leadingDenseLayers.flatMap { $0 > 0 ? ", first \($0) blocks dense (mlp \(experts.denseHiddenSize ?? 0))" : nil } ?? ""))
         }
         print("vocabulary    \(config.vocabSize) (embedding rows \(config.embeddingSize)), "
             + "max length \(config.maxSequenceLength)")

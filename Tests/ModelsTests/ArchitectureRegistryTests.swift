@@ -14,6 +14,7 @@ final class ArchitectureRegistryTests: XCTestCase {
     func testModelTypeNamesTheArchitectureCaseInsensitively() throws {
         XCTAssertEqual(try ArchitectureRegistry.architecture(of: configJSON(#"{"model_type": "Dream"}"#)).name, "dream")
         XCTAssertEqual(try ArchitectureRegistry.architecture(of: configJSON(#"{"model_type": "llada"}"#)).name, "llada")
+        XCTAssertEqual(try ArchitectureRegistry.architecture(of: configJSON(#"{"model_type": "llada2_moe"}"#)).name, "llada2")
     }
 
     func testArchitecturesClassNameWinsOverASharedModelType() throws {
@@ -24,7 +25,7 @@ final class ArchitectureRegistryTests: XCTestCase {
     func testUnknownModelTypeListsTheSupportedOnes() throws {
         let json = try configJSON(#"{"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"]}"#)
         XCTAssertThrowsError(try ArchitectureRegistry.architecture(of: json)) { error in
-            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream", "lladamoe")"#), "\(error)")
+            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream", "lladamoe", "llada2_moe")"#), "\(error)")
         }
     }
 

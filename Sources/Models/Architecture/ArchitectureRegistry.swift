@@ -4,6 +4,7 @@ public enum ArchitectureRegistry {
         LLaDAArchitecture(),
         DreamArchitecture(),
         LLaDAMoEArchitecture(),
+        LLaDA2Architecture(),
     ]
 
     /// The architecture of a config.json: by its `architectures` class names first, then by

@@ -28,4 +28,9 @@ extension WeightMatrix {
             WeightMatrix(base: base + i * height * rowBytes, rows: height, columns: columns, dtype: dtype)
         }
     }
+
+    /// Rows `range`, without copying.
+    func rows(_ range: Range<Int>) -> WeightMatrix {
+        WeightMatrix(base: base + range.lowerBound * rowBytes, rows: range.count, columns: columns, dtype: dtype)
+    }
 }

@@ -53,18 +53,48 @@ public enum GGUFHyperparameters {
         config.padTokenId = try keys.optionalInteger(global: "tokenizer.ggml.padding_token_id")
         config.weightTying = file.tensor("output.weight") == nil
         if let expertCount {
-            config.experts = ExpertConfig(count: expertCount, perToken: try keys.integer("expert_used_count"))
+            config.experts = try experts(count: expertCount, keys)
         }
         // llama.cpp's diffusion example shifts unless the file says not to; LLaDA files say so.
         config.traits.shiftsLogits = try keys.bool(global: "diffusion.shift_logits", default: descriptor.traits.shiftsLogits)
+        let rotaryDimensions = try keys.integer("rope.dimension_count", default: config.headDim)
+        if rotaryDimensions != config.headDim { config.traits.rotaryDimensions = rotaryDimensions }
         if let problem = config.problem(naming: .gguf(architecture)) {
             throw ModelError.invalidConfig(path: file.path, problem: problem)
         }
-        let rotaryDimensions = try keys.integer("rope.dimension_count", default: config.headDim)
-        if rotaryDimensions != config.headDim {
-            throw ModelError.invalidConfig(path: file.path, problem: "\(architecture).rope.dimension_count \(rotaryDimensions) differs from the head dimension \(config.headDim); partial rotary embeddings are not supported")
-        }
         return config
+    }
+
+    /// llama.cpp's mixture keys: softmax gating by default; sigmoid gating (`expert_gating_func`
+    /// 2, BailingMoeV2/LLaDA2) with expert groups, a weight scale, a shared expert and leading
+    /// dense blocks of `feed_forward_length`.
+    private static func experts(count: Int, _ keys: MetadataKeys) throws -> ExpertConfig {
+        var experts = ExpertConfig(count: count, perToken: try keys.integer("expert_used_count"))
+        let gating = try keys.integer("expert_gating_func", default: 1)
+        switch gating {
+        case 1: break
+        case 2:
+            let scale = try keys.number("expert_weights_scale", default: 1)
+            guard scale.isFinite, scale > 0, scale < 1e6 else {
+                throw ModelError.invalidConfig(path: keys.file.path, problem: "metadata key \(keys.architecture).expert_weights_scale \(scale) must be a finite number > 0")
+            }
+            experts.router = .groupedSigmoid(groups: try keys.integer("expert_group_count", default: 1),
+                                             groupsKept: try keys.integer("expert_group_used_count", default: 1), scale: Float(scale))
+        default:
+            throw ModelError.invalidConfig(path: keys.file.path, problem: "metadata key \(keys.architecture).expert_gating_func \(gating) is not supported (1 softmax, 2 sigmoid)")
+        }
+        let shared = try keys.integer("expert_shared_count", default: 0)
+        if shared != 0 {
+            let width = try keys.integer("expert_shared_feed_forward_length", default: try keys.integer("expert_feed_forward_length"))
+            let (total, overflow) = width.multipliedReportingOverflow(by: shared)
+            experts.sharedHiddenSize = overflow ? -1 : total
+        }
+        let dense = try keys.integer("leading_dense_block_count", default: 0)
+        if dense != 0 {
+            experts.leadingDenseLayers = dense
+            experts.denseHiddenSize = try keys.integer("feed_forward_length")
+        }
+        return experts
     }
 
     /// `tokenizer.ggml.mask_token_id`, or else the id of LLaDA's `<|mdm_mask|>` token.

@@ -27,6 +27,19 @@ public struct TensorLayout: Sendable {
     public var expertPrefix: String? = nil
     /// All experts' gate (up, down) as one [experts, rows, columns] tensor named `gate` (llama.cpp).
     public var stackedExperts = false
+    /// q, k and v as one [(n_heads + 2·n_kv_heads)·head_dim × d] tensor, rows in that order
+    /// (LLaDA2's `query_key_value`); then `query`, `key` and `value` are unused.
+    public var fusedQueryKeyValue: String? = nil
+    /// The router's per-expert selection bias (`ExpertRouter.groupedSigmoid`).
+    public var expertBias: String? = nil
+    /// The shared expert's tensors (`ExpertConfig.sharedHiddenSize`).
+    public var sharedExpert: MLPTensorNames? = nil
+    /// A dense block's tensors in a mixture-of-experts model, where `gate`/`up`/`down` name the
+    /// experts' (`ExpertConfig.leadingDenseLayers`).
+    public var denseMLP: MLPTensorNames? = nil
+
+    /// Block n's dense gated MLP.
+    public var blockMLP: MLPTensorNames { denseMLP ?? MLPTensorNames(gate: gate, up: up, down: down) }
 
     public func name(_ suffix: String, block: Int) -> String {
         "\(blockPrefix)\(block).\(suffix)"
@@ -39,6 +52,19 @@ public struct TensorLayout: Sendable {
 
     public func biasName(_ weightSuffix: String, block: Int) -> String {
         name(String(weightSuffix.dropLast(".weight".count)) + ".bias", block: block)
+    }
+
+    /// Block-relative names of one gated MLP's three tensors.
+    public struct MLPTensorNames: Sendable {
+        public var gate: String
+        public var up: String
+        public var down: String
+
+        public init(gate: String, up: String, down: String) {
+            self.gate = gate
+            self.up = up
+            self.down = down
+        }
     }
 
     /// llama.cpp's GGUF names; whether its converter permuted the q/k rows depends on the

@@ -85,6 +85,9 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         }
         if dModel % nHeads != 0 { return "\(names.dModel) \(dModel) is not a multiple of \(names.nHeads) \(nHeads)" }
         if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
+        if let r = traits.rotaryDimensions, r < 2 || r > headDim || r % 2 != 0 {
+            return "rotary dimensions \(r) must be even and from 2 to the head dimension \(headDim)"
+        }
         if nHeads % nKVHeads != 0 { return "\(names.nHeads) \(nHeads) is not a multiple of \(names.nKVHeads) \(nKVHeads)" }
         if embeddingSize < vocabSize { return "\(names.embeddingSize) \(embeddingSize) is smaller than \(names.vocabSize) \(vocabSize)" }
         if let problem = ModelBounds.check(names.ropeTheta, ropeTheta, ModelBounds.ropeTheta, allowed: "a finite number from 1 to 1e12")
@@ -95,21 +98,73 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         for (name, id) in ids where !(0..<embeddingSize).contains(id) {
             return "\(name) \(id) is outside the embedding's \(embeddingSize) rows"
         }
-        if let experts, experts.count <= 0 || experts.perToken <= 0 || experts.perToken > experts.count {
-            return "\(experts.perToken) experts per token out of \(experts.count) experts: need 1 ≤ k ≤ experts"
-        }
+        if let experts { return experts.problem(layers: nLayers) }
         return nil
+    }
+
+    /// The widest gated-MLP hidden size of any block (dense, expert or shared), for scratch.
+    var widestHidden: Int {
+        [mlpHiddenSize, experts?.sharedHiddenSize ?? 0, experts?.denseHiddenSize ?? 0].max()!
     }
 }
 
-/// The sparse feed-forward of a mixture-of-experts block: `count` gated MLPs, of which a softmax
-/// router picks `perToken` for each token.
+/// The sparse feed-forward of a mixture-of-experts block: `count` gated MLPs, of which the
+/// router picks `perToken` for each token; optionally a shared expert every token runs, and
+/// leading blocks that keep a dense MLP.
 public struct ExpertConfig: Codable, Equatable, Sendable {
     public var count: Int
     public var perToken: Int
+    /// How expert scores are made and chosen; nil is LLaDA-MoE's softmax top-k.
+    public var router: ExpertRouter?
+    /// Hidden size of the shared expert added unweighted to every token's mixture (LLaDA2).
+    public var sharedHiddenSize: Int?
+    /// The first blocks run a dense gated MLP of `denseHiddenSize` instead (first_k_dense_replace).
+    public var leadingDenseLayers: Int?
+    public var denseHiddenSize: Int?
 
-    public init(count: Int, perToken: Int) {
+    public init(count: Int, perToken: Int, router: ExpertRouter? = nil, sharedHiddenSize: Int? = nil,
+                leadingDenseLayers: Int? = nil, denseHiddenSize: Int? = nil) {
         self.count = count
         self.perToken = perToken
+        self.router = router
+        self.sharedHiddenSize = sharedHiddenSize
+        self.leadingDenseLayers = leadingDenseLayers
+        self.denseHiddenSize = denseHiddenSize
     }
+
+    /// What makes the mixture unusable, if anything; every count is range-checked first.
+    func problem(layers: Int) -> String? {
+        if count <= 0 || count > ModelBounds.maxWidth || perToken <= 0 || perToken > count {
+            return "\(perToken) experts per token out of \(count) experts: need 1 ≤ k ≤ experts ≤ \(ModelBounds.maxWidth)"
+        }
+        for (name, value) in [("shared expert width", sharedHiddenSize), ("dense block width", denseHiddenSize)] {
+            if let value, let problem = ModelBounds.check(name, value, 1...ModelBounds.maxWidth) { return problem }
+        }
+        if let dense = leadingDenseLayers, !(0...layers).contains(dense) {
+            return "\(dense) leading dense blocks out of \(layers) blocks"
+        }
+        if case let .groupedSigmoid(groups, kept, _) = router {
+            guard (1...count).contains(groups), count % groups == 0, count / groups >= 2 else {
+                return "\(count) experts do not split into \(groups) expert groups of at least 2"
+            }
+            guard (1...groups).contains(kept), perToken <= kept * (count / groups) else {
+                return "\(kept) kept expert groups of \(groups) cannot hold \(perToken) experts per token"
+            }
+        }
+        return nil
+    }
+
+    /// Whether block `layer` runs the mixture rather than a dense MLP.
+    public func isMixture(layer: Int) -> Bool { layer >= (leadingDenseLayers ?? 0) }
+}
+
+/// The scoring and selection rule of a mixture's router.
+public enum ExpertRouter: Codable, Equatable, Sendable {
+    /// LLaDA-MoE: softmax over all experts, the k largest with their probabilities as weights.
+    case softmax
+    /// LLaDA2 (DeepSeek-V3's rule): sigmoid scores; a per-expert bias steers selection only;
+    /// `groups` equal groups scored by the sum of their two best biased scores, the best
+    /// `groupsKept` kept, the k best experts among them; weights are the unbiased scores of the
+    /// chosen, normalised to sum 1 (k > 1), times `scale`.
+    case groupedSigmoid(groups: Int, groupsKept: Int, scale: Float)
 }

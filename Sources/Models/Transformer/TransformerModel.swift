@@ -20,7 +20,7 @@ public final class TransformerModel: @unchecked Sendable {
         self.weights = weights
         self.threads = max(1, threads)
         rotary = RotaryEmbedding(headDim: config.headDim, theta: config.ropeTheta,
-                                 pairing: weights.rotaryPairing)
+                                 pairing: weights.rotaryPairing, rotaryDimensions: config.traits.rotaryDimensions)
     }
 
     /// Loads a Hugging Face folder of any registered architecture: `config.json` and its
@@ -113,7 +113,7 @@ public final class TransformerModel: @unchecked Sendable {
     /// is one, and with `attendsToCache` the attention reads every row's keys and values from it.
     private func forwardBlock(_ block: TransformerBlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
                               cache: KVCache?, attendsToCache: Bool) {
-        let T = window.count, d = config.dModel, hidden = config.mlpHiddenSize
+        let T = window.count, d = config.dModel
         let heads = config.nHeads, kvHeads = config.nKVHeads, headDim = config.headDim
 
         // Attention: x += attn_out(attention(rope(q), rope(k), v)) of RMSNorm(x)·attn_norm.
@@ -148,14 +148,10 @@ public final class TransformerModel: @unchecked Sendable {
         rmsNorm(a.x, rows: T, width: d, weight: block.feedForwardNorm, eps: config.rmsNormEps, into: a.normed)
         switch block.feedForward {
         case let .dense(mlp):
-            matmul(a.normed, rows: T, mlp.gate, into: a.gate, threads: threads)
-            matmul(a.normed, rows: T, mlp.up, into: a.up, threads: threads)
-            swiGLU(gate: a.gate, up: a.up, count: T * hidden)
-            matmul(a.gate, rows: T, mlp.down, into: a.projected, threads: threads)
+            gatedMLP(a.normed, rows: T, mlp, scratch: a, into: a.projected)
             add(a.projected, into: a.x, count: T * d)
-        case let .experts(router, experts):
-            mixtureOfExperts(a.normed, rows: T, router: router, experts: experts,
-                             perToken: config.experts?.perToken ?? 1, scratch: a, into: a.mixture)
+        case let .experts(mixture):
+            mixtureOfExperts(a.normed, rows: T, mixture, scratch: a, into: a.mixture)
             add(a.mixture, into: a.x, count: T * d)
         }
     }
@@ -214,7 +210,7 @@ final class Activations {
 
     init(rows: Int, config: TransformerConfig) {
         capacity = rows
-        let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.mlpHiddenSize
+        let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.widestHidden
         x = .allocate(capacity: rows * d)
         normed = .allocate(capacity: rows * d)
         q = .allocate(capacity: rows * d)

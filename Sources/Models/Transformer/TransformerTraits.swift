@@ -9,10 +9,14 @@ public struct TransformerTraits: Codable, Equatable, Sendable {
     /// RMSNorm of every q and k head (weights of head_dim) before the rotary embedding
     /// (LLaDA-MoE, after OLMoE).
     public var qkNorm: Bool
+    /// RoPE turns only the first `rotaryDimensions` of each q/k head, with frequencies over those
+    /// dims (LLaDA2's partial_rotary_factor); nil turns the whole head.
+    public var rotaryDimensions: Int?
 
-    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false) {
+    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false, rotaryDimensions: Int? = nil) {
         self.shiftsLogits = shiftsLogits
         self.qkvBias = qkvBias
         self.qkNorm = qkNorm
+        self.rotaryDimensions = rotaryDimensions
     }
 }

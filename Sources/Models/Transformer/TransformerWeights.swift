@@ -19,7 +19,15 @@ public struct TransformerBlockWeights: Sendable {
 /// A block's feed-forward half: one gated MLP, or a mixture of them routed per token.
 public enum FeedForwardWeights: Sendable {
     case dense(GatedMLPWeights)
-    case experts(router: WeightMatrix, experts: [GatedMLPWeights]) // router (n_experts, d)
+    case experts(MixtureWeights)
+}
+
+/// A mixture-of-experts feed-forward.
+public struct MixtureWeights: Sendable {
+    public let router: WeightMatrix         // (n_experts, d)
+    public let expertBias: [Float]?         // (n_experts)  selection bias of a grouped-sigmoid router
+    public let experts: [GatedMLPWeights]
+    public let shared: GatedMLPWeights?     // run on every token, unweighted
 }
 
 /// down(silu(gate(h)) ⊙ up(h)).
@@ -54,36 +62,52 @@ public struct TransformerWeights: @unchecked Sendable {
                 guard config.traits.qkNorm else { return nil }
                 return try source.vector(layout.name(name ?? "", block: n), count: config.headDim)
             }
-            func mlp(_ name: (String) -> String) throws -> GatedMLPWeights {
-                GatedMLPWeights(gate: try source.matrix(name(layout.gate), rows: hidden, columns: d),
-                                up: try source.matrix(name(layout.up), rows: hidden, columns: d),
-                                down: try source.matrix(name(layout.down), rows: d, columns: hidden))
+            func mlp(hidden: Int, _ names: TensorLayout.MLPTensorNames, _ name: (String) -> String) throws -> GatedMLPWeights {
+                GatedMLPWeights(gate: try source.matrix(name(names.gate), rows: hidden, columns: d),
+                                up: try source.matrix(name(names.up), rows: hidden, columns: d),
+                                down: try source.matrix(name(names.down), rows: d, columns: hidden))
             }
             let feedForward: FeedForwardWeights
-            if let experts = config.experts {
+            if let experts = config.experts, experts.isMixture(layer: n) {
                 let router = try source.matrix(layout.name(layout.router ?? "", block: n), rows: experts.count, columns: d)
+                let all: [GatedMLPWeights]
                 if layout.stackedExperts {
                     func stack(_ suffix: String, rows: Int, columns: Int) throws -> [WeightMatrix] {
                         try source.stackedMatrices(layout.name(suffix, block: n), count: experts.count, rows: rows, columns: columns)
                     }
                     let gates = try stack(layout.gate, rows: hidden, columns: d), ups = try stack(layout.up, rows: hidden, columns: d)
                     let downs = try stack(layout.down, rows: d, columns: hidden)
-                    feedForward = .experts(router: router, experts: (0..<experts.count).map {
-                        GatedMLPWeights(gate: gates[$0], up: ups[$0], down: downs[$0])
-                    })
+                    all = (0..<experts.count).map { GatedMLPWeights(gate: gates[$0], up: ups[$0], down: downs[$0]) }
                 } else {
-                    feedForward = .experts(router: router, experts: try (0..<experts.count).map { e in
-                        try mlp { layout.expertName($0, expert: e, block: n) }
-                    })
+                    all = try (0..<experts.count).map { e in
+                        try mlp(hidden: hidden, TensorLayout.MLPTensorNames(gate: layout.gate, up: layout.up, down: layout.down)) {
+                            layout.expertName($0, expert: e, block: n)
+                        }
+                    }
                 }
+                let bias = try layout.expertBias.map { try source.vector(layout.name($0, block: n), count: experts.count) }
+                let shared = try experts.sharedHiddenSize.map { width in
+                    try mlp(hidden: width, layout.sharedExpert ?? layout.blockMLP) { layout.name($0, block: n) }
+                }
+                feedForward = .experts(MixtureWeights(router: router, expertBias: bias, experts: all, shared: shared))
             } else {
-                feedForward = .dense(try mlp { layout.name($0, block: n) })
+                feedForward = .dense(try mlp(hidden: config.experts?.denseHiddenSize ?? hidden, layout.blockMLP) { layout.name($0, block: n) })
+            }
+            // A fused q/k/v tensor is sliced by rows, without copying.
+            let (query, key, value): (WeightMatrix, WeightMatrix, WeightMatrix)
+            if let fused = layout.fusedQueryKeyValue {
+                let qkv = try source.matrix(layout.name(fused, block: n), rows: q + 2 * kv, columns: d)
+                query = qkv.rows(0..<q)
+                key = qkv.rows(q..<q + kv)
+                value = qkv.rows(q + kv..<q + 2 * kv)
+            } else {
+                query = try source.matrix(layout.name(layout.query, block: n), rows: q, columns: d)
+                key = try source.matrix(layout.name(layout.key, block: n), rows: kv, columns: d)
+                value = try source.matrix(layout.name(layout.value, block: n), rows: kv, columns: d)
             }
             return TransformerBlockWeights(
                 attentionNorm: try source.vector(layout.name(layout.attentionNorm, block: n), count: d),
-                query: try source.matrix(layout.name(layout.query, block: n), rows: q, columns: d),
-                key: try source.matrix(layout.name(layout.key, block: n), rows: kv, columns: d),
-                value: try source.matrix(layout.name(layout.value, block: n), rows: kv, columns: d),
+                query: query, key: key, value: value,
                 queryBias: try bias(layout.query, count: q),
                 keyBias: try bias(layout.key, count: kv),
                 valueBias: try bias(layout.value, count: kv),

@@ -37,12 +37,19 @@ public enum WeightCheck {
     private static func named(_ weights: TransformerWeights, config: TransformerConfig, layout: TensorLayout) -> [(String, Tensor)] {
         var tensors: [(String, Tensor)] = [(layout.tokenEmbedding, .matrix(weights.tokenEmbedding))]
         for (n, block) in weights.blocks.enumerated() {
-            tensors += [
-                (layout.name(layout.attentionNorm, block: n), .vector(block.attentionNorm)),
-                (layout.name(layout.query, block: n), .matrix(block.query)),
-                (layout.name(layout.key, block: n), .matrix(block.key)),
-                (layout.name(layout.value, block: n), .matrix(block.value)),
-            ]
+            tensors.append((layout.name(layout.attentionNorm, block: n), .vector(block.attentionNorm)))
+            if let fused = layout.fusedQueryKeyValue {
+                // The three are consecutive rows of the one stored tensor.
+                let rows = block.query.rows + block.key.rows + block.value.rows
+                tensors.append((layout.name(fused, block: n), .matrix(WeightMatrix(
+                    base: block.query.base, rows: rows, columns: block.query.columns, dtype: block.query.dtype))))
+            } else {
+                tensors += [
+                    (layout.name(layout.query, block: n), .matrix(block.query)),
+                    (layout.name(layout.key, block: n), .matrix(block.key)),
+                    (layout.name(layout.value, block: n), .matrix(block.value)),
+                ]
+            }
             for (suffix, bias) in [(layout.query, block.queryBias), (layout.key, block.keyBias), (layout.value, block.valueBias)] {
                 if let bias { tensors.append((layout.biasName(suffix, block: n), .vector(bias))) }
             }
@@ -53,18 +60,21 @@ public enum WeightCheck {
                 (layout.name(layout.attentionOutput, block: n), .matrix(block.attentionOutput)),
                 (layout.name(layout.feedForwardNorm, block: n), .vector(block.feedForwardNorm)),
             ]
-            func mlp(_ weights: GatedMLPWeights, _ name: (String) -> String) {
-                tensors += [(name(layout.gate), .matrix(weights.gate)), (name(layout.up), .matrix(weights.up)),
-                            (name(layout.down), .matrix(weights.down))]
+            func mlp(_ weights: GatedMLPWeights, _ names: TensorLayout.MLPTensorNames, _ name: (String) -> String) {
+                tensors += [(name(names.gate), .matrix(weights.gate)), (name(names.up), .matrix(weights.up)),
+                            (name(names.down), .matrix(weights.down))]
             }
+            let expertNames = TensorLayout.MLPTensorNames(gate: layout.gate, up: layout.up, down: layout.down)
             switch block.feedForward {
             case .dense(let weights):
-                mlp(weights) { layout.name($0, block: n) }
-            case .experts(let router, let experts):
-                tensors.append((layout.name(layout.router ?? "", block: n), .matrix(router)))
-                for (e, expert) in experts.enumerated() {
-                    mlp(expert) { layout.stackedExperts ? "\(layout.name($0, block: n))[\(e)]" : layout.expertName($0, expert: e, block: n) }
+                mlp(weights, layout.blockMLP) { layout.name($0, block: n) }
+            case .experts(let mixture):
+                tensors.append((layout.name(layout.router ?? "", block: n), .matrix(mixture.router)))
+                if let name = layout.expertBias, let bias = mixture.expertBias { tensors.append((layout.name(name, block: n), .vector(bias))) }
+                for (e, expert) in mixture.experts.enumerated() {
+                    mlp(expert, expertNames) { layout.stackedExperts ? "\(layout.name($0, block: n))[\(e)]" : layout.expertName($0, expert: e, block: n) }
                 }
+                if let shared = mixture.shared { mlp(shared, layout.sharedExpert ?? layout.blockMLP) { layout.name($0, block: n) } }
             }
         }
         tensors.append((layout.finalNorm, .vector(weights.finalNorm)))
