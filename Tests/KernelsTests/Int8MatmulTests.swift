@@ -31,6 +31,28 @@ final class Int8MatmulTests: XCTestCase {
         }
     }
 
+    /// A fused projection (LLaDA2's query_key_value) is split into row slices of one mapped matrix.
+    func testARowSliceOfAQuantisedMatrixMultipliesLikeTheSlice() throws {
+        let sets = Int8InstructionSet.allCases.filter(\.isSupported)
+        try XCTSkipIf(sets.isEmpty, "this CPU has no int8 dot-product instructions")
+        let weights = RandomWeights(rows: 48, columns: 64, dtype: .q8_0, seed: 11, scale: 0.5)
+        let whole = weights.matrix
+        let slice = WeightMatrix(base: whole.base + 5 * whole.rowBytes, rows: 32, columns: 64, dtype: .q8_0)
+        var random = SplitMix64(seed: 12)
+        let x = random.floats(16 * 64)
+        let saved = MatmulMode.current
+        defer { MatmulMode.current = saved }
+        MatmulMode.current = .exact
+        let exact = product(x, rows: 16, slice)
+        let scale = exact.map(abs).reduce(Float(0)) { Swift.max($0, $1) }
+        for instructionSet in sets {
+            let int8 = int8Product(x, rows: 16, slice, instructionSet)
+            let worst = zip(int8, exact).map { abs($0 - $1) }.reduce(Float(0)) { $1.isNaN || $0.isNaN ? .nan : Swift.max($0, $1) }
+            XCTAssertLessThanOrEqual(worst, 0.02 * scale, "\(instructionSet): max |Δ| \(worst) of max |out| \(scale)")
+        }
+        withExtendedLifetime(weights) {}
+    }
+
     func testANaNInputRowMakesItsOutputsNaNAndNoOthers() throws {
         let sets = Int8InstructionSet.allCases.filter(\.isSupported)
         try XCTSkipIf(sets.isEmpty, "this CPU has no int8 dot-product instructions")
