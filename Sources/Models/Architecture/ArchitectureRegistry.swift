@@ -4,6 +4,8 @@ public enum ArchitectureRegistry {
         LLaDAArchitecture(),
         DreamArchitecture(),
         LLaDAMoEArchitecture(),
+        SDARArchitecture(),
+        FastDLLMv2Architecture(),
     ]
 
     /// The architecture of a config.json: by its `architectures` class names first, then by

@@ -9,10 +9,21 @@ public struct TransformerTraits: Codable, Equatable, Sendable {
     /// RMSNorm of every q and k head (weights of head_dim) before the rotary embedding
     /// (LLaDA-MoE, after OLMoE).
     public var qkNorm: Bool
+    /// A bias on the attention output projection too (SDAR/Qwen3 with `attention_bias`).
+    public var outputBias: Bool
 
-    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false) {
+    public init(shiftsLogits: Bool = false, qkvBias: Bool = false, qkNorm: Bool = false, outputBias: Bool = false) {
         self.shiftsLogits = shiftsLogits
         self.qkvBias = qkvBias
         self.qkNorm = qkNorm
+        self.outputBias = outputBias
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        shiftsLogits = try c.decode(Bool.self, forKey: .shiftsLogits)
+        qkvBias = try c.decode(Bool.self, forKey: .qkvBias)
+        qkNorm = try c.decode(Bool.self, forKey: .qkNorm)
+        outputBias = try c.decodeIfPresent(Bool.self, forKey: .outputBias) ?? false
     }
 }
