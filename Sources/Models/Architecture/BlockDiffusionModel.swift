@@ -2,9 +2,14 @@
 /// of `blockLength` positions and bidirectional inside one, so the keys and values of committed
 /// blocks never change and sit in an exact cache; each step forwards only the current block.
 public protocol BlockDiffusionModel: DenoisingModel {
+    /// The block length the model was trained with (config.json), the decoders' default.
     var blockLength: Int { get }
-    /// An empty cache for up to `capacity` positions.
-    func makeBlockCache(capacity: Int) -> BlockKVCache
+    /// False for a model on the shared stack whose config has no block length (LLaDA, Dream):
+    /// it conforms with every architecture there but decodes on the whole canvas.
+    var isBlockDiffusion: Bool { get }
+    /// An empty cache for up to `capacity` positions whose mask uses blocks of `blockLength`
+    /// (a decode may choose another length than the model's own, as the official loops allow).
+    func makeBlockCache(capacity: Int, blockLength: Int) -> BlockKVCache
     /// Forwards `tokens` at positions `start...` (start = the cache's length) against the cache
     /// and keeps their keys and values: the prompt's whole blocks, or a finished block. Returns
     /// the logits of `rows` (indexes into `tokens`).
@@ -15,6 +20,12 @@ public protocol BlockDiffusionModel: DenoisingModel {
 }
 
 extension BlockDiffusionModel {
+    public var isBlockDiffusion: Bool { true }
+
+    public func makeBlockCache(capacity: Int) -> BlockKVCache {
+        makeBlockCache(capacity: capacity, blockLength: blockLength)
+    }
+
     public func store(tokens: [Int], at start: Int, in cache: BlockKVCache) throws {
         try store(tokens: tokens, at: start, in: cache, rows: [])
     }

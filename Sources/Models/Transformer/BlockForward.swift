@@ -4,7 +4,7 @@ import Kernels
 /// positions start..<start + T attend to the cache's committed positions and to each other, the
 /// query at p to the keys j with j / B ≤ p / B.
 extension TransformerModel {
-    func makeBlockCache(capacity: Int, blockLength: Int) -> BlockKVCache {
+    public func makeBlockCache(capacity: Int, blockLength: Int) -> BlockKVCache {
         BlockKVCache(capacity: capacity, blockLength: blockLength, layers: config.nLayers,
                      width: config.nKVHeads * config.headDim)
     }
@@ -50,13 +50,14 @@ extension TransformerModel {
         cache.write(layer: layer, keys: a.k, values: a.v, first: window.lowerBound, count: window.count)
         var position = window.lowerBound
         while position < window.upperBound {
-            let visible = min(window.upperBound, (position / B + 1) * B)
+            let blockEnd = min(window.upperBound, (position / B + 1) * B)
+            let visible = min(blockEnd, max(1, cache.keyLimit ?? blockEnd))
             let row = position - window.lowerBound
-            bidirectionalAttention(q: a.q + row * qStride, queries: visible - position,
+            bidirectionalAttention(q: a.q + row * qStride, queries: blockEnd - position,
                                    k: cache.keys[layer], v: cache.values[layer], keys: visible,
                                    heads: heads, kvHeads: kvHeads, headDim: headDim,
                                    into: a.attended + row * qStride, threads: threads)
-            position = visible
+            position = blockEnd
         }
     }
 }
@@ -68,9 +69,6 @@ extension TransformerModel: BlockDiffusionModel {
 
     public var isBlockDiffusion: Bool { config.blockLength != nil }
 
-    public func makeBlockCache(capacity: Int) -> BlockKVCache {
-        makeBlockCache(capacity: capacity, blockLength: blockLength)
-    }
 
     @discardableResult
     public func store(tokens: [Int], at start: Int, in cache: BlockKVCache, rows: [Int]) throws -> LogitsMatrix {

@@ -9,6 +9,9 @@ public final class BlockKVCache: @unchecked Sendable {
     public let blockLength: Int
     /// Committed positions, keys and values kept.
     public private(set) var length = 0
+    /// Positions from here on are never attended to as keys, though they are still computed as
+    /// queries: LLaDA2's pipeline pads the canvas to whole blocks and masks the padding's keys.
+    public var keyLimit: Int?
     let width: Int
     let keys: [UnsafeMutablePointer<Float>]
     let values: [UnsafeMutablePointer<Float>]
