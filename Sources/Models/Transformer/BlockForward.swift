@@ -11,7 +11,7 @@ extension TransformerModel {
 
     /// Runs `tokens` at positions `start...` against `cache` and returns the logits of `rows`
     /// (indexes into `tokens`); with `commit` their keys and values stay in the cache.
-    func blockForward(tokens: [Int], start: Int, cache: BlockKVCache, rows: [Int], commit: Bool,
+    public func blockForward(tokens: [Int], start: Int, cache: BlockKVCache, rows: [Int], commit: Bool,
                       timing: ((ForwardPhase, Double) -> Void)? = nil) throws -> LogitsMatrix {
         let T = tokens.count, d = config.dModel
         guard T > 0 else { throw ForwardError.emptyCanvas }
