@@ -28,7 +28,7 @@ final class TranscriptTests: XCTestCase {
         let text = try transcript.jsonLines()
         XCTAssertTrue(text.hasPrefix("{\"format\":\"dscope-transcript\""), text)
         XCTAssertTrue(text.split(separator: "\n")[0].contains("\"task\":{\"expected_answer\":\"36\",\"id\":\"t17\"}"))
-        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"version\":2"))
+        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"version\":3"))
         let read = try Transcript(jsonLines: text)
         XCTAssertEqual(read, transcript)
         XCTAssertEqual(read.header.taskId, "t17")
@@ -60,12 +60,49 @@ final class TranscriptTests: XCTestCase {
             .split(separator: "\n").map { line in
                 line.replacingOccurrences(of: #","top_candidates":\[.*\](?=,"type")"#, with: "", options: .regularExpression)
                     .replacingOccurrences(of: #","task":\{[^}]*\}"#, with: "", options: .regularExpression)
-                    .replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+                    .replacingOccurrences(of: "\"version\":3", with: "\"version\":1")
             }
         XCTAssertFalse(lines.joined().contains("top_candidates"))
         let read = try Transcript(jsonLines: lines.joined(separator: "\n"))
         XCTAssertNil(read.header.taskId)
         XCTAssertTrue(read.steps.allSatisfy { $0.topCandidates.isEmpty })
+    }
+
+    /// A transcript whose last step also replaced a token decoded earlier (LLaDA2.1's editing).
+    private func editedTranscript() throws -> (Transcript, TokenEdit) {
+        var transcript = try decodedTranscript()
+        let last = transcript.steps.count - 1
+        let before = try transcript.canvas(afterStep: last)
+        let position = try XCTUnwrap(before.states.indices.first { !before.isMasked($0) })
+        let old = before.generatedIds[position]
+        let edit = TokenEdit(position: position, old: old, new: (old + 1) % 30, probability: 0.75)
+        transcript.steps[last].edits = [edit]
+        transcript.summary.ids[position] = edit.new
+        transcript.summary.text = LetterPieces().text(transcript.summary.ids)
+        return (transcript, edit)
+    }
+
+    func testVersion3CarriesEditsAndReplaysThem() throws {
+        let (transcript, edit) = try editedTranscript()
+        let text = try transcript.jsonLines()
+        XCTAssertTrue(text.contains("\"edits\":[{\"new\":\(edit.new),\"old\":\(edit.old),\"position\":\(edit.position),\"probability\":0.75}]"), text)
+        let read = try Transcript(jsonLines: text)
+        XCTAssertEqual(read, transcript)
+        let end = try read.canvas(afterStep: read.steps.count)
+        XCTAssertEqual(end.generatedIds[edit.position], edit.new)
+        XCTAssertTrue(end.isEdited(edit.position))
+        var back = end
+        back.undo(read.steps.last!)
+        XCTAssertEqual(back.generatedIds[edit.position], edit.old, "undo restores the replaced token")
+        XCTAssertFalse(back.isEdited(edit.position))
+    }
+
+    func testAnEditOfATokenThePositionDoesNotHoldIsRejected() throws {
+        let (transcript, edit) = try editedTranscript()
+        let text = try transcript.jsonLines().replacingOccurrences(of: "\"old\":\(edit.old)", with: "\"old\":\((edit.old + 2) % 30)")
+        XCTAssertThrowsError(try Transcript(jsonLines: text)) { error in
+            XCTAssertTrue("\(error)".contains("edits position \(edit.position)"), "\(error)")
+        }
     }
 
     func testTranscriptRoundTripsExactly() throws {
