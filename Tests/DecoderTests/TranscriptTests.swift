@@ -231,3 +231,28 @@ final class TranscriptTests: XCTestCase {
         XCTAssertEqual(try Transcript(jsonLines: transcript.jsonLines()), transcript)
     }
 }
+
+final class EditCountsTests: XCTestCase {
+    func testCountsEditsByTokenAndStep() {
+        let settings = DecodeSettings()
+        func step(_ n: Int, _ edits: [TokenEdit]) -> StepRecord {
+            StepRecord(step: n, block: 0, settings: settings, commits: [], maskedEntropyNats: [], forwardPasses: 1,
+                       forwardMillis: 0, stepMillis: 0, edits: edits)
+        }
+        let header = TranscriptHeader(tool: "t", model: ModelIdentity(id: "m", configHash: "h"), tokenizerId: nil, promptText: nil,
+                                      promptIds: [1], generationLength: 2, vocabulary: VocabularyFacts(maskId: 9, eosId: 8, logitColumns: 10),
+                                      settings: settings)
+        let summary = DecodeSummary(ids: [], text: nil, stepMap: [], steps: 0, forwardPasses: 0, complete: true, decodeMillis: 0)
+        let transcript = Transcript(header: header, steps: [
+            step(1, []), step(2, [TokenEdit(position: 0, old: 3, new: 4, probability: 0.9)]),
+            step(3, [TokenEdit(position: 1, old: 3, new: 5, probability: 0.8), TokenEdit(position: 0, old: 4, new: 3, probability: 0.7)]),
+        ], pieces: [:], summary: summary)
+        let counts = EditCounts(transcripts: [transcript, transcript])
+        XCTAssertEqual(counts.total, 6)
+        XCTAssertEqual(counts.byStep, [2: 2, 3: 4])
+        XCTAssertEqual(counts.byOldToken, [3: 4, 4: 2])
+        XCTAssertEqual(counts.byNewToken, [4: 2, 5: 2, 3: 2])
+        XCTAssertTrue(counts.text(top: 5) { "t\($0)" }.contains("by step:      step 3: 4, step 2: 2"))
+        XCTAssertEqual(EditCounts(transcripts: []).text(top: 5) { "\($0)" }, "")
+    }
+}
