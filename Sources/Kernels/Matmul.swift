@@ -16,16 +16,15 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
     }
 }
 
-/// `matmul` whose every output element is summed in one order whatever `rows` is: `dot`'s (two
-/// interleaved 16-lane accumulators over k), so rows computed alone equal, bit for bit, the same
-/// rows inside a longer product. `matmul` switches at 8 rows to the packed kernel, whose one FMA
-/// chain per output gives other bits. At a block's few rows this is `matmul`'s own path (reading
-/// the weights once is what costs); for a whole prompt it runs below the packed kernel's speed.
+/// `matmul` whose every output element is summed in one order whatever `rows` is (the packed
+/// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
+/// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
+/// interleaved accumulators instead; this one pays up to 16/rows times its multiplies at few rows.
 public func rowStableMatmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                             into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
-    matmulFewRows(x, rows: rows, w, into: out, threads: threads)
+    matmulPacked(x, rows: rows, w, into: out, threads: threads)
 }
 
 enum MatmulTile {
@@ -47,22 +46,15 @@ enum MatmulTile {
     static let slice = 128
 }
 
-/// Every output is one `dot`. Weight rows are converted a group at a time (up to 256 KiB), so
-/// each input row is read once per group from cache rather than once per weight row.
 private func matmulFewRows(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                            into out: UnsafeMutablePointer<Float>, threads: Int) {
     let K = w.columns, N = w.rows
-    let group = max(1, min(16, 65_536 / max(1, K)))
     parallelFor(N, threads: threads, granularity: 64) { rowRange in
-        let converted = UnsafeMutablePointer<Float>.allocate(capacity: group * K)
+        let converted = UnsafeMutablePointer<Float>.allocate(capacity: K)
         defer { converted.deallocate() }
-        for first in stride(from: rowRange.lowerBound, to: rowRange.upperBound, by: group) {
-            let count = min(group, rowRange.upperBound - first)
-            for i in 0..<count { convertToFloat(w.rowAddress(first + i), w.dtype, count: K, into: converted + i * K) }
-            for t in 0..<rows {
-                let input = x + t * K, destination = out + t * N + first
-                for i in 0..<count { destination[i] = dot(input, converted + i * K, count: K) }
-            }
+        for n in rowRange {
+            convertToFloat(w.rowAddress(n), w.dtype, count: K, into: converted)
+            for t in 0..<rows { out[t * N + n] = dot(x + t * K, converted, count: K) }
         }
     }
 }
