@@ -68,7 +68,7 @@ struct DecodeCommand: ParsableCommand {
     /// A block-diffusion model decodes by its family's official loop on the exact block cache.
     private func runBlocks(_ loaded: LoadedModel, model: BlockDiffusionModel) throws {
         if perStep.k != nil { throw BlockDecodeOptionError.wholeCanvasFlag("--k") }
-        if transcript != nil { throw BlockDecodeOptionError.wholeCanvasFlag("--transcript") }
+        if transcript != nil { throw BlockDecodeOptionError.noTranscript }
         let settings = try blockOptions.settings(model: model, architecture: loaded.configuration?.architecture.name,
                                                  options: options, defaults: try loaded.location.generationDefaults,
                                                  eosId: loaded.vocabulary.eosId)

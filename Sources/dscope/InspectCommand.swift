@@ -98,7 +98,11 @@ struct InspectCommand: ParsableCommand {
         print("architecture  \(config.architecture): \(config.nLayers) layers, d_model \(config.dModel), "
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
-            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : ""))
+            + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : "")
+            + (config.traits.outputBias ? ", output bias" : ""))
+        if let block = config.blockLength {
+            print("attention     block-causal, blocks of \(block) (exact KV cache of committed blocks)")
+        }
         if let experts = config.experts {
             print("experts       \(experts.count) per block, \(experts.perToken) per token (softmax router), expert mlp \(config.mlpHiddenSize)")
         }
