@@ -86,8 +86,24 @@ public struct Canvas: Equatable, Sendable {
         return stepsSpent(in: blocks.range(ofBlock: block)) + idle.count
     }
 
+    /// Per generated position, the steps that replaced its token (edits), oldest first.
+    public private(set) var editSteps: [Int: [Int]] = [:]
+
+    /// Whether a step ever re-committed the position.
+    public func isEdited(_ position: Int) -> Bool { !(editSteps[position] ?? []).isEmpty }
+
     public mutating func apply(_ record: StepRecord) throws {
         var seen = Set<Int>()
+        for edit in record.edits {
+            guard states.indices.contains(edit.position) else {
+                throw CanvasError.outside(position: edit.position, step: record.step, length: states.count)
+            }
+            guard !isMasked(edit.position), tokens[canvasIndex(edit.position)] == edit.old,
+                  seen.insert(edit.position).inserted else {
+                throw CanvasError.editOfUndecoded(position: edit.position, step: record.step)
+            }
+        }
+        seen = []
         for commit in record.commits {
             guard states.indices.contains(commit.position) else {
                 throw CanvasError.outside(position: commit.position, step: record.step, length: states.count)
@@ -101,10 +117,19 @@ public struct Canvas: Equatable, Sendable {
             tokens[canvasIndex(commit.position)] = commit.token
         }
         maskedCount -= record.commits.count
+        for edit in record.edits {
+            tokens[canvasIndex(edit.position)] = edit.new
+            editSteps[edit.position, default: []].append(record.step)
+        }
     }
 
     /// Exactly reverses `apply(record)` of the most recent step.
     public mutating func undo(_ record: StepRecord) {
+        for edit in record.edits.reversed() {
+            tokens[canvasIndex(edit.position)] = edit.old
+            editSteps[edit.position]?.removeLast()
+            if editSteps[edit.position]?.isEmpty == true { editSteps[edit.position] = nil }
+        }
         for commit in record.commits {
             precondition(states[commit.position].step == record.step, "undo out of order")
             states[commit.position] = .masked
@@ -117,6 +142,7 @@ public struct Canvas: Equatable, Sendable {
 public enum CanvasError: Error, CustomStringConvertible, Equatable {
     case outside(position: Int, step: Int, length: Int)
     case alreadyDecoded(position: Int, step: Int)
+    case editOfUndecoded(position: Int, step: Int)
 
     public var description: String {
         switch self {
@@ -124,6 +150,8 @@ public enum CanvasError: Error, CustomStringConvertible, Equatable {
             return "step \(step) commits position \(position), outside the \(length) generated positions; the record belongs to another canvas"
         case let .alreadyDecoded(position, step):
             return "step \(step) commits position \(position), which an earlier step already decoded; replay the steps in order"
+        case let .editOfUndecoded(position, step):
+            return "step \(step) edits position \(position), which does not hold the edit's old token (still masked, edited twice in the step, or another canvas); replay the steps in order"
         }
     }
 }

@@ -9,6 +9,8 @@ public struct StepRecord: Equatable, Sendable {
     public var settings: DecodeSettings
     /// In ranking order: `commits[i].rank == i + 1`.
     public var commits: [Commit]
+    /// Committed tokens this step replaced (LLaDA2.1's editing), by position.
+    public var edits: [TokenEdit]
     /// The heatmap row: per generated position, the entropy (nats) this step's forward gave a
     /// position that is still masked after the step; nil where the position is decoded.
     public var maskedEntropyNats: [Float?]
@@ -29,17 +31,35 @@ public struct StepRecord: Equatable, Sendable {
 
     public init(step: Int, block: Int, settings: DecodeSettings, commits: [Commit],
                 maskedEntropyNats: [Float?], maskedGuesses: [Int?] = [], topCandidates: [[TokenProbability]?] = [],
-                forwardPasses: Int, forwardMillis: Double, stepMillis: Double) {
+                forwardPasses: Int, forwardMillis: Double, stepMillis: Double, edits: [TokenEdit] = []) {
         self.step = step
         self.block = block
         self.settings = settings
         self.commits = commits
+        self.edits = edits
         self.maskedEntropyNats = maskedEntropyNats
         self.maskedGuesses = maskedGuesses
         self.topCandidates = topCandidates
         self.forwardPasses = forwardPasses
         self.forwardMillis = forwardMillis
         self.stepMillis = stepMillis
+    }
+}
+
+/// A decoded position whose token a step replaced: the model became confident in another one
+/// (LLaDA2.1's `editing_threshold`).
+public struct TokenEdit: Equatable, Sendable {
+    public var position: Int
+    public var old: Int
+    public var new: Int
+    /// The probability of `new` that passed the edit threshold.
+    public var probability: Float
+
+    public init(position: Int, old: Int, new: Int, probability: Float) {
+        self.position = position
+        self.old = old
+        self.new = new
+        self.probability = probability
     }
 }
 

@@ -5,9 +5,10 @@ import Foundation
 public struct TranscriptHeader: Equatable, Sendable {
     public static let format = "dscope-transcript"
     /// 2 added the task (id, expected answer) and each step's top candidates per masked
-    /// position; version 1 files still read, without them.
-    public static let version = 2
-    public static let readableVersions = 1...2
+    /// position; 3 each step's edits (a decoded token replaced). Versions 1 and 2 still read,
+    /// without them.
+    public static let version = 3
+    public static let readableVersions = 1...3
 
     /// e.g. "dscope 0.1.0".
     public var tool: String
@@ -112,6 +113,9 @@ public struct Transcript: Equatable, Sendable {
                 maskedGuesses: record.maskedGuesses.isEmpty ? nil : record.maskedGuesses,
                 topCandidates: record.topCandidates.isEmpty ? nil
                     : record.topCandidates.map { $0?.map { TranscriptLine.Candidate(token: $0.token, probability: $0.probability) } },
+                edits: record.edits.isEmpty ? nil : record.edits.map {
+                    .init(position: $0.position, old: $0.old, new: $0.new, probability: $0.probability)
+                },
                 forwardPasses: record.forwardPasses,
                 forwardMillis: record.forwardMillis, stepMillis: record.stepMillis,
                 settings: record.step == 1 || record.settings != previous ? .init(record.settings) : nil))

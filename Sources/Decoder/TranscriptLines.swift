@@ -1,4 +1,4 @@
-/// The JSON shape of each transcript line. Format "dscope-transcript", version 2: UTF-8 JSON
+/// The JSON shape of each transcript line. Format "dscope-transcript", version 3: UTF-8 JSON
 /// Lines, sorted snake_case keys, optional values left out (null only inside arrays and for the
 /// summary's text); positions are offsets into the generated part.
 ///
@@ -11,7 +11,8 @@
 ///               null per position; under the dual cache a mask after the block carries the value
 ///               of the block's first step], "masked_guesses"?: [token or null per position],
 ///               "top_candidates"?: [null, or the five likeliest [token, p] of this step's forward,
-///               per position masked at it (its commits included)],
+///               per position masked at it (its commits included)], "edits"? (version 3):
+///               [{"position", "old", "new", "probability"}] decoded tokens the step replaced,
 ///               "forward_passes", "forward_ms", "step_ms", "settings": S on
 ///               step 1 and after a branch}
 ///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
@@ -148,6 +149,8 @@ enum TranscriptLine {
         var maskedGuesses: [Int?]?
         /// Version 2.
         var topCandidates: [[Candidate]?]?
+        /// Version 3; absent when the step edited nothing.
+        var edits: [Edit]?
         var forwardPasses: Int
         var forwardMillis: Double
         var stepMillis: Double
@@ -155,7 +158,7 @@ enum TranscriptLine {
         var settings: Settings?
 
         enum CodingKeys: String, CodingKey {
-            case type, step, block, commits, settings
+            case type, step, block, commits, settings, edits
             case maskedEntropyNats = "masked_entropy_nats"
             case maskedGuesses = "masked_guesses"
             case topCandidates = "top_candidates"
@@ -178,6 +181,13 @@ enum TranscriptLine {
             case position, token, piece, confidence, margin, rank
             case entropyNats = "entropy_nats"
         }
+    }
+
+    struct Edit: Codable {
+        var position: Int
+        var old: Int
+        var new: Int
+        var probability: Float
     }
 
     struct Summary: Codable {

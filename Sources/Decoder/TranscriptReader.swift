@@ -196,8 +196,13 @@ private struct TranscriptReader {
             },
             maskedEntropyNats: line.maskedEntropyNats, maskedGuesses: line.maskedGuesses ?? [],
             topCandidates: (line.topCandidates ?? []).map { $0?.map { TokenProbability(token: $0.token, probability: $0.probability) } },
-            forwardPasses: line.forwardPasses, forwardMillis: line.forwardMillis, stepMillis: line.stepMillis)
-        do { try canvas.apply(record) } catch { throw fail("commits", "\(error)") }
+            forwardPasses: line.forwardPasses, forwardMillis: line.forwardMillis, stepMillis: line.stepMillis,
+            edits: (line.edits ?? []).map { TokenEdit(position: $0.position, old: $0.old, new: $0.new, probability: $0.probability) })
+        if let bad = record.edits.firstIndex(where: { !(0..<header.vocabulary.logitColumns).contains($0.new)
+                                                       || !($0.probability >= 0 && $0.probability <= 1) }) {
+            throw fail("edits[\(bad)]", "must name a token id and a probability in 0…1")
+        }
+        do { try canvas.apply(record) } catch { throw fail(record.edits.isEmpty ? "commits" : "commits or edits", "\(error)") }
         guard line.maskedEntropyNats.count == header.generationLength else {
             throw fail("masked_entropy_nats", "has \(line.maskedEntropyNats.count) entries for \(header.generationLength) positions")
         }

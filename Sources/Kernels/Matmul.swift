@@ -19,6 +19,17 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
     }
 }
 
+/// `matmul` whose every output element is summed in one order whatever `rows` is (the packed
+/// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
+/// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
+/// interleaved accumulators instead; this one pays up to 16/rows times its multiplies at few rows.
+public func rowStableMatmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
+                            into out: UnsafeMutablePointer<Float>, threads: Int) {
+    precondition(rows >= 0)
+    if rows == 0 || w.rows == 0 { return }
+    matmulPacked(x, rows: rows, w, into: out, threads: threads)
+}
+
 enum MatmulTile {
     /// Input rows per packed panel: the 4 × 24 tile's and the 6 × 16 tile's.
     static let widePanel = 24

@@ -34,6 +34,8 @@ public enum ModelBounds {
 public struct ConfigFieldNames: Sendable {
     var dModel, nLayers, nHeads, nKVHeads, mlpHiddenSize, vocabSize, embeddingSize: String
     var maxSequenceLength, ropeTheta, rmsNormEps, maskTokenId, eosTokenId, padTokenId: String
+    /// Keys only block-diffusion configs have (Qwen3's `head_dim`; the block length).
+    var headDim = "head_dim", blockLength = "block_length"
 
     public static let llada = ConfigFieldNames(
         dModel: "d_model", nLayers: "n_layers", nHeads: "n_heads", nKVHeads: "n_kv_heads",

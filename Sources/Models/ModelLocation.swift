@@ -102,6 +102,15 @@ public struct ModelLocation: Sendable {
                 var gen_length: Int?
                 var block_length: Int?
             }
+            /// Qwen-style `eos_token_id`, one id or a list (SDAR's stop ids).
+            struct StopIds: Decodable {
+                var ids: [Int]?
+                enum CodingKeys: String, CodingKey { case eos = "eos_token_id" }
+                init(from decoder: Decoder) throws {
+                    let c = try decoder.container(keyedBy: CodingKeys.self)
+                    ids = (try? c.decodeIfPresent([Int].self, forKey: .eos)) ?? (try? c.decodeIfPresent(Int.self, forKey: .eos)).flatMap { $0.map { [$0] } }
+                }
+            }
             let lengths: Lengths
             do { lengths = try JSONDecoder().decode(Lengths.self, from: data) } catch {
                 // A key at fault is named: a string, a bool, a fraction or an integer beyond Int.
@@ -115,7 +124,9 @@ public struct ModelLocation: Sendable {
                     throw ModelError.invalidConfig(path: path, problem: problem)
                 }
             }
-            return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length)
+            let stops = try? JSONDecoder().decode(StopIds.self, from: data)
+            return GenerationDefaults(generationLength: lengths.gen_length, blockLength: lengths.block_length,
+                                      stopIds: stops?.ids)
         }
     }
 
@@ -136,9 +147,12 @@ public struct ModelLocation: Sendable {
 public struct GenerationDefaults: Equatable, Sendable {
     public var generationLength: Int?
     public var blockLength: Int?
+    /// `eos_token_id` (one id or several): block-diffusion decodes stop on them.
+    public var stopIds: [Int]?
 
-    public init(generationLength: Int? = nil, blockLength: Int? = nil) {
+    public init(generationLength: Int? = nil, blockLength: Int? = nil, stopIds: [Int]? = nil) {
         self.generationLength = generationLength
         self.blockLength = blockLength
+        self.stopIds = stopIds
     }
 }

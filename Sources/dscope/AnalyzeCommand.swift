@@ -11,7 +11,8 @@ struct AnalyzeCommand: ParsableCommand {
         Reads transcripts of dscope decode --transcript or dscope passk --keep-transcripts (files, or \
         folders of *.jsonl). Prints per order the mean entropy at commit of content tokens, how many \
         jumped ahead of a masked position to their left and how many were bypassed by a token to their \
-        right (and by how many steps), and an entropy histogram; with --by-token, the tokens most often \
+        right (and by how many steps), and an entropy histogram; edits (decoded tokens a step \
+        replaced) counted by step and by token when any step made one; with --by-token, the tokens most often \
         bypassed with their mean entropy at commit under that order and under ar.
         """
     )
@@ -34,6 +35,10 @@ struct AnalyzeCommand: ParsableCommand {
         let analysis = DecodeAnalysis(transcripts: read.map(\.transcript), topTokens: top)
         print("\(read.count) transcripts\n")
         print(DecodeAnalysisText(analysis: analysis, byToken: byToken, histogramBins: bins).text(width: stdoutColumns()), terminator: "")
+        // Steps that replaced decoded tokens (LLaDA2.1's editing), when any did.
+        let pieces = read.reduce(into: [Int: String]()) { $0.merge($1.transcript.pieces) { first, _ in first } }
+        print(EditCounts(transcripts: read.map(\.transcript)).text(top: top) { pieces[$0].map { "\"\($0)\"" } ?? "⟨\($0)⟩" },
+              terminator: "")
         if let csv { try write(Data(AnalysisExport.csv(read).utf8), to: csv) }
         if let json { try write(try AnalysisExport.json(analysis, histogramBins: bins), to: json) }
     }

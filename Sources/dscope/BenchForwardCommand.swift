@@ -8,10 +8,14 @@ struct BenchForwardCommand: ParsableCommand {
         commandName: "forward",
         abstract: "Time one full-canvas forward pass of a model, block by block, and the cached steps.",
         discussion: """
-        With --synthetic llada-8b (llada-moe-7b, llada2-mini) the model has LLaDA-8B-Instruct's \
-        (LLaDA-MoE-7B-A1B's, LLaDA2.0-mini's) real shapes with random bf16 weights for --layers blocks, so \
-        speed and memory at true size are measurable without the download; the step time of all 32 (16, \
-        20) blocks is extrapolated from the measured ones (llada2-mini's first block is dense). \
+        With --synthetic llada-8b (llada-moe-7b, llada2-mini, sdar-1.7b, fastdllm-v2-7b) the model has \
+        LLaDA-8B-Instruct's (LLaDA-MoE-7B-A1B's, LLaDA2.0-mini's, SDAR-1.7B's, Fast-dLLM v2 7B's) real \
+        shapes with random weights for --layers blocks, so speed and memory at true size are measurable \
+        without the download; the step time of all 32 (16, 20, 28, 28) blocks is extrapolated from the \
+        measured ones (llada2-mini's first block is dense). \
+        A block-diffusion model (SDAR, Fast-dLLM v2) times its exact block cache instead of \
+        Fast-dLLM's: the prefill of the canvas's whole blocks, one step of the next block (--block \
+        rows, default the model's) against it, and storing that block. \
         The prefix and dual cache steps are timed mid-decode: the block starting at half the canvas \
         (--block rows) against keys and values cached by a full forward.
         """
@@ -21,12 +25,16 @@ struct BenchForwardCommand: ParsableCommand {
         case llada8b = "llada-8b"
         case lladaMoE7b = "llada-moe-7b"
         case llada2Mini = "llada2-mini"
+        case sdar1_7b = "sdar-1.7b"
+        case fastDLLMv2_7b = "fastdllm-v2-7b"
 
         func config(layers: Int) -> TransformerConfig {
             switch self {
             case .llada8b: .llada8B(layers: layers)
             case .lladaMoE7b: .lladaMoE7B(layers: layers)
             case .llada2Mini: .llada2Mini(layers: layers)
+            case .sdar1_7b: .sdar1_7B(layers: layers)
+            case .fastDLLMv2_7b: .fastDLLMv2_7B(layers: layers)
             }
         }
 
@@ -35,6 +43,7 @@ struct BenchForwardCommand: ParsableCommand {
             case .llada8b: 32
             case .lladaMoE7b: 16
             case .llada2Mini: 20
+            case .sdar1_7b, .fastDLLMv2_7b: 28
             }
         }
 
@@ -43,12 +52,14 @@ struct BenchForwardCommand: ParsableCommand {
             case .llada8b: LLaDAArchitecture().huggingFaceLayout
             case .lladaMoE7b: LLaDAMoEArchitecture().huggingFaceLayout
             case .llada2Mini: LLaDA2Architecture().huggingFaceLayout
+            case .sdar1_7b: SDARArchitecture().huggingFaceLayout
+            case .fastDLLMv2_7b: FastDLLMv2Architecture().huggingFaceLayout
             }
         }
     }
 
     @Option(help: "A model folder (config.json + *.safetensors) or a .gguf file.") var model: String?
-    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b, llada-moe-7b or llada2-mini.")
+    @Option(help: "Random weights of a known model's shapes instead of a checkpoint: llada-8b, llada-moe-7b, llada2-mini, sdar-1.7b or fastdllm-v2-7b.")
     var synthetic: Synthetic?
     @Option(help: "Blocks to build with --synthetic.") var layers = 2
     @Option(help: "Canvas length (prompt + generation).") var tokens = 256
@@ -56,7 +67,7 @@ struct BenchForwardCommand: ParsableCommand {
     var logitRows: Int?
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes (after one warm-up).") var repeats = 2
-    @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them).") var block = 32
+    @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them); a block model's own by default, else 32.") var block: Int?
     @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
     var weights: WeightDType = .bf16
     @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
@@ -73,7 +84,7 @@ struct BenchForwardCommand: ParsableCommand {
         if let logitRows, logitRows < 0 || logitRows > tokens {
             throw ValidationError("--logit-rows must be between 0 and --tokens")
         }
-        guard block >= 0, block <= tokens else { throw ValidationError("--block must be between 0 and --tokens") }
+        if let block, block < 0 || block > tokens { throw ValidationError("--block must be between 0 and --tokens") }
     }
 
     func run() throws {
@@ -122,7 +133,12 @@ struct BenchForwardCommand: ParsableCommand {
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))
         }
-        if block > 0 { try timeCachedSteps(loaded, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth) }
+        if let blockLength = loaded.config.blockLength {
+            let block = self.block ?? blockLength
+            if block > 0 { try timeBlockSteps(loaded, block: block, canvas: canvas, fullDepth: fullDepth) }
+        } else if (block ?? 32) > 0 {
+            try timeCachedSteps(loaded, block: block ?? 32, canvas: canvas, positions: positions, exactStep: fullStep, fullDepth: fullDepth)
+        }
         if let peak = peakResidentBytes() { print("peak RSS   \(humanBytes(peak))") }
         print(String(format: "gflops=%.1f", measuredFlop / step / 1e9))
     }
@@ -132,7 +148,7 @@ extension BenchForwardCommand {
     /// Prefix: the block and everything after it; dual: the block alone. Both attend to a cache
     /// filled by one full forward, as Fast-dLLM's steps inside a block do. Compared with the exact
     /// step at the full depth (extrapolated like it for a synthetic model).
-    private func timeCachedSteps(_ model: TransformerModel, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) throws {
+    private func timeCachedSteps(_ model: TransformerModel, block: Int, canvas: [Int], positions: [Int], exactStep: Double, fullDepth: Int) throws {
         let cache = KVCache(rows: canvas.count, config: model.config)
         _ = try model.logits(tokens: canvas, positions: [], filling: cache)
         let start = canvas.count / 2 / block * block
@@ -147,6 +163,36 @@ extension BenchForwardCommand {
                 + String(format: " (%d-row window, logits for %d rows): %.1f× faster than the exact step",
                          window.count, rows.count, exactStep / step))
         }
+    }
+
+    /// A block-diffusion model's exact cache: the canvas's whole blocks prefilled, then one step
+    /// of the next block against them (logits for all its rows) and the store of that block, each
+    /// extrapolated to the full depth like the exact step.
+    private func timeBlockSteps(_ model: TransformerModel, block: Int, canvas: [Int], fullDepth: Int) throws {
+        let prefix = (canvas.count - block) / block * block
+        let cache = model.makeBlockCache(capacity: prefix + block, blockLength: block)
+        let next = (0..<block).map { canvas[(prefix + $0) % canvas.count] }
+        func report(_ name: String, _ times: ForwardTimes, _ what: String) {
+            let step = median(times.totals) + median(times.blocks) * Double(fullDepth - model.config.nLayers)
+            let depth = fullDepth == model.config.nLayers ? "" : String(format: " extrapolated to %d blocks", fullDepth)
+            print(name.padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", step * 1e3) + depth + " (\(what))")
+        }
+        if prefix > 0 {
+            let prefill = try timeForwards { timing in
+                try cache.truncate(to: 0)
+                _ = try model.blockForward(tokens: Array(canvas[..<prefix]), start: 0, cache: cache, rows: [], commit: true, timing: timing)
+            }
+            report("prefill", prefill, "\(prefix) positions stored, no logits")
+        }
+        let step = try timeForwards { timing in
+            _ = try model.blockForward(tokens: next, start: prefix, cache: cache, rows: Array(0..<block), commit: false, timing: timing)
+        }
+        report("block step", step, "\(block) rows against \(prefix) cached, logits for all")
+        let store = try timeForwards { timing in
+            _ = try model.blockForward(tokens: next, start: prefix, cache: cache, rows: [block - 1], commit: true, timing: timing)
+            try cache.truncate(to: prefix)
+        }
+        report("block store", store, "\(block) rows stored, logits for the last (Fast-dLLM v2's AR token)")
     }
 
     /// Seconds of `repeats` runs of `forward` after one warm-up: each block, the head, the whole run.

@@ -23,12 +23,16 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
 
     @OptionGroup var options: DecodeOptions
+    @OptionGroup var blockOptions: BlockDecodeOptions
     @OptionGroup var perStep: TokensPerStepOption
     @Option(help: "Write a JSON Lines transcript of every step to FILE.") var transcript: String?
     @Flag(help: "Print one JSON summary object (text, ids, step_map, steps, forward_passes, …).") var json = false
 
     func run() throws {
         let loaded = try model.load()
+        if let blockModel = loaded.model as? BlockDiffusionModel, blockModel.isBlockDiffusion {
+            return try runBlocks(loaded, model: blockModel)
+        }
         let generationLength = options.generationLength(defaults: try loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let tokenText = loaded.tokenText
@@ -60,6 +64,29 @@ struct DecodeCommand: ParsableCommand {
             // The tokenizer's bytes can spell anything, escape sequences included.
             print((summary.text ?? summary.ids.map(String.init).joined(separator: ","))
                 .terminalSafe(limit: nil, keepingLineBreaks: true))
+        }
+    }
+
+    /// A block-diffusion model decodes by its family's official loop on the exact block cache.
+    private func runBlocks(_ loaded: LoadedModel, model: BlockDiffusionModel) throws {
+        if perStep.k != nil { throw BlockDecodeOptionError.wholeCanvasFlag("--k") }
+        if transcript != nil { throw BlockDecodeOptionError.noTranscript }
+        let settings = try blockOptions.settings(model: model, architecture: loaded.configuration?.architecture.name,
+                                                 options: options, defaults: try loaded.location.generationDefaults,
+                                                 eosId: loaded.vocabulary.eosId)
+        let ids = try promptTokens(loaded)
+        let progress = isatty(STDERR_FILENO) == 1
+        let result = try BlockDecode.run(model: model, prompt: ids, settings: settings, maskId: loaded.vocabulary.maskId) { step in
+            guard progress else { return }
+            fprintInPlace("block \(step.block) · \(step.kind.rawValue) step \(step.step)")
+        }
+        if progress { fprint("") }
+        let generated = result.canvas[result.promptLength...].filter { $0 != loaded.vocabulary.maskId }
+        let text = loaded.tokenText?.text(Array(generated))
+        if json {
+            print(try BlockDecodeReport(result, text: text).json())
+        } else {
+            print(text ?? result.ids.map(String.init).joined(separator: ","))
         }
     }
 

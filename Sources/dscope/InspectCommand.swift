@@ -99,7 +99,11 @@ struct InspectCommand: ParsableCommand {
             + "\(config.nHeads) heads (\(config.nKVHeads) kv), head dim \(config.headDim), "
             + "mlp \(config.mlpHiddenSize), rope θ \(formatNumber(config.ropeTheta))"
             + (config.traits.qkvBias ? ", q/k/v bias" : "") + (config.traits.qkNorm ? ", q/k head norm" : "")
-            + (config.traits.rotaryDimensions.map { ", rope on \($0) of \(config.headDim) dims" } ?? ""))
+            + (config.traits.rotaryDimensions.map { ", rope on \($0) of \(config.headDim) dims" } ?? "")
+            + (config.traits.outputBias ? ", output bias" : ""))
+        if let block = config.blockLength {
+            print("attention     block-causal, blocks of \(block) (exact KV cache of committed blocks)")
+        }
         if let experts = config.experts {
             let router = switch experts.router ?? .softmax {
             case .softmax: "softmax router"

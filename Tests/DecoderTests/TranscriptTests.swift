@@ -28,7 +28,7 @@ final class TranscriptTests: XCTestCase {
         let text = try transcript.jsonLines()
         XCTAssertTrue(text.hasPrefix("{\"format\":\"dscope-transcript\""), text)
         XCTAssertTrue(text.split(separator: "\n")[0].contains("\"task\":{\"expected_answer\":\"36\",\"id\":\"t17\"}"))
-        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"version\":2"))
+        XCTAssertTrue(text.split(separator: "\n")[0].contains("\"version\":3"))
         let read = try Transcript(jsonLines: text)
         XCTAssertEqual(read, transcript)
         XCTAssertEqual(read.header.taskId, "t17")
@@ -60,12 +60,49 @@ final class TranscriptTests: XCTestCase {
             .split(separator: "\n").map { line in
                 line.replacingOccurrences(of: #","top_candidates":\[.*\](?=,"type")"#, with: "", options: .regularExpression)
                     .replacingOccurrences(of: #","task":\{[^}]*\}"#, with: "", options: .regularExpression)
-                    .replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+                    .replacingOccurrences(of: "\"version\":3", with: "\"version\":1")
             }
         XCTAssertFalse(lines.joined().contains("top_candidates"))
         let read = try Transcript(jsonLines: lines.joined(separator: "\n"))
         XCTAssertNil(read.header.taskId)
         XCTAssertTrue(read.steps.allSatisfy { $0.topCandidates.isEmpty })
+    }
+
+    /// A transcript whose last step also replaced a token decoded earlier (LLaDA2.1's editing).
+    private func editedTranscript() throws -> (Transcript, TokenEdit) {
+        var transcript = try decodedTranscript()
+        let last = transcript.steps.count - 1
+        let before = try transcript.canvas(afterStep: last)
+        let position = try XCTUnwrap(before.states.indices.first { !before.isMasked($0) })
+        let old = before.generatedIds[position]
+        let edit = TokenEdit(position: position, old: old, new: (old + 1) % 30, probability: 0.75)
+        transcript.steps[last].edits = [edit]
+        transcript.summary.ids[position] = edit.new
+        transcript.summary.text = LetterPieces().text(transcript.summary.ids)
+        return (transcript, edit)
+    }
+
+    func testVersion3CarriesEditsAndReplaysThem() throws {
+        let (transcript, edit) = try editedTranscript()
+        let text = try transcript.jsonLines()
+        XCTAssertTrue(text.contains("\"edits\":[{\"new\":\(edit.new),\"old\":\(edit.old),\"position\":\(edit.position),\"probability\":0.75}]"), text)
+        let read = try Transcript(jsonLines: text)
+        XCTAssertEqual(read, transcript)
+        let end = try read.canvas(afterStep: read.steps.count)
+        XCTAssertEqual(end.generatedIds[edit.position], edit.new)
+        XCTAssertTrue(end.isEdited(edit.position))
+        var back = end
+        back.undo(read.steps.last!)
+        XCTAssertEqual(back.generatedIds[edit.position], edit.old, "undo restores the replaced token")
+        XCTAssertFalse(back.isEdited(edit.position))
+    }
+
+    func testAnEditOfATokenThePositionDoesNotHoldIsRejected() throws {
+        let (transcript, edit) = try editedTranscript()
+        let text = try transcript.jsonLines().replacingOccurrences(of: "\"old\":\(edit.old)", with: "\"old\":\((edit.old + 2) % 30)")
+        XCTAssertThrowsError(try Transcript(jsonLines: text)) { error in
+            XCTAssertTrue("\(error)".contains("edits position \(edit.position)"), "\(error)")
+        }
     }
 
     func testTranscriptRoundTripsExactly() throws {
@@ -192,5 +229,30 @@ final class TranscriptTests: XCTestCase {
         try decode.runToEnd()
         let transcript = Transcript(session: decode, model: ModelIdentity(id: folder, config: model.config), tool: "dscope test")
         XCTAssertEqual(try Transcript(jsonLines: transcript.jsonLines()), transcript)
+    }
+}
+
+final class EditCountsTests: XCTestCase {
+    func testCountsEditsByTokenAndStep() {
+        let settings = DecodeSettings()
+        func step(_ n: Int, _ edits: [TokenEdit]) -> StepRecord {
+            StepRecord(step: n, block: 0, settings: settings, commits: [], maskedEntropyNats: [], forwardPasses: 1,
+                       forwardMillis: 0, stepMillis: 0, edits: edits)
+        }
+        let header = TranscriptHeader(tool: "t", model: ModelIdentity(id: "m", configHash: "h"), tokenizerId: nil, promptText: nil,
+                                      promptIds: [1], generationLength: 2, vocabulary: VocabularyFacts(maskId: 9, eosId: 8, logitColumns: 10),
+                                      settings: settings)
+        let summary = DecodeSummary(ids: [], text: nil, stepMap: [], steps: 0, forwardPasses: 0, complete: true, decodeMillis: 0)
+        let transcript = Transcript(header: header, steps: [
+            step(1, []), step(2, [TokenEdit(position: 0, old: 3, new: 4, probability: 0.9)]),
+            step(3, [TokenEdit(position: 1, old: 3, new: 5, probability: 0.8), TokenEdit(position: 0, old: 4, new: 3, probability: 0.7)]),
+        ], pieces: [:], summary: summary)
+        let counts = EditCounts(transcripts: [transcript, transcript])
+        XCTAssertEqual(counts.total, 6)
+        XCTAssertEqual(counts.byStep, [2: 2, 3: 4])
+        XCTAssertEqual(counts.byOldToken, [3: 4, 4: 2])
+        XCTAssertEqual(counts.byNewToken, [4: 2, 5: 2, 3: 2])
+        XCTAssertTrue(counts.text(top: 5) { "t\($0)" }.contains("by step:      step 3: 4, step 2: 2"))
+        XCTAssertEqual(EditCounts(transcripts: []).text(top: 5) { "\($0)" }, "")
     }
 }

@@ -64,3 +64,21 @@ final class MatmulTests: XCTestCase {
         XCTAssertEqual(run(1), run(5))
     }
 }
+
+final class RowStableMatmulTests: XCTestCase {
+    /// A block's rows computed alone equal the same rows of a longer product bit for bit, which
+    /// the exact block cache relies on; `matmul`'s few-row path does not promise that.
+    func testEachRowIsTheSameWhateverTheRowCount() {
+        let K = 4200, N = 37, rows = 40
+        var random = SplitMix64(seed: 18)
+        let x = random.floats(rows * K)
+        let w = StoredWeights(random.floats(N * K), rows: N, columns: K, dtype: .bf16)
+        var all = [Float](repeating: 0, count: rows * N)
+        x.withUnsafeBufferPointer { rowStableMatmul($0.baseAddress!, rows: rows, w.matrix, into: &all, threads: 2) }
+        for (first, count) in [(0, 1), (5, 4), (8, 8), (31, 9)] {
+            var part = [Float](repeating: 0, count: count * N)
+            x.withUnsafeBufferPointer { rowStableMatmul($0.baseAddress! + first * K, rows: count, w.matrix, into: &part, threads: 1) }
+            XCTAssertEqual(part, Array(all[(first * N)..<((first + count) * N)]), "rows \(first)..<\(first + count)")
+        }
+    }
+}

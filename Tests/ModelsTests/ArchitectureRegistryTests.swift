@@ -25,7 +25,7 @@ final class ArchitectureRegistryTests: XCTestCase {
     func testUnknownModelTypeListsTheSupportedOnes() throws {
         let json = try configJSON(#"{"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"]}"#)
         XCTAssertThrowsError(try ArchitectureRegistry.architecture(of: json)) { error in
-            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream", "lladamoe", "llada2_moe")"#), "\(error)")
+            XCTAssertTrue("\(error)".contains(#""gpt2" is not supported (supported: "llada", "dream", "lladamoe", "llada2_moe", "sdar", "fast_dllm_qwen")"#), "\(error)")
         }
     }
 

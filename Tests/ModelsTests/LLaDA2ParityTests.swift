@@ -13,11 +13,12 @@ final class LLaDA2ParityTests: XCTestCase {
 
     /// The fixture's mask id (285) sits in its 288-token vocabulary; config.json, like the
     /// shipped one, has none, and the real model's (156 895) lies outside.
-    private func model(threads: Int) throws -> TransformerModel {
+    private func model(threads: Int, blockLength: Int = LLaDA2Architecture.defaultBlockLength) throws -> TransformerModel {
         let json = try ConfigJSON(folder: Self.folder)
         var file = try json.decode(LLaDA2Config.self)
         file.maskTokenId = 285
-        let config = file.transformerConfig
+        var config = file.transformerConfig
+        config.blockLength = blockLength
         XCTAssertNil(file.problem)
         XCTAssertNil(config.problem(naming: .llada2))
         let weights = try TransformerWeights(config: config, source: SafetensorsCheckpoint(folder: Self.folder),
@@ -131,15 +132,12 @@ final class LLaDA2ParityTests: XCTestCase {
         }
     }
 
-    /// The fixture's full logits under the block-causal mask (block 8) over 4 blocks. Needs the
-    /// block mask in the shared forward (branch `blockdiff`); the lead enables this after merging.
+    /// The fixture's full logits under the block-causal mask (block 8) over 4 blocks.
     func testFullCanvasUnderTheBlockMaskMatchesTheReference() throws {
-        try XCTSkipIf(true, "needs the block-causal mask in TransformerModel (branch blockdiff): enable after merging it")
         let file = try SafetensorsFile(path: Self.folder + "/logits.safetensors")
         let ids = try tensor(file, "ids", as: Int64.self).map { Int($0) }
         let expected = try tensor(file, "full_fp32", as: Float.self)
-        let model = try model(threads: 2)
-        // Replace with the block-causal forward at block size 8 (expected.json logits_block_size).
+        let model = try model(threads: 2, blockLength: 8)
         let logits = try model.logits(tokens: ids, positions: Array(ids.indices))
         let delta = maxDelta(logits.values, expected)
         XCTAssertLessThanOrEqual(delta, 1e-4, "max |Δ| = \(delta)")

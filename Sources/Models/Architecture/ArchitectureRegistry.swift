@@ -5,6 +5,8 @@ public enum ArchitectureRegistry {
         DreamArchitecture(),
         LLaDAMoEArchitecture(),
         LLaDA2Architecture(),
+        SDARArchitecture(),
+        FastDLLMv2Architecture(),
     ]
 
     /// The architecture of a config.json: by its `architectures` class names first, then by

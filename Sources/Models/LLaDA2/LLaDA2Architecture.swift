@@ -10,6 +10,8 @@ public struct LLaDA2Architecture: ModelArchitecture {
     public static let maskTokenId = 156_895
     public static let eosTokenId = 156_892
     public static let bosTokenId = 156_891
+    /// Blocks of the diffusers LLaDA2 pipeline (`block_length` 32): causal across, bidirectional within.
+    public static let defaultBlockLength = 32
     public static let traits = TransformerTraits(shiftsLogits: false, qkvBias: false, qkNorm: true)
 
     public init() {}
@@ -93,6 +95,7 @@ extension TransformerConfig {
                                        nHeads: 16, nKVHeads: 4, mlpHiddenSize: 512, vocabSize: 157_184,
                                        maxSequenceLength: 16_384, ropeTheta: 600_000, traits: LLaDA2Architecture.traits)
         config.traits.rotaryDimensions = 64
+        config.blockLength = LLaDA2Architecture.defaultBlockLength
         config.rmsNormEps = 1e-6
         config.maskTokenId = LLaDA2Architecture.maskTokenId
         config.eosTokenId = LLaDA2Architecture.eosTokenId

@@ -117,6 +117,7 @@ public struct LLaDA2Config: Codable, Sendable {
             router: .groupedSigmoid(groups: nGroup, groupsKept: topkGroup, scale: routedScalingFactor),
             sharedHiddenSize: numSharedExperts > 0 ? moeIntermediateSize * numSharedExperts : nil,
             leadingDenseLayers: firstKDenseReplace, denseHiddenSize: intermediateSize)
+        config.blockLength = LLaDA2Architecture.defaultBlockLength
         return config
     }
 

@@ -82,7 +82,7 @@ extension TransformerModel {
     func mixtureOfExperts(_ h: UnsafeMutablePointer<Float>, rows T: Int, _ mixture: MixtureWeights,
                           scratch a: Activations, into out: UnsafeMutablePointer<Float>) {
         let d = config.dModel, experts = config.experts
-        matmul(h, rows: T, mixture.router, into: a.routerLogits, threads: threads)
+        project(h, rows: T, mixture.router, into: a.routerLogits)
         let routing = ExpertRouting(logits: a.routerLogits, tokens: T, experts: mixture.experts.count,
                                     perToken: experts?.perToken ?? 1, router: experts?.router ?? .softmax,
                                     bias: mixture.expertBias)
@@ -105,9 +105,9 @@ extension TransformerModel {
     /// out = down(silu(gate(h)) ⊙ up(h)) for `rows` rows; scratch gate/up (rows, hidden).
     func gatedMLP(_ h: UnsafeMutablePointer<Float>, rows: Int, _ mlp: GatedMLPWeights, scratch a: Activations,
                   into out: UnsafeMutablePointer<Float>) {
-        matmul(h, rows: rows, mlp.gate, into: a.gate, threads: threads)
-        matmul(h, rows: rows, mlp.up, into: a.up, threads: threads)
+        project(h, rows: rows, mlp.gate, into: a.gate)
+        project(h, rows: rows, mlp.up, into: a.up)
         swiGLU(gate: a.gate, up: a.up, count: rows * mlp.gate.rows)
-        matmul(a.gate, rows: rows, mlp.down, into: out, threads: threads)
+        project(a.gate, rows: rows, mlp.down, into: out)
     }
 }

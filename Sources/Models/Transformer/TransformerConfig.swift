@@ -23,6 +23,13 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
     /// A mixture of experts in place of every block's gated MLP (then `mlpHiddenSize` is one
     /// expert's hidden size); nil for a dense model.
     public var experts: ExpertConfig?
+    /// The head width where config.json states it apart from d_model / n_heads (Qwen3's
+    /// `head_dim`); nil: d_model / n_heads.
+    public var statedHeadDim: Int?
+    /// Block diffusion (SDAR, Fast-dLLM v2, LLaDA2): attention is causal across blocks of this
+    /// many positions and bidirectional inside one (query p sees key j iff j / B ≤ p / B), and
+    /// committed blocks sit in an exact KV cache. nil: fully bidirectional.
+    public var blockLength: Int?
 
     public init(architecture: String = LLaDAArchitecture.name, dModel: Int, nLayers: Int, nHeads: Int, nKVHeads: Int,
                 mlpHiddenSize: Int, vocabSize: Int, maxSequenceLength: Int, ropeTheta: Double,
@@ -64,7 +71,7 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
     }
 
     /// 0 while n_heads is not positive (`problem` rejects that before the value is used).
-    public var headDim: Int { nHeads > 0 ? dModel / nHeads : 0 }
+    public var headDim: Int { statedHeadDim ?? (nHeads > 0 ? dModel / nHeads : 0) }
 
     /// What makes these hyperparameters unusable for the forward, if anything, in LLaDA's names.
     public var problem: String? { problem(naming: .llada) }
@@ -83,7 +90,13 @@ public struct TransformerConfig: Codable, Equatable, Sendable {
         for (name, value, range) in sizes {
             if let problem = ModelBounds.check(name, value, range) { return problem }
         }
-        if dModel % nHeads != 0 { return "\(names.dModel) \(dModel) is not a multiple of \(names.nHeads) \(nHeads)" }
+        if let statedHeadDim, let problem = ModelBounds.check(names.headDim, statedHeadDim, 2...ModelBounds.maxWidth) {
+            return problem
+        }
+        if let blockLength, let problem = ModelBounds.check(names.blockLength, blockLength, 1...ModelBounds.maxContext) {
+            return problem
+        }
+        if statedHeadDim == nil, dModel % nHeads != 0 { return "\(names.dModel) \(dModel) is not a multiple of \(names.nHeads) \(nHeads)" }
         if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
         if let r = traits.rotaryDimensions, r < 2 || r > headDim || r % 2 != 0 {
             return "rotary dimensions \(r) must be even and from 2 to the head dimension \(headDim)"

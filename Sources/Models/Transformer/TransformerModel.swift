@@ -12,7 +12,7 @@ public final class TransformerModel: @unchecked Sendable {
     public var threads: Int
     /// How messages name the model: its folder, file or bundled name.
     public var name = "the model"
-    private let rotary: RotaryEmbedding
+    let rotary: RotaryEmbedding
     private var activations: Activations?
 
     public init(config: TransformerConfig, weights: TransformerWeights, threads: Int) {
@@ -44,6 +44,12 @@ public final class TransformerModel: @unchecked Sendable {
     /// spent in the embedding, each block, and the head.
     public func logits(tokens: [Int], positions: [Int], filling cache: KVCache? = nil,
                        timing: ((ForwardPhase, Double) -> Void)? = nil) throws -> LogitsMatrix {
+        if let blockLength = config.blockLength, cache == nil {
+            // Block diffusion: the whole canvas under the block-causal mask, the same forward
+            // as a block step against a cache of everything before it.
+            return try blockForward(tokens: tokens, start: 0, cache: makeBlockCache(capacity: tokens.count, blockLength: blockLength),
+                                    rows: positions, commit: false, timing: timing)
+        }
         if let cache, cache.rows != tokens.count {
             throw ForwardError.cacheLength(cacheRows: cache.rows, canvas: tokens.count)
         }
@@ -90,37 +96,54 @@ public final class TransformerModel: @unchecked Sendable {
             forwardBlock(block, layer: index, window: window, a, cache: cache, attendsToCache: attendsToCache)
             clock.lap(.block(index))
         }
-
-        // Final norm and head only for the requested rows.
-        let P = positions.count, V = config.embeddingSize
-        var result = LogitsMatrix(rows: P, columns: V, values: [Float](repeating: 0, count: P * V))
-        if P > 0 {
-            let selected = UnsafeMutablePointer<Float>.allocate(capacity: P * d)
-            defer { selected.deallocate() }
-            for (row, position) in positions.enumerated() {
-                rmsNorm(a.x + (position - window.lowerBound) * d, rows: 1, width: d, weight: weights.finalNorm,
-                        eps: config.rmsNormEps, into: selected + row * d)
-            }
-            result.values.withUnsafeMutableBufferPointer { out in
-                matmul(selected, rows: P, weights.outputHead, into: out.baseAddress!, threads: threads)
-            }
-        }
+        let result = head(a, rows: positions.map { $0 - window.lowerBound })
         clock.lap(.head)
         return result
     }
 
+    /// Final norm and head only for the requested rows of the activations.
+    func head(_ a: Activations, rows: [Int]) -> LogitsMatrix {
+        let d = config.dModel
+        let P = rows.count, V = config.embeddingSize
+        var result = LogitsMatrix(rows: P, columns: V, values: [Float](repeating: 0, count: P * V))
+        if P > 0 {
+            let selected = UnsafeMutablePointer<Float>.allocate(capacity: P * d)
+            defer { selected.deallocate() }
+            for (row, position) in rows.enumerated() {
+                rmsNorm(a.x + position * d, rows: 1, width: d, weight: weights.finalNorm,
+                        eps: config.rmsNormEps, into: selected + row * d)
+            }
+            result.values.withUnsafeMutableBufferPointer { out in
+                project(selected, rows: P, weights.outputHead, into: out.baseAddress!)
+            }
+        }
+        return result
+    }
+
+    /// Every projection of the forward. Block-diffusion models use the row-stable kernel, so a
+    /// block step is bit-identical to the same rows in a forward of the whole prefix.
+    func project(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix, into out: UnsafeMutablePointer<Float>) {
+        if config.blockLength != nil {
+            rowStableMatmul(x, rows: rows, w, into: out, threads: threads)
+        } else {
+            matmul(x, rows: rows, w, into: out, threads: threads)
+        }
+    }
+
     /// One block over the window's rows; keys and values of the window go into `cache` when there
     /// is one, and with `attendsToCache` the attention reads every row's keys and values from it.
-    private func forwardBlock(_ block: TransformerBlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
-                              cache: KVCache?, attendsToCache: Bool) {
+    /// With a `blockCache`, the window's rows sit at positions window.lowerBound... after the
+    /// cache's committed ones and attend block-causally to both (its `cache` is then nil).
+    func forwardBlock(_ block: TransformerBlockWeights, layer: Int, window: Range<Int>, _ a: Activations,
+                      cache: KVCache?, attendsToCache: Bool, blockCache: BlockKVCache? = nil) {
         let T = window.count, d = config.dModel
         let heads = config.nHeads, kvHeads = config.nKVHeads, headDim = config.headDim
 
         // Attention: x += attn_out(attention(rope(q), rope(k), v)) of RMSNorm(x)·attn_norm.
         rmsNorm(a.x, rows: T, width: d, weight: block.attentionNorm, eps: config.rmsNormEps, into: a.normed)
-        matmul(a.normed, rows: T, block.query, into: a.q, threads: threads)
-        matmul(a.normed, rows: T, block.key, into: a.k, threads: threads)
-        matmul(a.normed, rows: T, block.value, into: a.v, threads: threads)
+        project(a.normed, rows: T, block.query, into: a.q)
+        project(a.normed, rows: T, block.key, into: a.k)
+        project(a.normed, rows: T, block.value, into: a.v)
         addBias(block.queryBias, to: a.q, rows: T)
         addBias(block.keyBias, to: a.k, rows: T)
         addBias(block.valueBias, to: a.v, rows: T)
@@ -130,7 +153,9 @@ public final class TransformerModel: @unchecked Sendable {
         }
         cache?.store(layer: layer, keys: a.k, values: a.v, first: window.lowerBound, count: T)
         rotary.apply(a.q, rows: T, heads: heads, firstPosition: window.lowerBound)
-        if let cache, attendsToCache {
+        if let blockCache {
+            blockCausalAttention(layer: layer, window: window, a, cache: blockCache)
+        } else if let cache, attendsToCache {
             cache.rotatedKeys.update(from: cache.keys[layer], count: cache.rows * cache.width)
             rotary.apply(cache.rotatedKeys, rows: cache.rows, heads: kvHeads)
             bidirectionalAttention(q: a.q, queries: T, k: cache.rotatedKeys, v: cache.values[layer], keys: cache.rows,
@@ -140,7 +165,8 @@ public final class TransformerModel: @unchecked Sendable {
             bidirectionalAttention(q: a.q, queries: T, k: a.k, v: a.v, keys: T, heads: heads,
                                    kvHeads: kvHeads, headDim: headDim, into: a.attended, threads: threads)
         }
-        matmul(a.attended, rows: T, block.attentionOutput, into: a.projected, threads: threads)
+        project(a.attended, rows: T, block.attentionOutput, into: a.projected)
+        addBias(block.attentionOutputBias, to: a.projected, rows: T)
         add(a.projected, into: a.x, count: T * d)
 
         // Gated MLP: x += ff_out(silu(ff_proj(h)) ⊙ up_proj(h)), h = RMSNorm(x)·ff_norm; or the
@@ -163,7 +189,7 @@ public final class TransformerModel: @unchecked Sendable {
         }
     }
 
-    private func activations(forRows rows: Int) -> Activations {
+    func activations(forRows rows: Int) -> Activations {
         // Row-major buffers serve any row count up to their capacity (windows shrink and grow).
         if let existing = activations, existing.capacity >= rows { return existing }
         let made = Activations(rows: rows, config: config)
@@ -179,7 +205,7 @@ public enum ForwardPhase: Equatable, Sendable {
     case head
 }
 
-private struct PhaseClock {
+struct PhaseClock {
     let report: ((ForwardPhase, Double) -> Void)?
     var last = DispatchTime.now().uptimeNanoseconds
 
@@ -201,7 +227,7 @@ final class Activations {
     let q: UnsafeMutablePointer<Float>          // (T, n_heads·head_dim)
     let k: UnsafeMutablePointer<Float>          // (T, n_kv_heads·head_dim)
     let v: UnsafeMutablePointer<Float>          // (T, n_kv_heads·head_dim)
-    let attended: UnsafeMutablePointer<Float>   // (T, d)
+    let attended: UnsafeMutablePointer<Float>   // (T, n_heads·head_dim)
     let projected: UnsafeMutablePointer<Float>  // (T, d)
     let gate: UnsafeMutablePointer<Float>       // (T, hidden)
     let up: UnsafeMutablePointer<Float>         // (T, hidden)
@@ -211,12 +237,13 @@ final class Activations {
     init(rows: Int, config: TransformerConfig) {
         capacity = rows
         let d = config.dModel, kv = config.nKVHeads * config.headDim, hidden = config.widestHidden
+        let qWidth = config.nHeads * config.headDim
         x = .allocate(capacity: rows * d)
         normed = .allocate(capacity: rows * d)
-        q = .allocate(capacity: rows * d)
+        q = .allocate(capacity: rows * qWidth)
         k = .allocate(capacity: rows * kv)
         v = .allocate(capacity: rows * kv)
-        attended = .allocate(capacity: rows * d)
+        attended = .allocate(capacity: rows * qWidth)
         projected = .allocate(capacity: rows * d)
         gate = .allocate(capacity: rows * hidden)
         up = .allocate(capacity: rows * hidden)

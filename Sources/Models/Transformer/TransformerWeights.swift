@@ -11,7 +11,8 @@ public struct TransformerBlockWeights: Sendable {
     public let valueBias: [Float]?          // (n_kv_heads·head_dim)  with traits.qkvBias
     public let queryNorm: [Float]?          // (head_dim)             with traits.qkNorm
     public let keyNorm: [Float]?            // (head_dim)             with traits.qkNorm
-    public let attentionOutput: WeightMatrix // (d, d)
+    public let attentionOutput: WeightMatrix // (d, n_heads·head_dim)
+    public let attentionOutputBias: [Float]? // (d)                 with traits.outputBias
     public let feedForwardNorm: [Float]     // (d)
     public let feedForward: FeedForwardWeights
 }
@@ -114,6 +115,8 @@ public struct TransformerWeights: @unchecked Sendable {
                 queryNorm: try headNorm(layout.queryNorm),
                 keyNorm: try headNorm(layout.keyNorm),
                 attentionOutput: try source.matrix(layout.name(layout.attentionOutput, block: n), rows: d, columns: q),
+                attentionOutputBias: config.traits.outputBias
+                    ? try source.vector(layout.biasName(layout.attentionOutput, block: n), count: d) : nil,
                 feedForwardNorm: try source.vector(layout.name(layout.feedForwardNorm, block: n), count: d),
                 feedForward: feedForward)
         }

@@ -1,0 +1,72 @@
+import Foundation
+import Models
+import XCTest
+
+/// `dscope decode` and `dscope logits` on the block-diffusion fixtures (tools/fixtures-block).
+final class BlockDecodeCommandTests: XCTestCase {
+    /// The fixture with its mask id in config.json (the tiny vocabulary has no `<|MASK|>` 151669).
+    private func folder(_ name: String, maskId: Int) throws -> String {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tools/fixtures-block/\(name)").path
+        let target = NSTemporaryDirectory() + "dscope-cli-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
+        for file in ["model.safetensors", "generation_config.json"] where FileManager.default.fileExists(atPath: source + "/" + file) {
+            try FileManager.default.createSymbolicLink(atPath: target + "/" + file, withDestinationPath: source + "/" + file)
+        }
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as! [String: Any]
+        config["mask_token_id"] = maskId
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: target + "/config.json"))
+        return target
+    }
+
+    private func ids(_ json: String) throws -> [Int] {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        return object["ids"] as! [Int]
+    }
+
+    func testSDARDecodeReturnsTheWholeCanvasLikeGeneratePy() throws {
+        let model = try folder("sdar-tiny", maskId: 287)
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("tools/fixtures-block/sdar-tiny/expected.json").path))) as! [String: Any]
+        let decode = (expected["decodes"] as! [[String: Any]]).first { $0["name"] as! String == "sdar/dynamic-b4-s4-t0.85-stop" }!
+        // The defaults are generate.py's (dynamic, 4 steps, 0.85); the stop id 280 comes from
+        // generation_config.json, and the returned canvas keeps the undecoded blocks' masks.
+        let prompt = (decode["prompt"] as! [Int]).map(String.init).joined(separator: ",")
+        let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", prompt, "--gen-length", "16", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try ids(result.stdout), decode["ids"] as! [Int])
+        XCTAssertTrue((decode["ids"] as! [Int]).contains(287), "the fixture stops before the last block")
+    }
+
+    func testFastDLLMv2DecodeEndsWithItsAutoregressiveToken() throws {
+        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        // fixture "fastdllm/b8-sub4-t0.9-short-prompt"; the stop token is config.json's eos 281.
+        let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "79,218,41,187,129,199,118",
+                                           "--gen-length", "24", "--sub-block", "4", "--threshold", "0.9", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try ids(result.stdout), [79, 218, 41, 187, 129, 199, 118, 153, 127, 24, 43, 43, 78, 110, 172, 270,
+                                                240, 246, 94, 43, 251, 258, 25, 24, 246])
+    }
+
+    func testWholeCanvasFlagsAreRefusedByName() throws {
+        let model = try folder("sdar-tiny", maskId: 287)
+        let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.hasPrefix("error: --cache is not a setting of the block-diffusion loops"), result.stderr)
+    }
+
+    func testLogitsApplyTheBlockMask() throws {
+        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        let out = NSTemporaryDirectory() + "block-logits-\(UUID().uuidString).npy"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: out) }
+        let ids = [215, 132, 41, 246, 43, 67, 167, 239, 108, 241]
+        let result = try DscopeBinary.run(["logits", "--model", model, "--ids", ids.map(String.init).joined(separator: ","), "--out", out])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let written = try NPYMatrix(contentsOf: out)
+        // Block 0 (8 positions) cannot see block 1: its rows equal a forward of block 0 alone.
+        let alone = try TransformerModel(folder: model, threads: 2).logits(tokens: Array(ids[..<8]), positions: Array(0..<8))
+        XCTAssertEqual(Array(written.values[..<alone.values.count]), alone.values)
+    }
+}
