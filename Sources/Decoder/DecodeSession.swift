@@ -14,6 +14,9 @@ public final class DecodeSession {
     /// Steps undone by `back()`, the next one to redo last: the decode's kept future, which
     /// `redo()` replays without a forward. A branch discards it.
     public private(set) var future: [StepRecord] = []
+    /// Forward passes this session has run (a step replayed from `future` runs none): what a
+    /// scrub over decoded steps must leave unchanged.
+    public private(set) var forwardPassesRun = 0
     public private(set) var isStepping = false
     /// Keys and values kept for the prefix and dual caches; made on the first cached step.
     private var stepCache: StepCache?
@@ -170,6 +173,7 @@ public final class DecodeSession {
         if let cached = plan.cached, let fill = cached.fill { cached.cache.filledFrom = fill }
         try canvas.apply(record)
         history.append(record)
+        forwardPassesRun += record.forwardPasses
         return record
     }
 }

@@ -39,7 +39,7 @@ extension DecodeSnapshot {
             parallelismRule: settings.parallelism.ruleName, parallelismValue: settings.parallelism.valueLabel,
             cache: settings.cache == .exact ? nil : settings.cache.rawValue,
             lastStepMillis: history.last?.stepMillis, computeMillis: history.reduce(0) { $0 + $1.stepMillis },
-            playback: playback, isComputing: isComputing,
+            forwardPassesRun: decode.forwardPassesRun, playback: playback, isComputing: isComputing,
             notice: BranchNotice.text(history: history, next: settings, isComplete: decode.canvas.isComplete,
                                       generationLength: length),
             message: message)

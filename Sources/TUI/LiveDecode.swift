@@ -30,6 +30,7 @@ final class LiveDecode: ScopeDecode {
     var vocabulary: VocabularyFacts { session.vocabulary }
     var labels: TokenLabels { model.labels }
     var canStepForward: Bool { !session.isComplete }
+    var forwardPassesRun: Int? { session.forwardPassesRun }
 
     var plannedSteps: Int? {
         session.settings.stepsLeft(on: session.canvas, history: session.history).map { session.history.count + $0 }

@@ -35,6 +35,7 @@ final class ReplayDecode: ScopeDecode {
     var labels: TokenLabels { TokenLabels(recordedPieces: recording.pieces) }
     let plannedSteps: Int?
     var canStepForward: Bool { shownSteps < recording.steps.count }
+    var forwardPassesRun: Int? { nil }
 
     var settings: DecodeSettings {
         canStepForward ? recording.steps[shownSteps].settings : recording.steps.last?.settings ?? recording.header.settings

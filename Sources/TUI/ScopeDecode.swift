@@ -21,6 +21,8 @@ protocol ScopeDecode: AnyObject {
     /// Steps the whole decode takes, when the rule or the recording says.
     var plannedSteps: Int? { get }
     var canStepForward: Bool { get }
+    /// Forward passes the model has run for this decode; nil for a recording without a model.
+    var forwardPassesRun: Int? { get }
     /// Cancelling the calling task leaves the decode as it was.
     func stepForward() async throws
     func stepBack() throws

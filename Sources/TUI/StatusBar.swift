@@ -75,6 +75,9 @@ public struct StatusBar: View, Sendable {
                 ? (Double(pane.positions.count - pane.masksLeft) / pane.status.computeMillis * 1000).fixed(1) : nil
         }
         if let rate { fields.append(Field(text: "\(rate) tok/s", priority: 4)) }
+        if let forwards = each({ $0.status.forwardPassesRun.map(String.init) }) {
+            fields.append(Field(text: "\(forwards) fwd", priority: 5))
+        }
         if let mean = each({ $0.meanCommitEntropyNats?.fixed(2) }) {
             fields.append(Field(text: "mean H \(mean) nats", priority: 3))
         }

@@ -14,6 +14,8 @@ public struct StatusInfo: Equatable, Sendable {
     public var lastStepMillis: Double?
     /// Model and selection time of every step so far, for tokens per second.
     public var computeMillis: Double
+    /// Forward passes the model has run for this decode (replayed steps run none); nil without a model.
+    public var forwardPassesRun: Int?
     public var playback: Playback
     /// A forward pass is running off the UI thread.
     public var isComputing: Bool
@@ -27,7 +29,7 @@ public struct StatusInfo: Equatable, Sendable {
 
     public init(model: String, order: String, blockLength: Int? = nil, parallelismRule: String,
                 parallelismValue: String, cache: String? = nil, lastStepMillis: Double? = nil, computeMillis: Double = 0,
-                playback: Playback = .paused, isComputing: Bool = false, notice: String? = nil,
+                forwardPassesRun: Int? = nil, playback: Playback = .paused, isComputing: Bool = false, notice: String? = nil,
                 message: String? = nil) {
         self.model = model
         self.order = order
@@ -37,6 +39,7 @@ public struct StatusInfo: Equatable, Sendable {
         self.cache = cache
         self.lastStepMillis = lastStepMillis
         self.computeMillis = computeMillis
+        self.forwardPassesRun = forwardPassesRun
         self.playback = playback
         self.isComputing = isComputing
         self.notice = notice
