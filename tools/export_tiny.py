@@ -139,8 +139,8 @@ Recipe of the run (train_tiny.py flags):
 
 ### Greedy accuracy against training steps (fp32, during training)
 
-Sets: easy / hard generator splits, hand-written questions, out-of-domain refusals (first 60 / 40 /
-60 / 20 tasks).
+Sets: easy / hard generator splits, hand-written questions, out-of-domain refusals (first 50 / 30 /
+60 / 10 tasks).
 
 {header}
 {rule}

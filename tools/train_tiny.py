@@ -55,10 +55,10 @@ from llada_reference import LLaDAConfig, LLaDAModel  # noqa: E402
 ANSWER_PATTERN = re.compile(r"The answer is (\d+)\.")
 DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"
 EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
-    "easy": ("heldout.jsonl", 60),
-    "hard": ("heldout-hard.jsonl", 40),
+    "easy": ("heldout.jsonl", 50),
+    "hard": ("heldout-hard.jsonl", 30),
     "hand": ("handwritten.jsonl", 60),
-    "ood": ("heldout-ood.jsonl", 20),
+    "ood": ("heldout-ood.jsonl", 10),
 }
 
 
@@ -86,7 +86,7 @@ class Recipe:
     # bookkeeping
     log_every: int = 25
     eval_every: int = 2000
-    early_evals: str = "250,1000"     # extra evaluations at these steps (the curve's start)
+    early_evals: str = "1000"         # extra evaluations at these steps (the curve's start)
     eval_limit: int = 0                 # > 0: at most this many tasks per evaluation set (probes)
     checkpoint_minutes: float = 5.0
 
@@ -379,6 +379,9 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int) ->
         entry = {"step": step}
         torch.set_num_threads(threads.best())
         for name, tasks in load_eval_sets(run, log, r.eval_limit).items():
+            if stop["now"]:     # SIGTERM: leave the evaluation unfinished and unrecorded
+                log(f"eval step {step} interrupted")
+                return
             result = evaluate(model, tokenizer, tasks, r.gen_length, cfg.mask_token_id, cfg.eos_token_id)
             entry[name] = {"ar": result["ar"], "confidence": result["confidence"], "tasks": len(tasks)}
             log(f"eval step {step} {name:4s}: AR {result['ar']:6.1%}  confidence {result['confidence']:6.1%}  "
