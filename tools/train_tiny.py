@@ -68,7 +68,7 @@ class Recipe:
     gen_length: int = 104               # answers (<= 101 tokens with the v2 tokenizer) EOS-padded to this
     # model
     d_model: int = 192
-    n_layers: int = 5
+    n_layers: int = 4
     n_heads: int = 6
     mlp_hidden_size: int = 512
     rope_theta: float = 10000.0
