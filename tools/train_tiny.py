@@ -86,7 +86,7 @@ class Recipe:
     # bookkeeping
     log_every: int = 25
     eval_every: int = 2000
-    early_evals: str = "1000"         # extra evaluations at these steps (the curve's start)
+    early_evals: str = "500,1000"     # extra evaluations at these steps (the curve's start)
     eval_limit: int = 0                 # > 0: at most this many tasks per evaluation set (probes)
     checkpoint_minutes: float = 5.0
 
