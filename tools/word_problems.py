@@ -523,7 +523,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def write_heldout(folder: Path) -> None:
-    write_jsonl(folder / "heldout.jsonl", heldout_split("easy_heldout", EASY_SEED, EASY_COUNT), "easy")
+    write_jsonl(folder / "heldout.jsonl", heldout_split("easy_heldout", EASY_SEED, EASY_COUNT), "heldout")
     write_jsonl(folder / "heldout-hard.jsonl", heldout_split("hard", HARD_SEED, HARD_COUNT), "hard")
     write_jsonl(folder / "heldout-ood.jsonl", heldout_split("ood", OOD_SEED, OOD_COUNT), "ood")
 
