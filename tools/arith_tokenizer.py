@@ -15,7 +15,9 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-import arith_tasks
+import itertools
+
+import word_problems
 
 BOS = "<|startoftext|>"
 EOS = "<|endoftext|>"           # also the padding token, as in LLaDA
@@ -25,8 +27,9 @@ END_HEADER = "<|end_header_id|>"
 EOT = "<|eot_id|>"
 SPECIAL_TOKENS = [BOS, EOS, MASK, START_HEADER, END_HEADER, EOT]   # ids 0..5 in this order
 
-DEFAULT_VOCAB_SIZE = 1024       # the corpus runs out of merges at ~570 entries
-CORPUS_TASKS = 20_000
+DEFAULT_VOCAB_SIZE = 1024       # v1's corpus ran out of merges at ~570 entries; v2's wider names and items fill 1024
+CORPUS_TASKS = 30_000
+CORPUS_SEED = 5
 
 # Equivalent to GSAI-ML/LLaDA-8B-Instruct's template: BOS before the first turn, each turn as
 # header + "\n\n" + trimmed content + <|eot_id|>, then the assistant header as generation prompt.
@@ -58,7 +61,9 @@ def train_tokenizer(vocab_size: int = DEFAULT_VOCAB_SIZE, corpus_tasks: int = CO
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tasks = arith_tasks.train_tasks(corpus_tasks)
+    # v2 corpus (issue 16): with v1's 566 entries, the new names and items were spelled byte by byte
+    # and prompts were twice as long (max 145 tokens against 73).
+    tasks = itertools.islice(word_problems.training_stream(CORPUS_SEED), corpus_tasks)
     corpus = [render_prompt(t.question) + t.solution for t in tasks]
     tokenizer.train_from_iterator(corpus, trainer=trainer)
     for i, token in enumerate(SPECIAL_TOKENS):
@@ -104,7 +109,7 @@ def main() -> None:
     args = ap.parse_args()
     tokenizer = train_tokenizer(args.vocab_size)
     write_tokenizer(tokenizer, args.out)
-    sample = arith_tasks.heldout_tasks(1)[0]
+    sample = next(word_problems.training_stream(CORPUS_SEED))
     ids = tokenizer.encode(render_prompt(sample.question) + sample.solution).ids
     print(f"vocab {tokenizer.get_vocab_size()}, sample of {len(ids)} tokens:")
     print(" ".join(tokenizer.id_to_token(i) for i in ids))

@@ -224,6 +224,17 @@ class LLaDAModel(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         """input_ids (B, T) long; attention_mask (B, T) bool, False = padding key. Returns logits (B, T, embedding_size)."""
+        return self.logits(self.hidden_states(input_ids, attention_mask))
+
+    def logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """The output head on final hidden states (..., d) -> (..., embedding_size); training applies it
+        to the masked positions only."""
+        tr = self.transformer
+        head = tr.wte.weight if self.config.weight_tying else tr.ff_out.weight
+        return F.linear(hidden, head)
+
+    def hidden_states(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The final-norm hidden states (B, T, d) that the head reads."""
         cfg, tr = self.config, self.transformer
         T = input_ids.shape[1]
         cos, sin = rope_cos_sin(T, cfg.head_dim, cfg.rope_theta, device=input_ids.device)
@@ -232,9 +243,7 @@ class LLaDAModel(nn.Module):
         x = tr.wte(input_ids)                                                # (B, T, d)
         for block in tr.blocks:
             x = block(x, cos, sin, attention_mask)
-        x = tr.ln_f(x)
-        head = tr.wte.weight if cfg.weight_tying else tr.ff_out.weight
-        return F.linear(x, head)                                             # (B, T, embedding_size)
+        return tr.ln_f(x)
 
 
 # ----------------------------------------------------------------------------------------------
