@@ -23,11 +23,17 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
 /// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
 /// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
 /// interleaved accumulators instead; this one pays up to 16/rows times its multiplies at few rows.
+/// Quantised weights keep the int8 path at every row count: it quantises each input row on its
+/// own and folds each row's integer sums in one order, so it is row-stable too.
 public func rowStableMatmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                             into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
-    matmulPacked(x, rows: rows, w, into: out, threads: threads)
+    if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
+        matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
+    } else {
+        matmulPacked(x, rows: rows, w, into: out, threads: threads)
+    }
 }
 
 enum MatmulTile {

@@ -81,4 +81,28 @@ final class RowStableMatmulTests: XCTestCase {
             XCTAssertEqual(part, Array(all[(first * N)..<((first + count) * N)]), "rows \(first)..<\(first + count)")
         }
     }
+
+    /// Quantised weights in int8 mode: each instruction set keeps a row's bits whatever the row count.
+    func testInt8RowsAreTheSameWhateverTheRowCount() {
+        let saved = (MatmulMode.current, MatmulMode.int8InstructionSet)
+        defer { (MatmulMode.current, MatmulMode.int8InstructionSet) = saved }
+        MatmulMode.current = .int8
+        let K = 512, N = 29, rows = 40
+        var random = SplitMix64(seed: 19)
+        let x = random.floats(rows * K)
+        for dtype in [WeightDType.q8_0, .q4_k] {
+            let w = RandomWeights(rows: N, columns: K, dtype: dtype, seed: 20, scale: 0.5)
+            for instructionSet in Int8InstructionSet.allCases where instructionSet.isSupported {
+                MatmulMode.int8InstructionSet = instructionSet
+                var all = [Float](repeating: .nan, count: rows * N)
+                x.withUnsafeBufferPointer { rowStableMatmul($0.baseAddress!, rows: rows, w.matrix, into: &all, threads: 2) }
+                for (first, count) in [(0, 1), (5, 4), (8, 8), (31, 9)] {
+                    var part = [Float](repeating: .nan, count: count * N)
+                    x.withUnsafeBufferPointer { rowStableMatmul($0.baseAddress! + first * K, rows: count, w.matrix, into: &part, threads: 1) }
+                    XCTAssertEqual(part, Array(all[(first * N)..<((first + count) * N)]), "\(dtype) \(instructionSet) rows \(first)..<\(first + count)")
+                }
+            }
+            withExtendedLifetime(w) {}
+        }
+    }
 }
