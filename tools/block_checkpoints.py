@@ -16,7 +16,8 @@ import torch
 
 from fastdllm_v2_reference import fastdllm_v2_config_json, fastdllm_v2_shape
 from llada2_reference import LLaDA2Model, llada2_config_json
-from qwen_block_reference import QwenBlockModel, save_folder
+from hf_folder import save_folder
+from qwen_block_reference import QwenBlockModel
 from sdar_reference import sdar_config_json, sdar_shape
 
 VOCAB = 288

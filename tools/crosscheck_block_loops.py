@@ -138,7 +138,7 @@ def check_sdar_fastdllm(fixtures: Path, official: Path) -> bool:
         tmp = Path(tmp_name)
         sys.path.insert(0, str(tmp))
         import importlib
-        from qwen_block_reference import read_safetensors
+        from hf_folder import read_tensors
 
         print("fast-dllm v2 (hub modeling.py generate):")
         cbo._import_package(official, "fastdllm_v2", "fastdllm_official", ["configuration.py", "modeling.py"], tmp)
@@ -148,7 +148,7 @@ def check_sdar_fastdllm(fixtures: Path, official: Path) -> bool:
         config = cfg_mod.Fast_dLLM_QwenConfig.from_pretrained(folder)
         config._attn_implementation = "sdpa"
         off = mod.Fast_dLLM_QwenForCausalLM(config).eval()
-        off.load_state_dict(read_safetensors(folder), strict=True)
+        off.load_state_dict(read_tensors(folder), strict=True)
         counter = {"n": 0}
         original = off.forward
 
@@ -174,7 +174,7 @@ def check_sdar_fastdllm(fixtures: Path, official: Path) -> bool:
         config = cfg_mod.SDARConfig.from_pretrained(folder)
         config._attn_implementation = "sdpa"
         sdar = mod.SDARForCausalLM(config).eval()
-        sdar.load_state_dict(read_safetensors(folder), strict=True)
+        sdar.load_state_dict(read_tensors(folder), strict=True)
 
         class Adapter(nn.Module):
             def __init__(self):

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fastdllm_v2_reference import load_fastdllm_v2  # noqa: E402
 from llada2_reference import load_llada2  # noqa: E402
-from qwen_block_reference import read_safetensors  # noqa: E402
+from hf_folder import read_tensors  # noqa: E402
 from sdar_reference import load_sdar  # noqa: E402
 
 
@@ -130,7 +130,7 @@ def check_sdar(official: Path, folder: Path, tmp: Path, ids: torch.Tensor, block
     config = cfg_mod.SDARConfig.from_pretrained(folder)
     config._attn_implementation = "sdpa"
     off = mod.SDARForCausalLM(config).eval()
-    off.load_state_dict(read_safetensors(folder), strict=not config.tie_word_embeddings)
+    off.load_state_dict(read_tensors(folder), strict=not config.tie_word_embeddings)
     ours = load_sdar(folder)
     n = ids.shape[1]
     pos = torch.arange(n)[None]
@@ -158,7 +158,7 @@ def check_fastdllm_v2(official: Path, folder: Path, tmp: Path, ids: torch.Tensor
     config = cfg_mod.Fast_dLLM_QwenConfig.from_pretrained(folder)
     config._attn_implementation = "sdpa"
     off = mod.Fast_dLLM_QwenForCausalLM(config).eval()
-    off.load_state_dict(read_safetensors(folder), strict=True)
+    off.load_state_dict(read_tensors(folder), strict=True)
     ours = load_fastdllm_v2(folder)
     n = ids.shape[1]
     with torch.no_grad():
@@ -186,7 +186,7 @@ def check_llada2(official: Path, folder: Path, tmp: Path, ids: torch.Tensor, blo
     config = cfg_mod.LLaDA2MoeConfig.from_pretrained(folder)
     config._attn_implementation = "eager"
     off = mod.LLaDA2MoeModelLM(config).eval()
-    tensors = read_safetensors(folder)
+    tensors = read_tensors(folder)
     experts = {}
     state = {}
     for name, t in tensors.items():

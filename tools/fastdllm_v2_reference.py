@@ -14,7 +14,8 @@ from pathlib import Path
 
 import torch
 
-from qwen_block_reference import QwenBlockModel, QwenBlockShape, load_weights
+from hf_folder import load_weights
+from qwen_block_reference import QwenBlockModel, QwenBlockShape
 
 FASTDLLM_V2_7B = {       # hub config.json of Efficient-Large-Model/Fast_dLLM_v2_7B
     "vocab_size": 152064, "hidden_size": 3584, "intermediate_size": 18944, "num_hidden_layers": 28,
@@ -56,4 +57,5 @@ def fastdllm_v2_config_json(**overrides) -> dict:
 def load_fastdllm_v2(folder, dtype: torch.dtype = torch.float32) -> QwenBlockModel:
     folder = Path(folder)
     cfg = json.loads((folder / "config.json").read_text())
-    return load_weights(QwenBlockModel(fastdllm_v2_shape(cfg)), folder, dtype)
+    model = QwenBlockModel(fastdllm_v2_shape(cfg))
+    return load_weights(model, folder, dtype, tied=model.shape.tie_word_embeddings)

@@ -38,7 +38,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from block_attention import BlockForward, BlockKVCache, apply_partial_rope, rope_tables
-from qwen_block_reference import RMSNorm, load_weights, SwiGLU
+from hf_folder import load_weights
+from qwen_block_reference import RMSNorm, SwiGLU
 
 LLADA2_MINI = {          # [3P] values of inclusionAI/LLaDA2.0-mini config.json (see ARCHITECTURES.md)
     "vocab_size": 157184, "hidden_size": 2048, "intermediate_size": 5120, "num_hidden_layers": 20,
@@ -209,4 +210,5 @@ def llada2_config_json(**overrides) -> dict:
 def load_llada2(folder, dtype: torch.dtype = torch.float32) -> LLaDA2Model:
     folder = Path(folder)
     cfg = json.loads((folder / "config.json").read_text())
-    return load_weights(LLaDA2Model(cfg), folder, dtype)
+    model = LLaDA2Model(cfg)
+    return load_weights(model, folder, dtype, tied=model.shape.tie_word_embeddings)

@@ -24,8 +24,6 @@ writes a folder laid out like a hub download (config.json keeps `model_type "lla
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,15 +31,16 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from llada_reference import RMSNorm, apply_rope, attention, rope_cos_sin  # noqa: E402  same maths as LLaDA
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+from dscope_server import decoder_stack  # noqa: E402
+from dscope_server.decoder_stack import BidirectionalAttention, BidirectionalLM, DecoderLayer, HFConfig, SwiGLU  # noqa: E402
 
 
 @dataclass
-class LLaDAMoEConfig:
+class LLaDAMoEConfig(HFConfig):
     """Field names are LLaDA-MoE's config.json keys; defaults are LLaDA-MoE-7B-A1B's where known."""
+    ARCHITECTURES = ("LLaDAMoEModelLM",)
     hidden_size: int = 2048
     num_hidden_layers: int = 16
     num_attention_heads: int = 16
@@ -63,55 +62,6 @@ class LLaDAMoEConfig:
     hidden_act: str = "silu"
     model_type: str = "llada"
 
-    @property
-    def head_dim(self) -> int:
-        return self.hidden_size // self.num_attention_heads
-
-    def to_json_dict(self) -> dict:
-        return {"architectures": ["LLaDAMoEModelLM"], **dataclasses.asdict(self)}
-
-    @classmethod
-    def from_json_dict(cls, d: dict) -> "LLaDAMoEConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
-
-
-class LLaDAMoEAttention(nn.Module):
-    def __init__(self, cfg: LLaDAMoEConfig):
-        super().__init__()
-        self.cfg = cfg
-        d, hd = cfg.hidden_size, cfg.head_dim
-        self.q_proj = nn.Linear(d, cfg.num_attention_heads * hd, bias=False)    # (H*hd, d)
-        self.k_proj = nn.Linear(d, cfg.num_key_value_heads * hd, bias=False)    # (Hkv*hd, d)
-        self.v_proj = nn.Linear(d, cfg.num_key_value_heads * hd, bias=False)    # (Hkv*hd, d)
-        self.o_proj = nn.Linear(cfg.num_attention_heads * hd, d, bias=False)    # (d, H*hd)
-        self.q_norm = RMSNorm(hd, cfg.rms_norm_eps)                             # (hd,) shared by all heads
-        self.k_norm = RMSNorm(hd, cfg.rms_norm_eps)
-
-    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        cfg = self.cfg
-        B, T, _ = h.shape
-        hd, H, Hkv = cfg.head_dim, cfg.num_attention_heads, cfg.num_key_value_heads
-        q = self.q_norm(self.q_proj(h).view(B, T, H, hd)).transpose(1, 2)      # (B, H, T, hd)
-        k = self.k_norm(self.k_proj(h).view(B, T, Hkv, hd)).transpose(1, 2)    # (B, Hkv, T, hd)
-        v = self.v_proj(h).view(B, T, Hkv, hd).transpose(1, 2)
-        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        k = k.repeat_interleave(H // Hkv, dim=1)                                # repeat_kv
-        v = v.repeat_interleave(H // Hkv, dim=1)
-        att = attention(q, k, v, None)                                          # bidirectional
-        return self.o_proj(att.transpose(1, 2).reshape(B, T, H * hd))
-
-
-class LLaDAMoEExpert(nn.Module):
-    def __init__(self, cfg: LLaDAMoEConfig):
-        super().__init__()
-        self.gate_proj = nn.Linear(cfg.hidden_size, cfg.expert_intermediate_size, bias=False)
-        self.up_proj = nn.Linear(cfg.hidden_size, cfg.expert_intermediate_size, bias=False)
-        self.down_proj = nn.Linear(cfg.expert_intermediate_size, cfg.hidden_size, bias=False)
-
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
-
 
 class LLaDAMoESparseBlock(nn.Module):
     """Softmax router, top-k experts weighted by their (unrenormalised) probabilities."""
@@ -120,7 +70,8 @@ class LLaDAMoESparseBlock(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.gate = nn.Linear(cfg.hidden_size, cfg.num_experts, bias=False)      # (E, d) router
-        self.experts = nn.ModuleList(LLaDAMoEExpert(cfg) for _ in range(cfg.num_experts))
+        self.experts = nn.ModuleList(SwiGLU(cfg.hidden_size, cfg.expert_intermediate_size)
+                                     for _ in range(cfg.num_experts))
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         B, T, d = h.shape
@@ -135,64 +86,19 @@ class LLaDAMoESparseBlock(nn.Module):
         return out.view(B, T, d)
 
 
-class LLaDAMoEDecoderLayer(nn.Module):
+class LLaDAMoEModel(BidirectionalLM):
+    """OLMoE's block stack with per-head QK-norm, made bidirectional; logits not shifted."""
+
     def __init__(self, cfg: LLaDAMoEConfig):
-        super().__init__()
-        self.input_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
-        self.self_attn = LLaDAMoEAttention(cfg)
-        self.post_attention_layernorm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
-        self.mlp = LLaDAMoESparseBlock(cfg)
-
-    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin)
-        return x + self.mlp(self.post_attention_layernorm(x))
-
-
-class LLaDAMoEBaseModel(nn.Module):
-    def __init__(self, cfg: LLaDAMoEConfig):
-        super().__init__()
-        self.embed_tokens = nn.Embedding(cfg.vocab_size, cfg.hidden_size)       # (vocab, d)
-        self.layers = nn.ModuleList(LLaDAMoEDecoderLayer(cfg) for _ in range(cfg.num_hidden_layers))
-        self.norm = RMSNorm(cfg.hidden_size, cfg.rms_norm_eps)
-
-
-class LLaDAMoEModel(nn.Module):
-    def __init__(self, cfg: LLaDAMoEConfig):
-        super().__init__()
-        if cfg.hidden_size % cfg.num_attention_heads or cfg.num_attention_heads % cfg.num_key_value_heads:
-            raise ValueError("hidden_size must divide into heads, heads into kv heads")
         if cfg.norm_topk_prob or cfg.partial_rotary_factor != 1 or not cfg.qk_layernorm:
             raise ValueError("this reference models LLaDA-MoE-7B-A1B's settings only")
-        self.config = cfg
-        self.model = LLaDAMoEBaseModel(cfg)
-        if not cfg.tie_word_embeddings:
-            self.lm_head = nn.Linear(cfg.hidden_size, cfg.vocab_size, bias=False)  # (vocab, d)
-
-    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
-        """input_ids (B, T) long -> logits (B, T, vocab), each position predicted in place."""
-        cfg, m = self.config, self.model
-        cos, sin = rope_cos_sin(input_ids.shape[1], cfg.head_dim, cfg.rope_theta, device=input_ids.device)
-        x = m.embed_tokens(input_ids)
-        for layer in m.layers:
-            x = layer(x, cos, sin)
-        x = m.norm(x)
-        head = m.embed_tokens.weight if cfg.tie_word_embeddings else self.lm_head.weight
-        return F.linear(x, head)
+        super().__init__(cfg, lambda: DecoderLayer(cfg, BidirectionalAttention(cfg, qkv_bias=False, qk_norm=True),
+                                                   LLaDAMoESparseBlock(cfg)))
 
 
 def save_llada_moe(model: LLaDAMoEModel, folder, dtype: torch.dtype = torch.float32) -> None:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps(model.config.to_json_dict(), indent=2) + "\n")
-    tensors = {k: v.detach().to(dtype).contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    decoder_stack.save(model, folder, dtype)
 
 
 def load_llada_moe(folder, dtype: torch.dtype = torch.float32) -> tuple[LLaDAMoEConfig, LLaDAMoEModel]:
-    folder = Path(folder)
-    cfg = LLaDAMoEConfig.from_json_dict(json.loads((folder / "config.json").read_text()))
-    with torch.device("meta"):
-        model = LLaDAMoEModel(cfg)
-    tensors = {k: v.to(dtype) for k, v in load_file(str(folder / "model.safetensors")).items()}
-    model.load_state_dict(tensors, strict=True, assign=True)
-    return cfg, model.eval()
+    return decoder_stack.load(LLaDAMoEConfig, LLaDAMoEModel, folder, dtype)

@@ -19,16 +19,18 @@ shifted here: Fast-dLLM v2's loop shifts them (fastdllm_v2_generate.py).
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 from typing import Optional
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 
 from block_attention import BlockForward, BlockKVCache, apply_partial_rope, rope_tables
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+from dscope_server.decoder_stack import SwiGLU  # noqa: E402
 
 
 class RMSNorm(nn.Module):
@@ -85,17 +87,6 @@ class _Attention(nn.Module):
         return self.o_proj(out.transpose(1, 2).reshape(B, T, -1))
 
 
-class SwiGLU(nn.Module):
-    def __init__(self, d: int, hidden: int):
-        super().__init__()
-        self.gate_proj = nn.Linear(d, hidden, bias=False)                          # (hidden, d)
-        self.up_proj = nn.Linear(d, hidden, bias=False)                            # (hidden, d)
-        self.down_proj = nn.Linear(hidden, d, bias=False)                          # (d, hidden)
-
-    def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
-
-
 class _Layer(nn.Module):
     def __init__(self, s: QwenBlockShape):
         super().__init__()
@@ -140,33 +131,3 @@ class QwenBlockModel(nn.Module):
         fwd.finish()
         head = self.model.embed_tokens.weight if s.tie_word_embeddings else self.lm_head.weight
         return F.linear(self.model.norm(x), head).float()
-
-
-def read_safetensors(folder: Path) -> dict[str, torch.Tensor]:
-    """model.safetensors, or the shards named by model.safetensors.index.json."""
-    index = folder / "model.safetensors.index.json"
-    if index.exists():
-        tensors: dict[str, torch.Tensor] = {}
-        for shard in sorted(set(json.loads(index.read_text())["weight_map"].values())):
-            tensors.update(load_file(str(folder / shard)))
-        return tensors
-    return load_file(str(folder / "model.safetensors"))
-
-
-def load_weights(model: nn.Module, folder: Path, dtype: torch.dtype = torch.float32) -> nn.Module:
-    tensors = {k: v.to(dtype) for k, v in read_safetensors(folder).items()}
-    if getattr(model.shape, "tie_word_embeddings", False):
-        tensors.pop("lm_head.weight", None)        # some tied checkpoints still ship the copy
-    model.load_state_dict(tensors, strict=True)
-    return model.eval()
-
-
-def save_folder(model: nn.Module, config_json: dict, folder: Path, dtype: torch.dtype = torch.float32,
-                extra_json: Optional[dict[str, dict]] = None) -> None:
-    """config.json (+ e.g. generation_config.json) and model.safetensors in `dtype`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps(config_json, indent=2) + "\n")
-    for name, body in (extra_json or {}).items():
-        (folder / name).write_text(json.dumps(body, indent=2) + "\n")
-    tensors = {k: v.detach().to(dtype).contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import torch
 
-from qwen_block_reference import QwenBlockModel, QwenBlockShape, load_weights
+from hf_folder import load_weights
+from qwen_block_reference import QwenBlockModel, QwenBlockShape
 
 SDAR_DEFAULTS = {        # SDARConfig.__init__ defaults
     "vocab_size": 151936, "hidden_size": 4096, "intermediate_size": 22016, "num_hidden_layers": 32,
@@ -54,4 +55,5 @@ def sdar_config_json(**overrides) -> dict:
 def load_sdar(folder, dtype: torch.dtype = torch.float32) -> QwenBlockModel:
     folder = Path(folder)
     cfg = json.loads((folder / "config.json").read_text())
-    return load_weights(QwenBlockModel(sdar_shape(cfg)), folder, dtype)
+    model = QwenBlockModel(sdar_shape(cfg))
+    return load_weights(model, folder, dtype, tied=model.shape.tie_word_embeddings)

@@ -19,16 +19,15 @@ so `save_llada` writes a folder that loads like a hub download and `load_llada` 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+
+from . import hf_folder
 
 
 # ----------------------------------------------------------------------------------------------
@@ -249,38 +248,14 @@ class LLaDAModel(nn.Module):
 # ----------------------------------------------------------------------------------------------
 # Checkpoint I/O (Hugging Face folder: config.json + model.safetensors or shards + index)
 
-def _read_tensors(folder: Path) -> dict[str, torch.Tensor]:
-    index = folder / "model.safetensors.index.json"
-    if index.exists():
-        weight_map = json.loads(index.read_text())["weight_map"]
-        tensors: dict[str, torch.Tensor] = {}
-        for shard in sorted(set(weight_map.values())):
-            tensors.update(load_file(str(folder / shard)))
-        return tensors
-    single = folder / "model.safetensors"
-    if not single.exists():
-        raise FileNotFoundError(f"{folder} has neither model.safetensors nor model.safetensors.index.json")
-    return load_file(str(single))
-
-
 def load_llada(folder, dtype: torch.dtype = torch.float32) -> tuple[LLaDAConfig, LLaDAModel]:
     """Reads config.json and the weights; tensors are converted to `dtype` (fp32 by default, exact for bf16)."""
-    folder = Path(folder)
-    config_path = folder / "config.json"
-    if not config_path.exists():
-        raise FileNotFoundError(f"{config_path} is missing")
-    cfg = LLaDAConfig.from_json_dict(json.loads(config_path.read_text()))
+    cfg = LLaDAConfig.from_json_dict(hf_folder.read_config(folder))
     with torch.device("meta"):
         model = LLaDAModel(cfg)
-    tensors = {k: v.to(dtype) for k, v in _read_tensors(folder).items()}
-    model.load_state_dict(tensors, strict=True, assign=True)
-    return cfg, model.eval()
+    return cfg, hf_folder.load_weights(model, folder, dtype)
 
 
 def save_llada(model: LLaDAModel, config: LLaDAConfig, folder, dtype: torch.dtype = torch.float32) -> None:
     """Writes config.json and model.safetensors with every tensor in `dtype`."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text(json.dumps(config.to_json_dict(), indent=2) + "\n")
-    tensors = {k: v.detach().to(dtype).contiguous().cpu() for k, v in model.state_dict().items()}
-    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    hf_folder.save_folder(model, config.to_json_dict(), folder, dtype)
