@@ -50,6 +50,24 @@ final class BlockDecodeCommandTests: XCTestCase {
                                                 240, 246, 94, 43, 251, 258, 25, 24, 246])
     }
 
+    func testTranscriptOfABlockDecodeReadsInAnalyzeWithItsEdits() throws {
+        let model = try folder("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-transcript-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        // fixture "llada2/s4-t0.95-e0.3-post3": 43 edits in the official pipeline's trace.
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript, "--json"])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        let lines = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines[0].contains("\"block_rule\":{") && lines[0].contains("\"cache\":\"exact_block\""), String(lines[0]))
+        XCTAssertTrue(lines[1].contains("\"kind\":\"denoise\""), String(lines[1]))
+        let analyze = try DscopeBinary.run(["analyze", transcript])
+        XCTAssertEqual(analyze.status, 0, analyze.stderr)
+        XCTAssertTrue(analyze.stdout.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), analyze.stdout)
+        XCTAssertTrue(analyze.stdout.contains("edits: 43 decoded tokens replaced"), analyze.stdout)
+    }
+
     func testWholeCanvasFlagsAreRefusedByName() throws {
         let model = try folder("sdar-tiny", maskId: 287)
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])

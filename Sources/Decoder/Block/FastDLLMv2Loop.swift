@@ -27,6 +27,7 @@ struct FastDLLMv2Loop {
                 let next = GreedyRow(logits.row(0))
                 ids.append(next.token)
                 record.appended = .init(position: ids.count - 1, token: next.token, probability: next.probability)
+                record.rows[ids.count - 1] = RowStatistics.unsampled(logits)[0]
             }
             try emit(record)
         }
@@ -49,6 +50,7 @@ struct FastDLLMv2Loop {
                     canvas.append(next.token)
                     var record = BlockStep(kind: .store, block: lo / B, step: step, forward: start..<(start + B))
                     record.appended = .init(position: canvas.count - 1, token: next.token, probability: next.probability)
+                    record.rows[canvas.count - 1] = RowStatistics.unsampled(logits)[0]
                     try emit(record)
                     break
                 }
@@ -63,6 +65,9 @@ struct FastDLLMv2Loop {
                                                            rows: (first..<(first + small)).map { max(0, $0 - 1) })
                         let rows = (0..<small).map { GreedyRow(logits.row($0)) }
                         let masked = (0..<small).map { canvas[lo + first + $0] == maskId }
+                        for (i, statistics) in RowStatistics.unsampled(logits).enumerated() where masked[i] {
+                            record.rows[lo + first + i] = statistics
+                        }
                         let p = (0..<small).map { masked[$0] ? rows[$0].probability : -Float.infinity }
                         var best = 0
                         for i in 1..<small where p[i] > p[best] { best = i }

@@ -40,6 +40,7 @@ struct LLaDA2Loop {
                 var record = BlockStep(kind: masksRemaining ? .denoise : .post, block: block, step: step, forward: lo..<hi)
                 let logits = try model.blockLogits(tokens: current, at: lo, cache: cache, rows: Array(0..<B))
                 let rows = (0..<B).map { GreedyRow(logits.row($0)) }
+                for (i, statistics) in RowStatistics.unsampled(logits).enumerated() where masked[i] { record.rows[lo + i] = statistics }
                 var commit: [Int] = []
                 if masksRemaining {
                     let n = schedule[min(step, schedule.count - 1)]

@@ -44,6 +44,7 @@ struct SDARLoop {
                 for (row, i) in masks.enumerated() { rows[i] = GreedyRow(logits.row(row)) }
                 let n = schedule[min(step, rule.stepsPerBlock - 1)]
                 var record = BlockStep(kind: .denoise, block: block, step: step, forward: lo..<(lo + B))
+                for (row, statistics) in RowStatistics.unsampled(logits).enumerated() { record.rows[lo + masks[row]] = statistics }
                 for i in select(masks: masks, rows: rows, count: n, blockLength: B) {
                     x[lo + i] = rows[i]!.token
                     record.commits.append(.init(position: lo + i, token: rows[i]!.token, probability: rows[i]!.probability))
