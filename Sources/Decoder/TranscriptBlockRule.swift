@@ -40,21 +40,19 @@ extension TranscriptLine {
 
         init(_ settings: BlockDecodeSettings) {
             genLength = settings.generationLength
+            family = settings.rule.family
             switch settings.rule {
             case let .sdar(rule):
-                family = "sdar"
                 strategy = rule.strategy.rawValue
                 stepsPerBlock = rule.stepsPerBlock
                 threshold = rule.threshold
                 entropyBound = rule.entropyBound
                 stopIds = rule.stopIds
             case let .fastDLLMv2(rule):
-                family = "fast_dllm_v2"
                 subBlock = rule.subBlockLength
                 threshold = rule.threshold
                 stopToken = rule.stopToken
             case let .llada2(rule):
-                family = "llada2"
                 steps = rule.steps
                 threshold = rule.threshold
                 editThreshold = rule.editThreshold

@@ -11,6 +11,8 @@ protocol BlockLoop {
     var result: BlockDecodeResult { get }
     /// The canvas block the next forward works on; nil once the loop is over.
     var currentBlock: Int? { get }
+    /// Takes `rule`'s settings for the forwards to come (the same family's: the scope's editing key).
+    mutating func adopt(_ rule: BlockDecodeRule)
 }
 
 /// The loop of a settings' family, at its start.

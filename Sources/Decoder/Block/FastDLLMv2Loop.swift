@@ -118,6 +118,10 @@ struct FastDLLMv2Loop: BlockLoop {
         return !canvas[plen..<at].contains(maskId)
     }
 
+    mutating func adopt(_ rule: BlockDecodeRule) {
+        if case let .fastDLLMv2(rule) = rule { self.rule = rule }
+    }
+
     var result: BlockDecodeResult {
         let all = canvas ?? ids
         var returned = all
@@ -127,8 +131,8 @@ struct FastDLLMv2Loop: BlockLoop {
 
     /// The canvas block the next forward works on, nil when the decode is over.
     var currentBlock: Int? {
-        guard !done else { return nil }
-        if let canvas { return (canvas.count - blockLength) / blockLength }
-        return ids.count / blockLength
+        if let canvas { return stopReady(canvas) ? nil : (canvas.count - blockLength) / blockLength }
+        let over = done || blocksStarted == maxNewTokens / blockLength || ids[prompt.count...].contains(rule.stopToken)
+        return over ? nil : ids.count / blockLength
     }
 }

@@ -109,6 +109,10 @@ struct LLaDA2Loop: BlockLoop {
         return record
     }
 
+    mutating func adopt(_ rule: BlockDecodeRule) {
+        if case let .llada2(rule) = rule { self.rule = rule }
+    }
+
     var result: BlockDecodeResult {
         BlockDecodeResult(ids: Array(x[prompt.count..<(prompt.count + generationLength)]), steps: [], canvas: x,
                           promptLength: prompt.count)

@@ -75,6 +75,10 @@ struct SDARLoop: BlockLoop {
         return record
     }
 
+    mutating func adopt(_ rule: BlockDecodeRule) {
+        if case let .sdar(rule) = rule { self.rule = rule }
+    }
+
     var result: BlockDecodeResult {
         BlockDecodeResult(ids: x, steps: [], canvas: x, promptLength: prompt.count)
     }
