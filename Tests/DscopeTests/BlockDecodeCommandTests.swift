@@ -66,6 +66,9 @@ final class BlockDecodeCommandTests: XCTestCase {
         XCTAssertEqual(analyze.status, 0, analyze.stderr)
         XCTAssertTrue(analyze.stdout.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), analyze.stdout)
         XCTAssertTrue(analyze.stdout.contains("edits: 43 decoded tokens replaced"), analyze.stdout)
+        let branch = try DscopeBinary.run(["replay", transcript, "--model", model])
+        XCTAssertEqual(branch.status, 1)
+        XCTAssertTrue(branch.stderr.contains("is a block-diffusion decode: replay it without --model"), branch.stderr)
     }
 
     func testWholeCanvasFlagsAreRefusedByName() throws {
