@@ -32,7 +32,8 @@ final class BlockLiveDecode: ScopeDecode {
 
     var blocks: BlockStructure? {
         BlockStructure(blockLength: session.settings.blockLength, promptLength: session.promptIds.count,
-                       currentBlock: session.currentBlock, cachedBlocks: session.cachedBlocks,
+                       currentBlock: session.currentBlock, lastBlock: session.history.last?.block,
+                       cachedBlocks: session.cachedBlocks,
                        cachedPositions: session.cachedPositions)
     }
 

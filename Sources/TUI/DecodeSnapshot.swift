@@ -105,14 +105,18 @@ public struct BlockStructure: Equatable, Sendable {
     public var promptLength: Int
     /// The block the next forward works on; nil once the decode is over.
     public var currentBlock: Int?
+    /// The last block a forward worked on (a decode that stopped early never reaches the rest).
+    public var lastBlock: Int?
     /// Whole blocks (and positions) whose keys and values the exact cache holds.
     public var cachedBlocks: Int
     public var cachedPositions: Int
 
-    public init(blockLength: Int, promptLength: Int, currentBlock: Int?, cachedBlocks: Int, cachedPositions: Int) {
+    public init(blockLength: Int, promptLength: Int, currentBlock: Int?, lastBlock: Int?, cachedBlocks: Int,
+                cachedPositions: Int) {
         self.blockLength = blockLength
         self.promptLength = promptLength
         self.currentBlock = currentBlock
+        self.lastBlock = lastBlock
         self.cachedBlocks = cachedBlocks
         self.cachedPositions = cachedPositions
     }
@@ -123,9 +127,10 @@ public struct BlockStructure: Equatable, Sendable {
     /// Whether `position` starts a block.
     public func startsBlock(_ position: Int) -> Bool { (promptLength + position) % blockLength == 0 }
 
-    /// A block no forward has reached yet: after the current one (every block once the decode is over is reached or never will be).
+    /// A block no forward has reached: after the current one, or once the decode is over, after
+    /// the last one it worked on.
     public func isUnreached(_ position: Int) -> Bool {
-        currentBlock.map { block(of: position) > $0 } ?? false
+        (currentBlock ?? lastBlock).map { block(of: position) > $0 } ?? false
     }
 }
 

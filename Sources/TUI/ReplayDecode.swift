@@ -65,7 +65,8 @@ final class ReplayDecode: ScopeDecode {
         let cached = history.last { [.prefill, .store].contains($0.blockForward?.kind) }?.blockForward?.positions.upperBound ?? 0
         let next = recording.steps.dropFirst(shownSteps).first { $0.blockForward?.kind != .prefill }?.block
         return BlockStructure(blockLength: rule.blockLength, promptLength: recording.header.promptIds.count,
-                              currentBlock: canStepForward ? next : nil, cachedBlocks: cached / rule.blockLength,
+                              currentBlock: canStepForward ? next : nil, lastBlock: history.last?.block,
+                              cachedBlocks: cached / rule.blockLength,
                               cachedPositions: cached)
     }
 

@@ -131,6 +131,14 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertGreaterThan(controller.decodes[0].forwardPassesRun!, forwards, "stepping on after going back recomputes")
     }
 
+    func testBlocksAfterTheLastOneWorkedOnStayUnreachedWhenTheDecodeStopsEarly() {
+        // SDAR's stop ids end the decode after a block: the blocks after it were never reached.
+        let stopped = BlockStructure(blockLength: 4, promptLength: 6, currentBlock: nil, lastBlock: 2, cachedBlocks: 3,
+                                     cachedPositions: 12)
+        XCTAssertEqual((0..<14).filter(stopped.isUnreached), [6, 7, 8, 9, 10, 11, 12, 13].filter { (6 + $0) / 4 > 2 })
+        XCTAssertTrue(stopped.startsBlock(2) && !stopped.startsBlock(0), "the prompt's last partial block holds positions 0 and 1")
+    }
+
     func testEditingTogglesFromTheCurrentStepAndWholeCanvasKeysSaySo() async throws {
         let (controller, _) = try live()
         await press(controller, "l", "l", "E")
