@@ -2,8 +2,9 @@ import Models
 import Decoder
 
 /// A block-diffusion model's decode in the scope: its official loop stepped one forward per step
-/// (prefill and store forwards included), the forward off the UI thread. Stepping back restores
-/// the loop and the exact cache; a step forward then recomputes.
+/// (prefill and store forwards included), the forward off the UI thread. Stepping back and forth
+/// over decoded steps replays them; a branch (the editing key) recomputes from the exact cache
+/// cut back to the step's blocks.
 @MainActor
 final class BlockLiveDecode: ScopeDecode {
     let model: ScopeModel
@@ -37,8 +38,14 @@ final class BlockLiveDecode: ScopeDecode {
                        cachedPositions: session.cachedPositions)
     }
 
+    /// A step already decoded and stepped back over is replayed at once; only a new one computes.
     func stepForward() async throws {
+        if try session.redo() != nil { return }
         try await session.stepInBackground()
+    }
+
+    func redo() throws -> Bool {
+        try session.redo() != nil
     }
 
     func stepBack() throws {

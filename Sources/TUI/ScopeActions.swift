@@ -254,7 +254,7 @@ extension ScopeController {
             attempt { for case let decode as ReplayDecode in decodes { while decode.stepCount < target, decode.canStepForward { try decode.advance() } } }
         case .live:
             attempt {
-                for case let decode as LiveDecode in decodes { while decode.stepCount < target, try decode.session.redo() != nil {} }
+                for decode in decodes { while decode.stepCount < target, try decode.redo() {} }
             }
             if decodes.contains(where: { $0.stepCount < target && $0.canStepForward }) {
                 stepTarget = target

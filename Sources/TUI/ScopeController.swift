@@ -296,7 +296,7 @@ public final class ScopeController {
             return
         }
         // Steps decoded before and stepped back over come back without the model.
-        attempt { for case let decode as LiveDecode in decodes { try decode.redoAll() } }
+        attempt { for decode in decodes { while try decode.redo() {} } }
         guard decodes.contains(where: \.canStepForward) else { return pause() }
         runningToEnd = true
         play()

@@ -3,8 +3,9 @@ import Models
 @testable import Decoder
 
 /// The block decode stepped one forward at a time (what the scope drives): the same records as
-/// the official loop run whole, and stepping back — across block boundaries too — cuts the exact
-/// cache back so that decoding on recomputes exactly the uninterrupted decode.
+/// the official loop run whole; steps stepped back over replay without a forward, and a forward
+/// after stepping back — across block boundaries too — runs on the exact cache cut back to that
+/// step's blocks and computes exactly the uninterrupted decode.
 final class BlockDecodeSessionTests: XCTestCase {
     private static let decodes: [(fixture: String, prompt: [Int], settings: BlockDecodeSettings)] = [
         ("sdar-tiny", [17, 99, 201, 4, 45, 150], BlockDecodeSettings(
@@ -77,6 +78,25 @@ final class BlockDecodeSessionTests: XCTestCase {
             XCTAssertEqual(session.forwardPassesRun - forwards, uninterrupted.history.count - (target - back),
                            "the steps after going back are recomputed, not replayed")
         }
+    }
+
+    func testStepsSteppedBackOverRedoWithoutAForwardUntilAChangeDropsThem() throws {
+        let session = try session(0)
+        try runToEnd(session)
+        let decoded = session.history, forwards = session.forwardPassesRun
+        while try session.back() != nil {}
+        XCTAssertEqual(session.cachedPositions, 0)
+        XCTAssertEqual(session.keptSteps, decoded.count)
+        while try session.redo() != nil {}
+        XCTAssertEqual(session.history, decoded)
+        XCTAssertEqual(session.forwardPassesRun, forwards, "redo runs no forward")
+        XCTAssertTrue(session.isFinished)
+        for _ in 0..<7 { try session.back() }
+        try session.change(to: session.settings)
+        XCTAssertEqual(session.keptSteps, 0, "a change drops the kept steps")
+        try runToEnd(session)
+        XCTAssertEqual(untimed(session.history), untimed(decoded))
+        XCTAssertEqual(session.forwardPassesRun, forwards + 7)
     }
 
     func testTurningEditingOffMidDecodeBranchesAndTheTranscriptSaysWhere() throws {

@@ -116,7 +116,7 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertTrue(screen(controller).contains("step \(decode.canvas.editSteps[edited]![0]) edit "), screen(controller))
     }
 
-    func testSteppingBackAcrossABlockAndOnRecomputesTheUninterruptedDecode() async throws {
+    func testSteppingBackAcrossABlockReplaysAndABranchThereRecomputesFromTheCutCache() async throws {
         let (uninterrupted, _) = try live()
         await runToEnd(uninterrupted)
         let (controller, _) = try live()
@@ -125,10 +125,18 @@ final class BlockScopeTests: XCTestCase {
         let forwards = controller.decodes[0].forwardPassesRun!
         while controller.decodes[0].history.contains(where: { $0.blockForward?.kind == .store }) { await press(controller, "h") }
         XCTAssertTrue(screen(controller).contains("cache: 0 blocks · 0 pos"), screen(controller))
+        let back = controller.decodes[0].stepCount
+        await press(controller, "l", "l", "l")
+        XCTAssertEqual(controller.decodes[0].forwardPassesRun, forwards, "steps stepped back over replay without the model")
+        await press(controller, "h", "h", "h")
+        // Editing off and on again: the same rule, but a branch, so the decode computes on from here.
+        await press(controller, "E", "E")
+        XCTAssertEqual(controller.decodes[0].stepCount, back)
         await runToEnd(controller)
         XCTAssertEqual(events(controller.decodes[0].history), events(uninterrupted.decodes[0].history))
         XCTAssertEqual(controller.decodes[0].canvas, uninterrupted.decodes[0].canvas)
-        XCTAssertGreaterThan(controller.decodes[0].forwardPassesRun!, forwards, "stepping on after going back recomputes")
+        XCTAssertEqual(controller.decodes[0].forwardPassesRun! - forwards, uninterrupted.decodes[0].stepCount - back,
+                       "every step after the branch is computed on the cache cut back to its blocks")
     }
 
     func testBlocksAfterTheLastOneWorkedOnStayUnreachedWhenTheDecodeStopsEarly() {

@@ -3,8 +3,10 @@ import Models
 
 /// An incremental block decode, the block models' DecodeSession: the family's official loop
 /// stepped one forward at a time, every forward a StepRecord on the canvas (BlockStepRecorder).
-/// Stepping back restores the loop as it was before the step and cuts the exact cache back to
-/// the blocks it held then, so the next forward recomputes what an uninterrupted decode would.
+/// Stepping back restores the loop as it was before the step and keeps the step as the future,
+/// which `redo()` replays without a forward. A change of settings drops that future; the next
+/// forward then first cuts the exact cache back to the blocks it held at this step (committed
+/// blocks' keys and values are deterministic), so it computes what an uninterrupted decode would.
 /// Use it from one thread or actor; the forward itself can run off that thread.
 public final class BlockDecodeSession {
     public let model: BlockDiffusionModel
@@ -13,8 +15,13 @@ public final class BlockDecodeSession {
     public private(set) var settings: BlockDecodeSettings
     public private(set) var recorder: BlockStepRecorder
     private var loop: BlockLoop
-    /// The loop and the cache's length before each recorded step, which `back()` restores.
+    /// The cache length the loop's state stands on; the cache may hold more (the blocks of steps
+    /// kept in `future`), cut back before the next forward.
+    private var cacheLength = 0
+    /// The loop and its cache length before each recorded step, which `back()` restores.
     private var before: [(loop: BlockLoop, cacheLength: Int)] = []
+    /// Steps undone by `back()`, the next to redo last, with the loop and cache length after each.
+    private var future: [(record: StepRecord, loop: BlockLoop, cacheLength: Int)] = []
     /// Forward passes this session has run, those recomputed after stepping back included.
     public private(set) var forwardPassesRun = 0
     public private(set) var isStepping = false
@@ -39,9 +46,11 @@ public final class BlockDecodeSession {
     /// The canvas block the next forward works on; nil once the loop is over.
     public var currentBlock: Int? { loop.currentBlock }
     public var isFinished: Bool { loop.currentBlock == nil }
-    /// Positions whose keys and values the exact cache holds (whole blocks).
-    public var cachedPositions: Int { loop.cache.length }
-    public var cachedBlocks: Int { loop.cache.blocks }
+    /// Positions whose keys and values the exact cache holds for this step (whole blocks).
+    public var cachedPositions: Int { cacheLength }
+    public var cachedBlocks: Int { cacheLength / settings.blockLength }
+    /// Steps stepped back over that `redo()` replays.
+    public var keptSteps: Int { future.count }
     /// What the official loop returns so far.
     public var result: BlockDecodeResult { loop.result }
 
@@ -49,6 +58,7 @@ public final class BlockDecodeSession {
     @discardableResult
     public func step() throws -> StepRecord? {
         guard !isStepping else { throw DecodeSessionError.busy }
+        try cutCache()
         return try land(ForwardQueue.queue.sync { Work(loop: loop).run() })
     }
 
@@ -57,6 +67,7 @@ public final class BlockDecodeSession {
     @discardableResult
     public func stepInBackground(isolation: isolated (any Actor)? = #isolation) async throws -> StepRecord? {
         guard !isStepping else { throw DecodeSessionError.busy }
+        try cutCache()
         isStepping = true
         defer { isStepping = false }
         let work = Work(loop: loop)
@@ -70,21 +81,35 @@ public final class BlockDecodeSession {
         return try land(outcome)
     }
 
-    /// Undoes the last step: canvas, history, loop and cache as before it. The settings stay, so
-    /// after a change the next forward branches. Returns the undone step, nil at the start.
+    /// Undoes the last step: canvas, history and loop as before it, the step kept for `redo()`.
+    /// Returns the undone step, nil at the start.
     @discardableResult
     public func back() throws -> StepRecord? {
         guard !isStepping else { throw DecodeSessionError.busy }
         guard let restored = before.popLast(), let record = recorder.removeLast() else { return nil }
-        try loop.cache.truncate(to: restored.cacheLength)
-        loop = restored.loop
-        loop.adopt(settings.rule)
+        future.append((record, loop, cacheLength))
+        (loop, cacheLength) = restored
         return record
     }
 
-    /// Decodes on with `settings` from the current step. Only the rule's thresholds may change:
-    /// the family, block length and generation length make the canvas.
+    /// Re-applies the next kept step without a forward, with its settings; nil when none is kept.
+    /// The cache still holds its blocks: nothing cut it while the step was kept.
+    @discardableResult
+    public func redo() throws -> StepRecord? {
+        guard !isStepping else { throw DecodeSessionError.busy }
+        guard let next = future.last else { return nil }
+        try recorder.reapply(next.record)
+        future.removeLast()
+        before.append((loop, cacheLength))
+        (loop, cacheLength) = (next.loop, next.cacheLength)
+        if let settings = next.record.settings.block { self.settings = settings }
+        return next.record
+    }
+
+    /// Decodes on with `settings` from the current step, dropping the kept steps. Only the rule's
+    /// thresholds may change: the family, block length and generation length make the canvas.
     public func change(to settings: BlockDecodeSettings) throws {
+        guard !isStepping else { throw DecodeSessionError.busy }
         guard settings.blockLength == self.settings.blockLength, settings.generationLength == self.settings.generationLength,
               settings.rule.family == self.settings.rule.family else {
             throw BlockDecodeError.setting("a block decode keeps its family, block length and generation length; start a new decode for others")
@@ -92,6 +117,13 @@ public final class BlockDecodeSession {
         try settings.validate()
         self.settings = settings
         loop.adopt(settings.rule)
+        future = []
+    }
+
+    /// Before a forward: the cache back to this step's blocks (it may hold kept steps' blocks).
+    private func cutCache() throws {
+        future = []
+        if loop.cache.length > cacheLength { try loop.cache.truncate(to: cacheLength) }
     }
 
     private func land(_ outcome: Work.Outcome) throws -> StepRecord? {
@@ -102,8 +134,9 @@ public final class BlockDecodeSession {
         }
         do {
             let record = try recorder.append(step, settings: settings, millis: outcome.millis)
-            before.append((loop, outcome.cacheLength))
+            before.append((loop, cacheLength))
             loop = next
+            cacheLength = next.cache.length
             forwardPassesRun += 1
             return record
         } catch {

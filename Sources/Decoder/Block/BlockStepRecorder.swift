@@ -25,6 +25,12 @@ public struct BlockStepRecorder: Sendable {
         return record
     }
 
+    /// Appends a record made before (a step stepped back over and redone).
+    public mutating func reapply(_ record: StepRecord) throws {
+        try canvas.apply(record)
+        history.append(record)
+    }
+
     /// Undoes the last record (stepping back); returns it.
     @discardableResult
     public mutating func removeLast() -> StepRecord? {
