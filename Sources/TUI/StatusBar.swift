@@ -45,7 +45,7 @@ public struct StatusBar: View, Sendable {
     var settingsFields: [Field] {
         let status = snapshot.status
         var playback = status.playback == .playing ? "▶ playing" : "‖ paused"
-        if snapshot.masksLeft == 0, comparison?.masksLeft ?? 0 == 0 { playback = "■ done" }
+        if Self.isDone(snapshot), comparison.map(Self.isDone) ?? true { playback = "■ done" }
         if status.isComputing { playback += " · computing…" }
         let steps = "step " + each { pane in pane.plannedSteps.map { "\(pane.step)/\($0)" } ?? "\(pane.step)" }!
         var fields = [Field(text: playback, priority: 0), Field(text: status.model, priority: 6)]
@@ -65,6 +65,12 @@ public struct StatusBar: View, Sendable {
         fields += [Field(text: steps, priority: 0), Field(text: "masks " + each { "\($0.masksLeft)" }!, priority: 2)]
         if let speed { fields.append(Field(text: speed, priority: 7)) }
         return fields
+    }
+
+    /// No mask left; a block model's loop may still run post and store forwards after that, and
+    /// may stop (a stop token) with masks left.
+    static func isDone(_ pane: DecodeSnapshot) -> Bool {
+        pane.blocks.map { $0.currentBlock == nil } ?? (pane.masksLeft == 0)
     }
 
     var progressFields: [Field] {

@@ -71,6 +71,28 @@ final class BlockDecodeCommandTests: XCTestCase {
         XCTAssertTrue(branch.stderr.contains("is a block-diffusion decode: replay it without --model"), branch.stderr)
     }
 
+    func testTheScopeStepsABlockModelInATerminal() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try folder("llada2-tiny", maskId: 285)
+        let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
+            + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
+        let tmux = try TmuxSession(width: 120, height: 40, command: command)
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        XCTAssertTrue(first.contains("⟦░░░⟧········│········│········"), first)
+        XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps │ cache: 0 blocks · 0 pos"), first)
+        try tmux.send("G")
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
+        try tmux.send("g")
+        try tmux.waitFor("the start") { $0.contains("step 0") && $0.contains("cache: 0 blocks") }
+        try tmux.send("G")
+        let again = try tmux.waitFor("the end again") { $0.contains("■ done") }
+        XCTAssertTrue(again.contains("22 fwd"), "scrubbing ran the model:\n\(again)")
+        try tmux.send("o")
+        try tmux.waitFor("the order key's answer") { $0.contains("not settings of llada2's official loop") }
+        try tmux.send("q")
+    }
+
     func testWholeCanvasFlagsAreRefusedByName() throws {
         let model = try folder("sdar-tiny", maskId: 287)
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])
