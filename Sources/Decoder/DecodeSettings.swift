@@ -19,11 +19,14 @@ public struct DecodeSettings: Equatable, Sendable {
     public var deferEndOfText: Bool
     /// Fast-dLLM's prefix or dual cache (approximate), or none.
     public var cache: CacheMode
+    /// A block-diffusion model's official loop on its exact block cache: it alone decides the
+    /// decode, and the whole-canvas settings above keep their defaults.
+    public var block: BlockDecodeSettings?
 
     public init(order: DecodeOrder = .confidence, blockLength: Int? = nil,
                 parallelism: ParallelismRule = .perStep(k: 1), temperature: Double = 0,
                 seed: UInt64 = 0, cfgScale: Float = 0, suppressEOS: Bool = false,
-                deferEndOfText: Bool = false, cache: CacheMode = .exact) {
+                deferEndOfText: Bool = false, cache: CacheMode = .exact, block: BlockDecodeSettings? = nil) {
         self.order = order
         self.blockLength = blockLength
         self.parallelism = parallelism
@@ -33,6 +36,7 @@ public struct DecodeSettings: Equatable, Sendable {
         self.suppressEOS = suppressEOS
         self.deferEndOfText = deferEndOfText
         self.cache = cache
+        self.block = block
     }
 
     public func blocks(generationLength: Int) -> BlockLayout {
@@ -41,6 +45,7 @@ public struct DecodeSettings: Equatable, Sendable {
 
     /// Rejects settings that LLaDA's generate.py rejects or that have no meaning.
     public func validate(generationLength: Int) throws {
+        if let block { return try block.validate() }
         guard (1...DecodeLimits.maxGenerationLength).contains(generationLength) else {
             throw DecodeSettingsError.generationLength(generationLength)
         }

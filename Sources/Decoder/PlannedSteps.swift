@@ -4,6 +4,8 @@
 /// confidences not yet seen: nil. `history` holds the steps so far (Dream's idle steps count).
 extension DecodeSettings {
     public func stepsLeft(on canvas: Canvas, history: [StepRecord] = []) -> Int? {
+        // A block model's loop decides as it goes (thresholds, post steps, stop tokens).
+        if block != nil { return nil }
         let blocks = blocks(generationLength: canvas.generationLength)
         var total = 0
         for block in 0..<blocks.blockCount {

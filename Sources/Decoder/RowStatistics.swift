@@ -133,3 +133,15 @@ public enum StatisticsModelError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension RowStatistics {
+    /// Every row of `logits` as it is (no guidance, suppression or sampling): what the
+    /// block-diffusion loops record of the rows they computed, for the heatmap and the inspector.
+    public static func unsampled(_ logits: LogitsMatrix) -> [RowStatistics] {
+        var rows = logits
+        let request = StatisticsRequest(canvas: [], promptLength: 0, rows: Array(0..<logits.rows),
+                                        samplePositions: Array(repeating: nil, count: logits.rows), step: 1, seed: 0,
+                                        temperature: 0, maskId: -1, suppressedToken: nil, cfgScale: 0)
+        return request.statistics(of: &rows)
+    }
+}

@@ -28,6 +28,8 @@ public struct StepRecord: Equatable, Sendable {
     public var forwardMillis: Double
     /// Wall time of the whole step: the forward plus statistics, ranking, sampling and commit.
     public var stepMillis: Double
+    /// What the forward of a block-diffusion step was; nil on the whole canvas.
+    public var blockForward: BlockForward?
 
     public init(step: Int, block: Int, settings: DecodeSettings, commits: [Commit],
                 maskedEntropyNats: [Float?], maskedGuesses: [Int?] = [], topCandidates: [[TokenProbability]?] = [],

@@ -5,10 +5,12 @@ import Foundation
 public struct TranscriptHeader: Equatable, Sendable {
     public static let format = "dscope-transcript"
     /// 2 added the task (id, expected answer) and each step's top candidates per masked
-    /// position; 3 each step's edits (a decoded token replaced). Versions 1 and 2 still read,
-    /// without them.
-    public static let version = 3
-    public static let readableVersions = 1...3
+    /// position; 3 each step's edits (a decoded token replaced); 4 block-diffusion decodes (the
+    /// settings' block rule, each step's forward kind and positions). Earlier versions still read,
+    /// without them; a whole-canvas decode is still written as version 3, which older readers take.
+    public static let version = 4
+    public static let wholeCanvasVersion = 3
+    public static let readableVersions = 1...4
 
     /// e.g. "dscope 0.1.0".
     public var tool: String
@@ -55,17 +57,34 @@ public struct Transcript: Equatable, Sendable {
 
     public init(session: DecodeSession, model: ModelIdentity, tool: String,
                 promptText: String? = nil, tokenText: TokenText? = nil, task: EvalTask? = nil) {
-        let history = session.history
+        self.init(canvas: session.canvas, history: session.history, settings: session.settings,
+                  vocabulary: session.vocabulary, model: model, tool: tool, promptText: promptText, tokenText: tokenText,
+                  task: task)
+    }
+
+    /// A block-diffusion decode's records (`BlockStepRecorder`), `settings` those of its next step.
+    public init(blockDecode recorder: BlockStepRecorder, settings: BlockDecodeSettings, vocabulary: VocabularyFacts,
+                model: ModelIdentity, tool: String, promptText: String? = nil, tokenText: TokenText? = nil,
+                task: EvalTask? = nil) {
+        self.init(canvas: recorder.canvas, history: recorder.history, settings: DecodeSettings(block: settings),
+                  vocabulary: vocabulary, model: model, tool: tool, promptText: promptText, tokenText: tokenText,
+                  task: task)
+    }
+
+    private init(canvas: Canvas, history: [StepRecord], settings: DecodeSettings, vocabulary: VocabularyFacts,
+                 model: ModelIdentity, tool: String, promptText: String?, tokenText: TokenText?, task: EvalTask?) {
         var pieces: [Int: String] = [:]
         if let tokenText {
-            for record in history { for commit in record.commits { pieces[commit.token] = tokenText.piece(commit.token) } }
+            for record in history {
+                for token in record.commits.map(\.token) + record.edits.map(\.new) { pieces[token] = tokenText.piece(token) }
+            }
         }
         self.init(header: TranscriptHeader(tool: tool, model: model, tokenizerId: tokenText?.tokenizerId,
-                                           promptText: promptText, promptIds: session.promptIds,
-                                           generationLength: session.canvas.generationLength,
-                                           vocabulary: session.vocabulary,
-                                           settings: history.first?.settings ?? session.settings),
-                  steps: history, pieces: pieces, summary: session.summary(tokenText: tokenText))
+                                           promptText: promptText, promptIds: canvas.promptIds,
+                                           generationLength: canvas.generationLength, vocabulary: vocabulary,
+                                           settings: history.first?.settings ?? settings),
+                  steps: history, pieces: pieces,
+                  summary: DecodeSummary(canvas: canvas, history: history, tokenText: tokenText))
         header.taskId = task?.id
         header.expectedAnswer = task?.answer
     }
@@ -94,7 +113,8 @@ public struct Transcript: Equatable, Sendable {
         }
         let v = header.vocabulary
         var text = try line(TranscriptLine.Header(
-            format: TranscriptHeader.format, version: TranscriptHeader.version, tool: header.tool,
+            format: TranscriptHeader.format,
+            version: header.settings.block == nil ? TranscriptHeader.wholeCanvasVersion : TranscriptHeader.version, tool: header.tool,
             model: .init(id: header.model.id, configHash: header.model.configHash),
             tokenizer: header.tokenizerId, prompt: .init(text: header.promptText, ids: header.promptIds),
             generationLength: header.generationLength,
@@ -114,8 +134,10 @@ public struct Transcript: Equatable, Sendable {
                 topCandidates: record.topCandidates.isEmpty ? nil
                     : record.topCandidates.map { $0?.map { TranscriptLine.Candidate(token: $0.token, probability: $0.probability) } },
                 edits: record.edits.isEmpty ? nil : record.edits.map {
-                    .init(position: $0.position, old: $0.old, new: $0.new, probability: $0.probability)
+                    .init(position: $0.position, old: $0.old, new: $0.new, piece: pieces[$0.new], probability: $0.probability)
                 },
+                kind: record.blockForward?.kind.rawValue,
+                forward: record.blockForward.map { [$0.positions.lowerBound, $0.positions.count] },
                 forwardPasses: record.forwardPasses,
                 forwardMillis: record.forwardMillis, stepMillis: record.stepMillis,
                 settings: record.step == 1 || record.settings != previous ? .init(record.settings) : nil))

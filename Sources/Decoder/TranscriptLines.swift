@@ -12,14 +12,17 @@
 ///               of the block's first step], "masked_guesses"?: [token or null per position],
 ///               "top_candidates"?: [null, or the five likeliest [token, p] of this step's forward,
 ///               per position masked at it (its commits included)], "edits"? (version 3):
-///               [{"position", "old", "new", "probability"}] decoded tokens the step replaced,
-///               "forward_passes", "forward_ms", "step_ms", "settings": S on
-///               step 1 and after a branch}
+///               [{"position", "old", "new", "piece"?, "probability"}] decoded tokens the step
+///               replaced, "kind"?, "forward"? (version 4, block decodes: "prefill", "denoise",
+///               "post" or "store", and [first RoPE position, count] computed), "forward_passes",
+///               "forward_ms", "step_ms", "settings": S on step 1 and after a branch}
 ///     summary  {"type": "summary", "text", "ids", "step_map": [step or null], "steps",
 ///               "forward_passes", "complete", "decode_ms", "tokens_per_second"}
 ///     S        {"order", "block_length"?, "parallelism": {"rule", …}, "temperature", "seed",
 ///               "cfg_scale", "suppress_eos", "defer_end_of_text", "cache"? ("prefix" or "dual";
-///               absent = exact)}
+///               absent = exact)}; a block decode (version 4) instead {"block_rule": R,
+///               "block_length", "cache": "exact_block", "temperature": 0, …} without order and
+///               parallelism; R in TranscriptBlockRule.swift
 enum TranscriptLine {
     struct Kind: Decodable {
         var type: String
@@ -108,23 +111,33 @@ enum TranscriptLine {
     }
 
     struct Settings: Codable {
-        var order: DecodeOrder
+        /// Absent in a block decode (its rule decides).
+        var order: DecodeOrder?
         var blockLength: Int?
-        var parallelism: Parallelism
+        var parallelism: Parallelism?
         var temperature: Double
         var seed: UInt64
         var cfgScale: Float
         var suppressEOS: Bool
         var deferEndOfText: Bool
-        var cache: CacheMode?
+        var cache: Cache?
+        /// Version 4: a block-diffusion model's official loop.
+        var blockRule: BlockRule?
 
         enum CodingKeys: String, CodingKey {
             case order, parallelism, temperature, seed, cache
+            case blockRule = "block_rule"
             case blockLength = "block_length"
             case cfgScale = "cfg_scale"
             case suppressEOS = "suppress_eos"
             case deferEndOfText = "defer_end_of_text"
         }
+    }
+
+    /// Whole-canvas caches, and the block models' exact block cache.
+    enum Cache: String, Codable {
+        case exact, prefix, dual
+        case exactBlock = "exact_block"
     }
 
     /// `{"rule": "schedule", "steps": 128}`, `{"rule": "per_step", "k": 2}`,
@@ -151,6 +164,9 @@ enum TranscriptLine {
         var topCandidates: [[Candidate]?]?
         /// Version 3; absent when the step edited nothing.
         var edits: [Edit]?
+        /// Version 4, block decodes: the forward's kind and [first position, count].
+        var kind: String?
+        var forward: [Int]?
         var forwardPasses: Int
         var forwardMillis: Double
         var stepMillis: Double
@@ -158,7 +174,7 @@ enum TranscriptLine {
         var settings: Settings?
 
         enum CodingKeys: String, CodingKey {
-            case type, step, block, commits, settings, edits
+            case type, step, block, commits, settings, edits, kind, forward
             case maskedEntropyNats = "masked_entropy_nats"
             case maskedGuesses = "masked_guesses"
             case topCandidates = "top_candidates"
@@ -187,6 +203,7 @@ enum TranscriptLine {
         var position: Int
         var old: Int
         var new: Int
+        var piece: String?
         var probability: Float
     }
 
@@ -228,23 +245,46 @@ enum TranscriptLine {
 
 extension TranscriptLine.Settings {
     init(_ settings: DecodeSettings) {
-        order = settings.order
-        blockLength = settings.blockLength
-        parallelism = TranscriptLine.Parallelism(settings.parallelism)
         temperature = settings.temperature
         seed = settings.seed
         cfgScale = settings.cfgScale
         suppressEOS = settings.suppressEOS
         deferEndOfText = settings.deferEndOfText
-        cache = settings.cache == .exact ? nil : settings.cache
+        if let block = settings.block {
+            blockLength = block.blockLength
+            blockRule = TranscriptLine.BlockRule(block)
+            cache = .exactBlock
+            return
+        }
+        order = settings.order
+        blockLength = settings.blockLength
+        parallelism = TranscriptLine.Parallelism(settings.parallelism)
+        cache = settings.cache == .exact ? nil : TranscriptLine.Cache(rawValue: settings.cache.rawValue)
     }
 
     /// The settings, or the field that is missing or unknown.
     func decoded() -> Result<DecodeSettings, FieldProblem> {
-        parallelism.decoded().map {
+        if let blockRule {
+            guard let blockLength else { return .failure(FieldProblem(field: "settings.block_length", problem: "missing for a block rule")) }
+            guard cache == .exactBlock else {
+                return .failure(FieldProblem(field: "settings.cache", problem: "a block rule decodes on the exact_block cache"))
+            }
+            return blockRule.decoded(blockLength: blockLength).map { DecodeSettings(block: $0) }
+        }
+        guard let order else { return .failure(FieldProblem(field: "settings.order", problem: "missing")) }
+        guard let parallelism else { return .failure(FieldProblem(field: "settings.parallelism", problem: "missing")) }
+        let mode: CacheMode
+        switch cache {
+        case nil, .exact?: mode = .exact
+        case .prefix?: mode = .prefix
+        case .dual?: mode = .dual
+        case .exactBlock?:
+            return .failure(FieldProblem(field: "settings.cache", problem: "exact_block needs a block_rule"))
+        }
+        return parallelism.decoded().map {
             DecodeSettings(order: order, blockLength: blockLength, parallelism: $0, temperature: temperature,
                            seed: seed, cfgScale: cfgScale, suppressEOS: suppressEOS,
-                           deferEndOfText: deferEndOfText, cache: cache ?? .exact)
+                           deferEndOfText: deferEndOfText, cache: mode)
         }
     }
 }

@@ -74,6 +74,7 @@ private struct TranscriptReader {
                 if let changed = line.settings { settings = try readSettings(changed, line: number, header: header) }
                 let record = try readStep(line, number: number, settings: settings, header: header, canvas: &canvas)
                 for commit in line.commits { if let piece = commit.piece { pieces[commit.token] = piece } }
+                for edit in line.edits ?? [] { if let piece = edit.piece { pieces[edit.new] = piece } }
                 steps.append(record)
             case "summary":
                 let summary = try readSummary(line: number, steps: steps, canvas: canvas)
@@ -118,6 +119,10 @@ private struct TranscriptReader {
                                       generationLength: line.generationLength, vocabulary: vocabulary,
                                       settings: DecodeSettings())
         header.settings = try readSettings(line.settings, line: 1, header: header)
+        if let block = header.settings.block, block.generatedPositions(promptLength: line.prompt.ids.count) != line.generationLength {
+            throw TranscriptError.field(line: 1, field: "generation_length", problem:
+                "\(line.generationLength) is not the \(block.generatedPositions(promptLength: line.prompt.ids.count)) generated positions of the block rule's canvas")
+        }
         header.taskId = line.task?.id
         header.expectedAnswer = line.task?.expectedAnswer
         return header
@@ -132,6 +137,11 @@ private struct TranscriptReader {
         do { try settings.validate(generationLength: header.generationLength) } catch {
             throw TranscriptError.field(line: number, field: "settings", problem: "\(error)")
         }
+        // A change mid-way (the scope's editing key) keeps the canvas: its block and length stay.
+        if number > 1, (settings.block == nil) != (header.settings.block == nil)
+            || settings.block.map({ ($0.blockLength, $0.generationLength) }).map({ $0 != (header.settings.block!.blockLength, header.settings.block!.generationLength) }) == true {
+            throw TranscriptError.field(line: number, field: "settings", problem: "a step may change the rule's thresholds, not the block length, generation length or kind of decode of the header")
+        }
         return settings
     }
 
@@ -141,11 +151,26 @@ private struct TranscriptReader {
             .field(line: number, field: field, problem: problem)
         }
         guard line.step == number - 1 else { throw fail("step", "expected \(number - 1), found \(line.step)") }
-        let blocks = settings.blocks(generationLength: header.generationLength)
-        guard blocks.currentBlock(of: canvas) == line.block else {
-            throw fail("block", "the first block with a mask is \(blocks.currentBlock(of: canvas).map(String.init) ?? "none"), not \(line.block)")
+        let blockForward = try settings.block.map { try Self.blockForward(line, settings: $0, header: header, fail: fail) }
+        let blockRange: Range<Int>
+        if let block = settings.block {
+            // Canvas blocks start at index 0, before the prompt ends; a store's one commit is
+            // Fast-dLLM v2's AR token, the next block's first position.
+            let P = header.promptIds.count, B = block.blockLength
+            let denoises = blockForward?.kind == .denoise || blockForward?.kind == .post
+            if !denoises && line.commits.count > 1 { throw fail("commits", "a \(line.kind ?? "") step commits at most one token (the AR token)") }
+            let first = (line.block + (denoises ? 0 : 1)) * B - P
+            blockRange = denoises ? first..<(first + B) : 0..<header.generationLength
+            for (index, edit) in (line.edits ?? []).enumerated() where !(first..<(first + B)).contains(edit.position) || !denoises {
+                throw fail("edits[\(index)].position", "\(edit.position) is not a position of block \(line.block) on a denoise or post step")
+            }
+        } else {
+            let blocks = settings.blocks(generationLength: header.generationLength)
+            guard blocks.currentBlock(of: canvas) == line.block else {
+                throw fail("block", "the first block with a mask is \(blocks.currentBlock(of: canvas).map(String.init) ?? "none"), not \(line.block)")
+            }
+            blockRange = blocks.range(ofBlock: line.block)
         }
-        let blockRange = blocks.range(ofBlock: line.block)
         for (index, commit) in line.commits.enumerated() {
             guard commit.rank == index + 1 else { throw fail("commits[\(index)].rank", "expected \(index + 1), found \(commit.rank)") }
             guard (0..<header.vocabulary.logitColumns).contains(commit.token) else {
@@ -188,7 +213,7 @@ private struct TranscriptReader {
                 }
             }
         }
-        let record = StepRecord(
+        var record = StepRecord(
             step: line.step, block: line.block, settings: settings,
             commits: line.commits.map {
                 Commit(position: $0.position, token: $0.token, confidence: $0.confidence,
@@ -198,6 +223,7 @@ private struct TranscriptReader {
             topCandidates: (line.topCandidates ?? []).map { $0?.map { TokenProbability(token: $0.token, probability: $0.probability) } },
             forwardPasses: line.forwardPasses, forwardMillis: line.forwardMillis, stepMillis: line.stepMillis,
             edits: (line.edits ?? []).map { TokenEdit(position: $0.position, old: $0.old, new: $0.new, probability: $0.probability) })
+        record.blockForward = blockForward
         if let bad = record.edits.firstIndex(where: { !(0..<header.vocabulary.logitColumns).contains($0.new)
                                                        || !($0.probability >= 0 && $0.probability <= 1) }) {
             throw fail("edits[\(bad)]", "must name a token id and a probability in 0…1")
@@ -206,8 +232,13 @@ private struct TranscriptReader {
         guard line.maskedEntropyNats.count == header.generationLength else {
             throw fail("masked_entropy_nats", "has \(line.maskedEntropyNats.count) entries for \(header.generationLength) positions")
         }
-        if let position = canvas.states.indices.first(where: { canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil) }) {
-            throw fail("masked_entropy_nats[\(position)]", "must be a number exactly where the position is still masked")
+        // A block step computes only its block: masks elsewhere have no number.
+        if let position = canvas.states.indices.first(where: {
+            settings.block == nil ? canvas.isMasked($0) != (line.maskedEntropyNats[$0] != nil)
+                : !canvas.isMasked($0) && line.maskedEntropyNats[$0] != nil
+        }) {
+            throw fail("masked_entropy_nats[\(position)]", settings.block == nil ? "must be a number exactly where the position is still masked"
+                                                                              : "must be null where the position is decoded")
         }
         if let guesses = line.maskedGuesses {
             guard guesses.count == header.generationLength else {
@@ -220,6 +251,20 @@ private struct TranscriptReader {
             }
         }
         return record
+    }
+
+    /// A block step's forward: its kind and the positions computed, inside the canvas's reach.
+    private static func blockForward(_ line: TranscriptLine.Step, settings: BlockDecodeSettings, header: TranscriptHeader,
+                                     fail: (String, String) -> TranscriptError) throws -> BlockForward {
+        guard let name = line.kind else { throw fail("kind", "missing for a block rule") }
+        guard let kind = BlockStep.Kind(rawValue: name) else { throw fail("kind", "unknown kind \"\(name)\" (prefill, denoise, post, store)") }
+        let end = header.promptIds.count + header.generationLength
+        guard let forward = line.forward, forward.count == 2, forward[1] >= 1, forward[0] >= 0, forward[0] <= end - forward[1] else {
+            throw fail("forward", "must be [first position, count] inside the \(end) canvas positions")
+        }
+        let blocks = (end + settings.blockLength - 1) / settings.blockLength
+        guard (0..<blocks).contains(line.block) else { throw fail("block", "\(line.block) is outside the canvas's \(blocks) blocks") }
+        return BlockForward(kind: kind, positions: forward[0]..<(forward[0] + forward[1]))
     }
 
     /// 0 … ln V nats, with room for Float rounding; NaN lies outside every range.

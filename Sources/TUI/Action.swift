@@ -13,6 +13,8 @@ public enum Action: Hashable, Sendable {
     case decreaseParallelism
     case increaseParallelism
     case cycleParallelismRule
+    /// LLaDA2.1's editing threshold on or off (block-diffusion decodes).
+    case toggleEditing
     case cycleColorMeasure
     case toggleGuesses
     case toggleInspector

@@ -8,7 +8,9 @@ public enum CanvasScroll: Equatable, Sendable {
 
 /// The canvas: the prompt dimmed, then every generated position — masked ones as a mask glyph
 /// (heat-coloured, or the model's guess), decoded ones coloured by the chosen measure — wrapped
-/// to the pane with real line breaks.
+/// to the pane with real line breaks. A token a later step replaced (an edit) is underlined. A
+/// block-diffusion decode shows its blocks: `⟦…⟧` around the block being decoded, `│` between
+/// the others (cached blocks before it), and `·` for masks of blocks no forward has reached.
 public struct CanvasView: View, Sendable {
     public var snapshot: DecodeSnapshot
     public var palette: Palette
@@ -18,6 +20,11 @@ public struct CanvasView: View, Sendable {
 
     public static let maskGlyph: Character = "░"
     public static let eosGlyph: Character = "∎"
+    /// A mask of a block the decode has not reached.
+    public static let unreachedGlyph: Character = "·"
+    public static let blockOpen: Character = "⟦"
+    public static let blockClose: Character = "⟧"
+    public static let blockSeparator: Character = "│"
 
     public init(snapshot: DecodeSnapshot, palette: Palette, measure: ColorMeasure = .entropy,
                 showGuesses: Bool = false, scroll: CanvasScroll = .follow) {
@@ -62,7 +69,7 @@ public struct CanvasView: View, Sendable {
 
     /// The lines the whole canvas takes at `width` (the layout gives it no more).
     public func rowsWanted(width: Int) -> Int {
-        CanvasLayout(snapshot: snapshot, width: width, promptStyle: palette.style(.prompt), cells: cells).lines.count
+        CanvasLayout(snapshot: snapshot, width: width, promptStyle: palette.style(.prompt), cells: cells, marks: marks).lines.count
     }
 
     /// The first line shown in `rect` and the lines there are, so the app can turn `.follow` into
@@ -74,9 +81,11 @@ public struct CanvasView: View, Sendable {
 
     /// A canvas taller than the pane gives up its last column to the scroll markers.
     private func layout(in rect: Rect) -> (CanvasLayout, overflows: Bool) {
-        let full = CanvasLayout(snapshot: snapshot, width: rect.width, promptStyle: palette.style(.prompt), cells: cells)
+        let full = CanvasLayout(snapshot: snapshot, width: rect.width, promptStyle: palette.style(.prompt), cells: cells,
+                                marks: marks)
         guard full.lines.count > rect.height, rect.width > 1 else { return (full, false) }
-        return (CanvasLayout(snapshot: snapshot, width: rect.width - 1, promptStyle: palette.style(.prompt), cells: cells), true)
+        return (CanvasLayout(snapshot: snapshot, width: rect.width - 1, promptStyle: palette.style(.prompt), cells: cells,
+                             marks: marks), true)
     }
 
     private func firstLine(of layout: CanvasLayout, height: Int) -> Int {
@@ -98,12 +107,32 @@ public struct CanvasView: View, Sendable {
         }
     }
 
+    /// The block marks before and after generated position `index` (none on the whole canvas).
+    private func marks(_ index: Int) -> (before: [CanvasLayout.Span], after: [CanvasLayout.Span]) {
+        guard let blocks = snapshot.blocks else { return ([], []) }
+        let block = blocks.block(of: index), isCurrent = block == blocks.currentBlock
+        let last = snapshot.positions.count - 1
+        var before: [CanvasLayout.Span] = [], after: [CanvasLayout.Span] = []
+        if isCurrent, index == 0 || blocks.startsBlock(index) {
+            before.append(.init(piece: .glyph(Glyph(Self.blockOpen)), style: palette.style(.notice)))
+        } else if index > 0, blocks.startsBlock(index), blocks.block(of: index - 1) != blocks.currentBlock {
+            before.append(.init(piece: .glyph(Glyph(Self.blockSeparator)), style: palette.style(.border)))
+        }
+        if isCurrent, index == last || blocks.startsBlock(index + 1) {
+            after.append(.init(piece: .glyph(Glyph(Self.blockClose)), style: palette.style(.notice)))
+        }
+        return (before, after)
+    }
+
     /// How one position is drawn: its text pieces and their style.
-    private func cells(_ position: PositionState) -> (pieces: [TextPiece], style: CellStyle) {
+    private func cells(_ index: Int, _ position: PositionState) -> (pieces: [TextPiece], style: CellStyle) {
         switch position {
         case .masked(let entropy, let guess):
             if showGuesses, let guess {
                 return (Self.pieces(of: guess), palette.style(.guess))
+            }
+            if snapshot.blocks?.isUnreached(index) == true {
+                return ([.glyph(Glyph(Self.unreachedGlyph))], palette.style(.mask))
             }
             guard let entropy else { return ([.glyph(Glyph(Self.maskGlyph))], palette.style(.mask)) }
             let heat = snapshot.heatFraction(entropy)
@@ -112,17 +141,23 @@ public struct CanvasView: View, Sendable {
             }
             return ([.glyph(Glyph(Self.maskGlyph))], palette.style(.heat, at: heat))
         case .decoded(let token):
-            let committedNow = token.step == snapshot.step
-            if token.isEOS {
-                return ([.glyph(Glyph(Self.eosGlyph))], committedNow ? palette.style(.commit) : palette.style(.eos))
-            }
-            if case .partialUTF8 = token.text {
-                let style = committedNow ? palette.style(.commit) : palette.style(.partialUTF8)
-                return (Self.pieces(of: token.text), style)
-            }
-            let (gradient, fraction) = measure.position(of: token, in: snapshot)
-            return (Self.pieces(of: token.text), committedNow ? palette.style(.commit) : palette.style(gradient, at: fraction))
+            let (pieces, style) = decodedCells(token)
+            // An edited token is underlined (the inspector lists its history).
+            return (pieces, token.editSteps.isEmpty ? style : style.adding(.underline))
         }
+    }
+
+    private func decodedCells(_ token: DecodedToken) -> (pieces: [TextPiece], style: CellStyle) {
+        let committedNow = token.step == snapshot.step || token.editSteps.last == snapshot.step
+        if token.isEOS {
+            return ([.glyph(Glyph(Self.eosGlyph))], committedNow ? palette.style(.commit) : palette.style(.eos))
+        }
+        if case .partialUTF8 = token.text {
+            let style = committedNow ? palette.style(.commit) : palette.style(.partialUTF8)
+            return (Self.pieces(of: token.text), style)
+        }
+        let (gradient, fraction) = measure.position(of: token, in: snapshot)
+        return (Self.pieces(of: token.text), committedNow ? palette.style(.commit) : palette.style(gradient, at: fraction))
     }
 
     /// A newline token keeps a visible `⏎` (so its colour and commit show) before the real break.
@@ -153,7 +188,8 @@ struct CanvasLayout {
     private var column = 0
 
     init(snapshot: DecodeSnapshot, width: Int, promptStyle: CellStyle,
-         cells: (PositionState) -> (pieces: [TextPiece], style: CellStyle)) {
+         cells: (Int, PositionState) -> (pieces: [TextPiece], style: CellStyle),
+         marks: (Int) -> (before: [Span], after: [Span])) {
         self.width = max(1, width)
         // The prompt is the same every frame and may be long (a 400 KB prompt made every frame of
         // an export lay it out again): its lines are laid out once per prompt, width and style.
@@ -165,12 +201,15 @@ struct CanvasLayout {
             if !snapshot.prompt.isEmpty { prompt.breakLine() }
             return prompt.lines
         }
-        for position in snapshot.positions {
-            let (pieces, style) = cells(position)
+        for (index, position) in snapshot.positions.enumerated() {
+            let (pieces, style) = cells(index, position)
+            let (before, after) = marks(index)
+            for span in before { append(span.piece, style: span.style) }
             let line = appendKeepingTogether(pieces, style: style)
             positionLines.append(line)
             let start = line == lines.count - 1 ? column - min(column, Self.width(of: pieces)) : 0
             positionCells.append((start, max(1, Self.width(of: pieces))))
+            for span in after { append(span.piece, style: span.style) }
         }
     }
 

@@ -18,6 +18,8 @@ public struct DecodeSnapshot: Equatable, Sendable {
     /// The position the inspector shows, when it is open.
     public var inspection: PositionInspection?
     public var status: StatusInfo
+    /// A block-diffusion decode's blocks; nil on the whole canvas.
+    public var blocks: BlockStructure?
 
     public init(prompt: String, positions: [PositionState], step: Int, plannedSteps: Int? = nil,
                 history: [StepTrace] = [], entropyScaleNats: Double, status: StatusInfo) {
@@ -83,6 +85,8 @@ public struct DecodedToken: Equatable, Sendable {
     /// Probability of the committed token, 0…1.
     public var confidence: Double
     public var isEOS: Bool
+    /// Steps that replaced the committed token (edits), oldest first; `text` is the latest token.
+    public var editSteps: [Int] = []
 
     public init(text: TokenText, step: Int, entropyNats: Double, confidence: Double, isEOS: Bool = false) {
         self.text = text
@@ -90,6 +94,43 @@ public struct DecodedToken: Equatable, Sendable {
         self.entropyNats = entropyNats
         self.confidence = confidence
         self.isEOS = isEOS
+    }
+}
+
+/// Where a block-diffusion decode stands: blocks of `blockLength` canvas positions from canvas
+/// index 0, so the prompt's last partial block holds the first generated positions.
+public struct BlockStructure: Equatable, Sendable {
+    public var blockLength: Int
+    /// Canvas index of generated position 0.
+    public var promptLength: Int
+    /// The block the next forward works on; nil once the decode is over.
+    public var currentBlock: Int?
+    /// The last block a forward worked on (a decode that stopped early never reaches the rest).
+    public var lastBlock: Int?
+    /// Whole blocks (and positions) whose keys and values the exact cache holds.
+    public var cachedBlocks: Int
+    public var cachedPositions: Int
+
+    public init(blockLength: Int, promptLength: Int, currentBlock: Int?, lastBlock: Int?, cachedBlocks: Int,
+                cachedPositions: Int) {
+        self.blockLength = blockLength
+        self.promptLength = promptLength
+        self.currentBlock = currentBlock
+        self.lastBlock = lastBlock
+        self.cachedBlocks = cachedBlocks
+        self.cachedPositions = cachedPositions
+    }
+
+    /// The canvas block of generated position `position`.
+    public func block(of position: Int) -> Int { (promptLength + position) / blockLength }
+
+    /// Whether `position` starts a block.
+    public func startsBlock(_ position: Int) -> Bool { (promptLength + position) % blockLength == 0 }
+
+    /// A block no forward has reached: after the current one, or once the decode is over, after
+    /// the last one it worked on.
+    public func isUnreached(_ position: Int) -> Bool {
+        (currentBlock ?? lastBlock).map { block(of: position) > $0 } ?? false
     }
 }
 
@@ -102,10 +143,13 @@ public struct StepTrace: Equatable, Sendable {
     /// (committed positions included), nil if it was decoded earlier.
     public var maskedEntropyNats: [Double?]
     public var committed: Set<Int>
+    /// Positions whose token the step replaced (re-commits).
+    public var edited: Set<Int> = []
 
-    public init(step: Int, maskedEntropyNats: [Double?], committed: Set<Int>) {
+    public init(step: Int, maskedEntropyNats: [Double?], committed: Set<Int>, edited: Set<Int> = []) {
         self.step = step
         self.maskedEntropyNats = maskedEntropyNats
         self.committed = committed
+        self.edited = edited
     }
 }

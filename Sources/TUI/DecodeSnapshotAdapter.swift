@@ -18,10 +18,12 @@ extension DecodeSnapshot {
                 let shown = guess.flatMap { vocabulary.isEndOfText($0) ? .text(String(CanvasView.eosGlyph)) : labels.knownText($0) }
                 return .masked(entropyNats: latest?.maskedEntropyNats[position].map(Double.init), guess: shown)
             case let .decoded(step, commit):
-                return .decoded(DecodedToken(text: labels.text(commit.token), step: step,
-                                             entropyNats: Double(commit.entropyNats),
-                                             confidence: Double(commit.confidence),
-                                             isEOS: vocabulary.isEndOfText(commit.token)))
+                // An edited position shows the token it holds now, with the statistics of its commit.
+                let token = canvas.tokens[canvas.canvasIndex(position)]
+                var decoded = DecodedToken(text: labels.text(token), step: step, entropyNats: Double(commit.entropyNats),
+                                           confidence: Double(commit.confidence), isEOS: vocabulary.isEndOfText(token))
+                decoded.editSteps = canvas.editSteps[position] ?? []
+                return .decoded(decoded)
             }
         }
         self.init(prompt: prompt, positions: positions, step: history.count, plannedSteps: plannedSteps,
@@ -33,7 +35,7 @@ extension DecodeSnapshot {
     init(_ decode: ScopeDecode, entropyScaleNats: Double, playback: Playback, isComputing: Bool, message: String?) {
         let history = decode.history, settings = decode.settings
         let length = decode.canvas.generationLength
-        var status = StatusInfo(
+        let status = StatusInfo(
             model: decode.modelName, order: settings.order.rawValue,
             blockLength: settings.visibleBlockLength(generationLength: length),
             parallelismRule: settings.parallelism.ruleName, parallelismValue: settings.parallelism.valueLabel,
@@ -46,6 +48,12 @@ extension DecodeSnapshot {
         self.init(prompt: decode.prompt, canvas: decode.canvas, history: history, vocabulary: decode.vocabulary,
                   labels: decode.labels, plannedSteps: decode.plannedSteps, entropyScaleNats: entropyScaleNats,
                   status: status)
+        blocks = decode.blocks
+        if let rule = settings.block {
+            self.status.blockRule = rule.label
+            self.status.blockLength = rule.blockLength
+            self.status.blockCache = blocks.map { "cache: \($0.cachedBlocks) blocks · \($0.cachedPositions) pos" }
+        }
         guard let task = decode.task else { return }
         // The tokenizer's text; without one (a replay of a run that had none), the labels on screen.
         let finalText = decode.canvas.isComplete ? decode.transcript().summary.text ?? shownText : nil
@@ -59,6 +67,7 @@ extension StepTrace {
     init(_ record: StepRecord) {
         var heat = record.maskedEntropyNats.map { $0.map(Double.init) }
         for commit in record.commits { heat[commit.position] = Double(commit.entropyNats) }
-        self.init(step: record.step, maskedEntropyNats: heat, committed: Set(record.commits.map(\.position)))
+        self.init(step: record.step, maskedEntropyNats: heat, committed: Set(record.commits.map(\.position)),
+                  edited: Set(record.edits.map(\.position)))
     }
 }

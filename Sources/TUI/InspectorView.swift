@@ -1,6 +1,7 @@
 /// The side panel on one position (`i`): its state and the rule that committed it, the token or
 /// the current guess, the top candidates of the step's forward with their probabilities, and its
-/// entropy at every step as a sparkline with the commit marked.
+/// entropy at every step as a sparkline with the commit marked; an edited position lists its
+/// tokens (the commit, then each edit with its step and probability).
 public struct InspectorView: View, Sendable {
     public var inspection: PositionInspection
     /// Top of the sparkline: the heat scale, so heights match the colours.
@@ -22,7 +23,8 @@ public struct InspectorView: View, Sendable {
         if case .committed = inspection.state { state = 5 } else { state = 2 }
         let candidates = 1 + (inspection.candidates?.count ?? 1)
         let sparkline = 1 + (inspection.entropyBySteps.count + max(1, width - 2) - 1) / max(1, width - 2)
-        return 1 + state + 1 + candidates + 1 + sparkline
+        let history = inspection.tokenHistory.count > 1 ? 1 + inspection.tokenHistory.count + 1 : 0
+        return 1 + state + 1 + history + candidates + 1 + sparkline
     }
 
     public func render(into screen: inout Screen, in rect: Rect) {
@@ -49,8 +51,19 @@ public struct InspectorView: View, Sendable {
             line("p \(confidence.fixed(2)) · H \(entropy.fixed(2)) nats")
         }
         row += 1
+        if inspection.tokenHistory.count > 1 {
+            let edits = inspection.tokenHistory.count - 1
+            line("tokens (\(edits) edit\(edits == 1 ? "" : "s"))", .title)
+            for event in inspection.tokenHistory {
+                line("step \(event.step) \(event.isEdit ? "edit  " : "commit") \(Self.quoted(event.token)) p \(event.probability.fixed(2))")
+            }
+            row += 1
+        }
         if let step = inspection.candidatesStep {
-            if let candidates = inspection.candidates {
+            if let candidates = inspection.candidates, candidates.isEmpty {
+                // A block step computes its block's rows only.
+                line("step \(step) computed no row here", .title)
+            } else if let candidates = inspection.candidates {
                 line("top \(candidates.count) at step \(step)", .title)
                 for candidate in candidates {
                     let filled = Int((candidate.probability * Double(Self.barWidth)).rounded())

@@ -32,6 +32,7 @@ public struct KeyMap: Sendable {
         KeyBinding(keys: [.character("[")], action: .decreaseParallelism, help: "less parallel (k, τ, γ) ⑂"),
         KeyBinding(keys: [.character("]")], action: .increaseParallelism, help: "more parallel (k, τ, γ) ⑂"),
         KeyBinding(keys: [.character("p")], action: .cycleParallelismRule, help: "parallelism rule ⑂"),
+        KeyBinding(keys: [.character("E")], action: .toggleEditing, help: "editing on/off (LLaDA2) ⑂"),
         KeyBinding(keys: [.character("v")], action: .cycleColorMeasure, help: "colour: H / p / step"),
         KeyBinding(keys: [.character("m")], action: .toggleGuesses, help: "guesses under masks"),
         KeyBinding(keys: [.character("i")], action: .toggleInspector, help: "inspect a position"),

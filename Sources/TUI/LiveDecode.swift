@@ -42,9 +42,8 @@ final class LiveDecode: ScopeDecode {
         try await session.stepInBackground()
     }
 
-    /// Replays every kept step at once (what `G` does before computing the rest).
-    func redoAll() throws {
-        while try session.redo() != nil {}
+    func redo() throws -> Bool {
+        try session.redo() != nil
     }
 
     func stepBack() throws {

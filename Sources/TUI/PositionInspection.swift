@@ -20,10 +20,19 @@ public struct PositionInspection: Equatable, Sendable {
     /// The position's entropy at every step's forward while it was masked, step 1 first
     /// (nil once decoded).
     public var entropyBySteps: [Double?]
+    /// The tokens the position held: its commit, then every edit, with step and probability.
+    public var tokenHistory: [TokenEvent] = []
+
+    public struct TokenEvent: Equatable, Sendable {
+        public var step: Int
+        public var token: TokenText
+        public var probability: Double
+        public var isEdit: Bool
+    }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.position == b.position && a.state == b.state && a.candidatesStep == b.candidatesStep
-            && a.entropyBySteps == b.entropyBySteps
+            && a.entropyBySteps == b.entropyBySteps && a.tokenHistory == b.tokenHistory
             && a.candidates?.map(\.text) == b.candidates?.map(\.text)
             && a.candidates?.map(\.probability) == b.candidates?.map(\.probability)
     }
@@ -49,10 +58,19 @@ extension PositionInspection {
             let committing = history[step - 1]
             record = committing
             let rule = committing.settings.parallelism
+            // A block model's commits are listed in its loop's order, let through by its rule.
             state = .committed(step: step, rank: commit.rank, of: committing.commits.count,
-                               rule: "\(rule.ruleName) \(rule.valueLabel)", order: committing.settings.order.rawValue,
+                               rule: committing.settings.block?.label ?? "\(rule.ruleName) \(rule.valueLabel)",
+                               order: committing.settings.block == nil ? committing.settings.order.rawValue : "the loop",
                                token: text(commit.token), confidence: Double(commit.confidence),
                                entropyNats: Double(commit.entropyNats))
+            tokenHistory = [TokenEvent(step: step, token: text(commit.token), probability: Double(commit.confidence), isEdit: false)]
+            for record in history[step...] {
+                for edit in record.edits where edit.position == position {
+                    tokenHistory.append(TokenEvent(step: record.step, token: text(edit.new), probability: Double(edit.probability),
+                                                   isEdit: true))
+                }
+            }
         case .masked:
             record = history.last
             let guess = record.flatMap { $0.maskedGuesses.indices.contains(position) ? $0.maskedGuesses[position] : nil }

@@ -58,6 +58,18 @@ final class ReplayDecode: ScopeDecode {
         canvas.undo(recording.steps[shownSteps])
     }
 
+    /// A recorded block decode's blocks, read from the records: the cache holds what the last
+    /// prefill or store forward left, and the next record names the block it works on.
+    var blocks: BlockStructure? {
+        guard let rule = settings.block else { return nil }
+        let cached = history.last { [.prefill, .store].contains($0.blockForward?.kind) }?.blockForward?.positions.upperBound ?? 0
+        let next = recording.steps.dropFirst(shownSteps).first { $0.blockForward?.kind != .prefill }?.block
+        return BlockStructure(blockLength: rule.blockLength, promptLength: recording.header.promptIds.count,
+                              currentBlock: canStepForward ? next : nil, lastBlock: history.last?.block,
+                              cachedBlocks: cached / rule.blockLength,
+                              cachedPositions: cached)
+    }
+
     func transcript() -> Transcript {
         let steps = history
         return Transcript(header: recording.header, steps: steps, pieces: recording.pieces,

@@ -59,6 +59,7 @@ extension ScopeController {
         case .decreaseParallelism: changeSettings { $0.adjustingParallelism(more: false, generationLength: $1) }
         case .increaseParallelism: changeSettings { $0.adjustingParallelism(more: true, generationLength: $1) }
         case .cycleParallelismRule: changeSettings { $0.nextParallelismRule(generationLength: $1) }
+        case .toggleEditing: toggleEditing()
         case .cycleColorMeasure:
             options.measure = options.measure.next
             show("colour: \(options.measure.label)")
@@ -90,7 +91,7 @@ extension ScopeController {
 
     /// Actions that build on the step in flight; going back, a new prompt or quitting cancel it instead.
     static let waitsForStep: Set<Action> = [.stepForward, .cycleOrder, .cycleBlockLength, .cycleCache, .decreaseParallelism,
-                                            .increaseParallelism, .cycleParallelismRule, .toggleCompare]
+                                            .increaseParallelism, .cycleParallelismRule, .toggleCompare, .toggleEditing]
 
     private func playOrPause() {
         if playback == .playing { return pause() }
@@ -110,6 +111,7 @@ extension ScopeController {
     private func changeSettings(comparisonOnly: Bool = false,
                                 _ transform: (DecodeSettings, _ generationLength: Int) -> DecodeSettings?) {
         guard case .live = source else { return needsModel("changing settings") }
+        if refusedForBlocks("order, block length, cache and parallelism are") { return }
         let targets = (isComparing && comparisonOnly ? [decodes[1]] : decodes).compactMap { $0 as? LiveDecode }
         guard let first = targets.first else { return }
         let length = first.canvas.generationLength
@@ -136,8 +138,33 @@ extension ScopeController {
         }
     }
 
+    /// A block model decodes by its family's official loop, whose settings come from the command
+    /// line: a whole-canvas key says so instead of doing nothing. True when it refused.
+    private func refusedForBlocks(_ what: String) -> Bool {
+        guard let block = decodes[0] as? BlockLiveDecode else { return false }
+        let edits = block.session.settings.rule.family == "llada2" ? "; E toggles editing" : ""
+        show("\(what) not settings of \(block.session.settings.rule.family)'s official loop (set them with dscope flags)\(edits)")
+        return true
+    }
+
+    /// LLaDA2.1's editing threshold on or off from the current step.
+    private func toggleEditing() {
+        guard case .live = source else { return needsModel("toggling editing") }
+        guard let block = decodes[0] as? BlockLiveDecode else {
+            return show("editing is a setting of block-diffusion models (LLaDA2.1); this decode never edits")
+        }
+        attempt {
+            guard let on = try block.toggleEditing() else {
+                return show("\(block.session.settings.rule.family)'s loop never edits: editing is LLaDA2's")
+            }
+            show(on ? "editing on (threshold \(block.session.settings.editThreshold ?? 0)) from step \(block.stepCount)"
+                    : "editing off from step \(block.stepCount)")
+        }
+    }
+
     private func toggleCompare() {
         guard case .live = source else { return needsModel("compare mode") }
+        if refusedForBlocks("compare mode's orders are") { return }
         if let single = beforeCompare {
             decodes = [single]
             beforeCompare = nil
@@ -162,9 +189,9 @@ extension ScopeController {
         guard !prompt.isEmpty else { return show("the prompt is empty: nothing to decode") }
         await cancelStep()
         attempt {
-            let single = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt),
-                                        settings: (beforeCompare ?? decodes[0]).settings, task: task)
-            if isComparing {
+            let single = try model.decode(prompt: prompt, promptIds: try model.encodePrompt(prompt),
+                                          settings: (beforeCompare ?? decodes[0]).settings, task: task)
+            if isComparing, let single = single as? LiveDecode {
                 decodes = try decodes.map { try single.fresh(settings: $0.settings) }
                 beforeCompare = single
             } else {
@@ -197,7 +224,7 @@ extension ScopeController {
     func export() {
         var view = options
         view.overlay = nil
-        let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.order.rawValue) }
+        let panes = decodes.map { ExportPane(transcript: $0.transcript(), title: $0.settings.block?.label ?? $0.settings.order.rawValue) }
         // A terminal too small for the panes would record nothing but the too-small notice.
         let fits = ScopeLayout.make(width: screenSize.width, height: screenSize.height, comparing: isComparing) != nil
         let size = fits ? screenSize : ScopeExport.defaultSize
@@ -227,7 +254,7 @@ extension ScopeController {
             attempt { for case let decode as ReplayDecode in decodes { while decode.stepCount < target, decode.canStepForward { try decode.advance() } } }
         case .live:
             attempt {
-                for case let decode as LiveDecode in decodes { while decode.stepCount < target, try decode.session.redo() != nil {} }
+                for decode in decodes { while decode.stepCount < target, try decode.redo() {} }
             }
             if decodes.contains(where: { $0.stepCount < target && $0.canStepForward }) {
                 stepTarget = target

@@ -69,10 +69,12 @@ public final class ScopeController {
 
     /// A live decode of `prompt` with the model.
     /// `task`: the held-out task `prompt` is, whose answer the status bar checks.
-    public static func live(model: ScopeModel, prompt: String, task: EvalTask? = nil, settings: DecodeSettings,
-                            palette: Palette, exportDirectory: URL, playing: Bool = true) throws -> ScopeController {
-        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: try model.encodePrompt(prompt), settings: settings,
-                                    task: task)
+    /// `promptIds` gives the prompt as ids (no tokenizer needed); `prompt` is then only its label.
+    public static func live(model: ScopeModel, prompt: String, promptIds: [Int]? = nil, task: EvalTask? = nil,
+                            settings: DecodeSettings, palette: Palette, exportDirectory: URL,
+                            playing: Bool = true) throws -> ScopeController {
+        let decode = try model.decode(prompt: prompt, promptIds: try promptIds ?? model.encodePrompt(prompt), settings: settings,
+                                      task: task)
         return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
                                playing: playing)
     }
@@ -294,7 +296,7 @@ public final class ScopeController {
             return
         }
         // Steps decoded before and stepped back over come back without the model.
-        attempt { for case let decode as LiveDecode in decodes { try decode.redoAll() } }
+        attempt { for decode in decodes { while try decode.redo() {} } }
         guard decodes.contains(where: \.canStepForward) else { return pause() }
         runningToEnd = true
         play()

@@ -28,10 +28,16 @@ protocol ScopeDecode: AnyObject {
     func stepBack() throws
     /// The steps so far as a transcript (what export writes).
     func transcript() -> Transcript
+    /// A block-diffusion decode's blocks and cache; nil on the whole canvas.
+    var blocks: BlockStructure? { get }
+    /// Replays the next step stepped back over, without the model; false when none is kept.
+    func redo() throws -> Bool
 }
 
 extension ScopeDecode {
     var stepCount: Int { history.count }
+    var blocks: BlockStructure? { nil }
+    func redo() throws -> Bool { false }
 
     func back(toStep step: Int) throws {
         while history.count > step { try stepBack() }

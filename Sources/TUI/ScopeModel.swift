@@ -23,6 +23,9 @@ public struct ScopeModel {
     /// --allow-beyond-context: a prompt + generation longer than the model's context decodes
     /// anyway instead of being refused.
     public var allowsBeyondContext = false
+    /// A block-diffusion model's official loop and its settings: prompts decode with it
+    /// (BlockLiveDecode) instead of the whole-canvas session.
+    public var blockSettings: BlockDecodeSettings?
 
     public init(name: String, identity: ModelIdentity, model: DenoisingModel, vocabulary: VocabularyFacts,
                 tokenText: TokenizerText?, labels: TokenLabels, generationLength: Int, tasks: [EvalTask],

@@ -10,6 +10,7 @@ extension DecodeSettings {
 
     /// `order ar · block 8 · threshold τ=0.90`, and ` · dual cache` when one is on.
     public func label(generationLength: Int) -> String {
+        if let block { return block.label }
         let block = visibleBlockLength(generationLength: generationLength).map(String.init) ?? "all"
         let cacheLabel = cache == .exact ? "" : " · \(cache.rawValue) cache"
         return "order \(order.rawValue) · block \(block) · \(parallelism.ruleName) \(parallelism.valueLabel)\(cacheLabel)"
@@ -27,6 +28,12 @@ extension DecodeSettings {
             parts.append("\(from)\(old.parallelism.valueLabel)→\(parallelism.ruleName) \(parallelism.valueLabel)")
         }
         if old.cache != cache { parts.append("cache \(old.cache.rawValue)→\(cache.rawValue)") }
+        if old.block != block, let before = old.block, let after = block {
+            // A block decode changes only its rule's thresholds: editing, in the scope.
+            let (from, to) = (before.editThreshold, after.editThreshold)
+            parts.append(from != to ? "editing \(from.map { "\($0)" } ?? "off")→\(to.map { "\($0)" } ?? "off")"
+                                    : "rule \(before.label)→\(after.label)")
+        }
         return parts.isEmpty ? "settings" : parts.joined(separator: ", ")
     }
 }

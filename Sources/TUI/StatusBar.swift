@@ -45,21 +45,32 @@ public struct StatusBar: View, Sendable {
     var settingsFields: [Field] {
         let status = snapshot.status
         var playback = status.playback == .playing ? "▶ playing" : "‖ paused"
-        if snapshot.masksLeft == 0, comparison?.masksLeft ?? 0 == 0 { playback = "■ done" }
+        if Self.isDone(snapshot), comparison.map(Self.isDone) ?? true { playback = "■ done" }
         if status.isComputing { playback += " · computing…" }
         let steps = "step " + each { pane in pane.plannedSteps.map { "\(pane.step)/\($0)" } ?? "\(pane.step)" }!
-        var fields = [
-            Field(text: playback, priority: 0),
-            Field(text: status.model, priority: 6),
-            Field(text: "order " + each { $0.status.order }!, priority: 1),
-            Field(text: status.blockLength.map { "block \($0)" } ?? "block all", priority: 4),
-            Field(text: "\(status.parallelismRule) \(status.parallelismValue)", priority: 3),
-        ]
+        var fields = [Field(text: playback, priority: 0), Field(text: status.model, priority: 6)]
+        if let rule = status.blockRule {
+            // A block model's loop: its rule (editing included) and what the exact cache holds.
+            fields.append(Field(text: rule, priority: 1))
+            if let cache = status.blockCache { fields.append(Field(text: cache, priority: 2)) }
+        } else {
+            fields += [
+                Field(text: "order " + each { $0.status.order }!, priority: 1),
+                Field(text: status.blockLength.map { "block \($0)" } ?? "block all", priority: 4),
+                Field(text: "\(status.parallelismRule) \(status.parallelismValue)", priority: 3),
+            ]
+        }
         // Approximate steps must never pass for exact ones, so the cache keeps a high priority.
         if let cache = status.cache { fields.append(Field(text: "\(cache) cache", priority: 1)) }
         fields += [Field(text: steps, priority: 0), Field(text: "masks " + each { "\($0.masksLeft)" }!, priority: 2)]
         if let speed { fields.append(Field(text: speed, priority: 7)) }
         return fields
+    }
+
+    /// No mask left; a block model's loop may still run post and store forwards after that, and
+    /// may stop (a stop token) with masks left.
+    static func isDone(_ pane: DecodeSnapshot) -> Bool {
+        pane.blocks.map { $0.currentBlock == nil } ?? (pane.masksLeft == 0)
     }
 
     var progressFields: [Field] {

@@ -11,6 +11,10 @@ public struct StatusInfo: Equatable, Sendable {
     public var parallelismValue: String
     /// Fast-dLLM cache in use ("prefix", "dual"); nil for exact steps.
     public var cache: String?
+    /// A block-diffusion decode's rule in place of order and parallelism (BlockDecodeSettings.label).
+    public var blockRule: String?
+    /// What its exact cache holds, e.g. "cache: 3 blocks · 96 pos".
+    public var blockCache: String?
     public var lastStepMillis: Double?
     /// Model and selection time of every step so far, for tokens per second.
     public var computeMillis: Double

@@ -1,6 +1,8 @@
 /// Steps × positions: each row a step (two per line with `▀`), each column a position, coloured
 /// by the position's entropy while it is masked and marked at the step that commits it.
 /// Autoregressive order draws a diagonal; confidence order a scatter — the paper's picture.
+/// A step that replaced a decoded token (an edit) marks it again, in the notice colour (`*`
+/// without colours): a re-commit below the position's first mark.
 /// Its last line is the mean entropy of the masked positions at each step, as a sparkline.
 public struct WaterfallView: View, Sendable {
     public var snapshot: DecodeSnapshot
@@ -10,6 +12,8 @@ public struct WaterfallView: View, Sendable {
     public static let lowerHalf: Character = "▄"
     /// Commit marker when there is no colour to mark it with.
     public static let commitGlyph: Character = "●"
+    /// Edit marker when there is no colour to mark it with.
+    public static let editGlyph: Character = "*"
 
     public init(snapshot: DecodeSnapshot, palette: Palette) {
         self.snapshot = snapshot
@@ -48,6 +52,9 @@ public struct WaterfallView: View, Sendable {
         var fields = [TitledRule.Field(text: shownSteps, priority: 0), TitledRule.Field(text: "positions →", priority: 3)]
         if let binning = bins.label(unit: "col") { fields.append(TitledRule.Field(text: binning, priority: 1)) }
         fields.append(TitledRule.Field(text: palette.shadesHeat ? "\(Self.commitGlyph) commit" : "▀ = 2 steps", priority: 2))
+        if snapshot.history.contains(where: { !$0.edited.isEmpty }) {
+            fields.append(TitledRule.Field(text: palette.shadesHeat ? "\(Self.editGlyph) edit" : "edits: 2nd mark", priority: 2))
+        }
         TitledRule(title: "waterfall", fields: fields, reserved: palette.shadesHeat ? 0 : Self.swatchWidth)
             .render(into: &screen, row: header.row, in: header, palette: palette)
         if !palette.shadesHeat {
@@ -79,10 +86,12 @@ public struct WaterfallView: View, Sendable {
         case empty
         case masked(heat: Double)
         case commit
+        case edit
     }
 
     private func state(of trace: StepTrace, _ range: Range<Int>) -> HalfState {
         if range.contains(where: trace.committed.contains) { return .commit }
+        if range.contains(where: trace.edited.contains) { return .edit }
         let hottest = range.compactMap { $0 < trace.maskedEntropyNats.count ? trace.maskedEntropyNats[$0] : nil }.max()
         return hottest.map { .masked(heat: snapshot.heatFraction($0)) } ?? .empty
     }
@@ -91,6 +100,7 @@ public struct WaterfallView: View, Sendable {
         let background = palette.style(.text)
         if palette.shadesHeat {
             if top == .commit || bottom == .commit { return (Self.commitGlyph, palette.style(.title)) }
+            if top == .edit || bottom == .edit { return (Self.editGlyph, palette.style(.notice)) }
             let heat = [top, bottom].compactMap { half -> Double? in
                 if case .masked(let heat) = half { return heat }
                 return nil
@@ -114,6 +124,7 @@ public struct WaterfallView: View, Sendable {
         case .empty: return nil
         case .masked(let heat): return palette.style(.heat, at: heat).foreground
         case .commit: return commitColor
+        case .edit: return palette.style(.notice).foreground
         }
     }
 

@@ -75,14 +75,11 @@ struct BlockDecodeOptions: ParsableArguments {
 enum BlockDecodeOptionError: UserFacingError {
     case unknownStrategy(String)
     case wholeCanvasFlag(String)
-    case noTranscript
 
     var description: String {
         switch self {
         case let .unknownStrategy(name):
             "--remasking \(name): use " + SDARStrategy.allCases.map(\.rawValue).joined(separator: ", ")
-        case .noTranscript:
-            "--transcript: block-diffusion decodes write no transcript yet; --json prints every step (commits, edits, stores)"
         case let .wholeCanvasFlag(flag):
             "\(flag) is not a setting of the block-diffusion loops (this model decodes block by block at temperature 0); use --steps-per-block, --threshold, --remasking, --sub-block, --stop, --edit-threshold or --post-steps"
         }

@@ -70,17 +70,31 @@ struct DecodeCommand: ParsableCommand {
     /// A block-diffusion model decodes by its family's official loop on the exact block cache.
     private func runBlocks(_ loaded: LoadedModel, model: BlockDiffusionModel) throws {
         if perStep.k != nil { throw BlockDecodeOptionError.wholeCanvasFlag("--k") }
-        if transcript != nil { throw BlockDecodeOptionError.noTranscript }
         let settings = try blockOptions.settings(model: model, architecture: loaded.configuration?.architecture.name,
                                                  options: options, defaults: try loaded.location.generationDefaults,
                                                  eosId: loaded.vocabulary.eosId)
         let ids = try promptTokens(loaded)
         let progress = isatty(STDERR_FILENO) == 1
+        var recorder = BlockStepRecorder(modelName: model.modelName, promptIds: ids, settings: settings,
+                                         maskId: loaded.vocabulary.maskId)
+        // Each step is timed from the previous one's end: the forward and the loop's decision.
+        var last = DispatchTime.now().uptimeNanoseconds
         let result = try BlockDecode.run(model: model, prompt: ids, settings: settings, maskId: loaded.vocabulary.maskId) { step in
+            let now = DispatchTime.now().uptimeNanoseconds
+            if transcript != nil { try recorder.append(step, settings: settings, millis: Double(now - last) / 1e6) }
+            last = now
             guard progress else { return }
             fprintInPlace("block \(step.block) · \(step.kind.rawValue) step \(step.step)")
         }
         if progress { fprint("") }
+        if let transcript {
+            let record = Transcript(blockDecode: recorder, settings: settings, vocabulary: loaded.vocabulary,
+                                    model: loaded.identity, tool: "dscope \(DScopeVersion.string)", promptText: prompt,
+                                    tokenText: loaded.tokenText)
+            do { try record.write(to: URL(fileURLWithPath: transcript)) } catch {
+                throw DecodeCommandError.transcriptNotWritten(path: transcript, reason: error.localizedDescription)
+            }
+        }
         let generated = result.canvas[result.promptLength...].filter { $0 != loaded.vocabulary.maskId }
         let text = loaded.tokenText?.text(Array(generated))
         if json {

@@ -35,6 +35,8 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         // The file first: a missing or broken transcript is the error to report, terminal or not.
         let transcripts = try files.map(TranscriptFile.read)
+        // A block loop's state (its counters) is not in the records, so it cannot branch from one.
+        if model != nil, transcripts[0].header.settings.block != nil { throw ReplayCommandError.blockDecode(file: files[0]) }
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
         let controller: ScopeController
@@ -63,9 +65,12 @@ struct ReplayCommand: AsyncParsableCommand {
 
 enum ReplayCommandError: UserFacingError {
     case otherModel(file: String, recorded: ModelIdentity, given: ModelIdentity)
+    case blockDecode(file: String)
 
     var description: String {
         switch self {
+        case let .blockDecode(file):
+            return "\(file) is a block-diffusion decode: replay it without --model, or decode the prompt live with dscope --model … --prompt-ids …"
         case let .otherModel(file, recorded, given):
             return "\(file) was decoded by \(recorded.id) (config \(recorded.configHash)), not by --model \(given.id) (config \(given.configHash)); give the model that decoded it"
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Decoder
 import Foundation
+import Models
 import TUI
 
 /// What `dscope` alone runs: the full-screen scope on a live decode.
@@ -15,26 +17,43 @@ struct WatchCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The prompt text; default: a random task of the model's heldout.jsonl.") var prompt: String?
+    @Option(name: .customLong("prompt-ids"), help: "The prompt as comma-separated token ids, e.g. 1,2,3 (no tokenizer needed).")
+    var promptIds: String?
     @Flag(inversion: .prefixedNo, help: "Render the prompt as one user turn of the model's chat template, when it has one.")
     var chat = true
     @Flag(help: "Start paused at step 0 instead of playing.") var paused = false
     @OptionGroup var model: ModelOptions
     @OptionGroup var options: DecodeOptions
+    @OptionGroup var blockOptions: BlockDecodeOptions
     @OptionGroup var view: ViewOptions
 
     func run() async throws {
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
         let loaded = try model.load()
-        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
-        let settings = try options.settings(generationLength: generationLength)
+        let defaults = try loaded.location.generationDefaults
+        var settings = DecodeSettings()
+        var blockSettings: BlockDecodeSettings?
+        // A block-diffusion model decodes by its family's official loop (the flags of dscope decode).
+        if let blockModel = loaded.model as? BlockDiffusionModel, blockModel.isBlockDiffusion {
+            blockSettings = try blockOptions.settings(model: blockModel, architecture: loaded.configuration?.architecture.name,
+                                                      options: options, defaults: defaults, eosId: loaded.vocabulary.eosId)
+        } else {
+            settings = try options.settings(generationLength: options.generationLength(defaults: defaults))
+        }
+        let generationLength = options.generationLength(defaults: defaults)
         var scopeModel = try loaded.scopeModel(generationLength: generationLength, chat: chat)
         scopeModel.allowsBeyondContext = options.allowBeyondContext
-        let task = prompt == nil ? scopeModel.tasks.randomElement() : nil
-        guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }
-        let controller = try await ScopeController.live(model: scopeModel, prompt: text, task: task, settings: settings,
-                                                        palette: .monochrome, exportDirectory: view.exportDirectory,
-                                                        playing: !paused)
+        scopeModel.blockSettings = blockSettings
+        let ids = try promptIds.map(DecodeCommand.parseIds)
+        let task = prompt == nil && ids == nil ? scopeModel.tasks.randomElement() : nil
+        guard let text = prompt ?? task?.prompt ?? ids?.map(String.init).joined(separator: " ") else {
+            throw ScopeCommandError.noPrompt(model: loaded.name)
+        }
+        if prompt != nil, ids != nil { throw DecodeCommandError.promptSource }
+        let controller = try await ScopeController.live(model: scopeModel, prompt: text, promptIds: ids, task: task,
+                                                        settings: settings, palette: .monochrome,
+                                                        exportDirectory: view.exportDirectory, playing: !paused)
         let greeting = task.map { "held-out task \($0.id): the status bar checks its answer · ? lists the keys" }
             ?? "? lists the keys"
         await controller.announce(themeWarning ?? greeting)

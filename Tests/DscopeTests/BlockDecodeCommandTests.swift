@@ -50,6 +50,49 @@ final class BlockDecodeCommandTests: XCTestCase {
                                                 240, 246, 94, 43, 251, 258, 25, 24, 246])
     }
 
+    func testTranscriptOfABlockDecodeReadsInAnalyzeWithItsEdits() throws {
+        let model = try folder("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-transcript-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        // fixture "llada2/s4-t0.95-e0.3-post3": 43 edits in the official pipeline's trace.
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript, "--json"])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        let lines = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines[0].contains("\"block_rule\":{") && lines[0].contains("\"cache\":\"exact_block\""), String(lines[0]))
+        XCTAssertTrue(lines[1].contains("\"kind\":\"denoise\""), String(lines[1]))
+        let analyze = try DscopeBinary.run(["analyze", transcript])
+        XCTAssertEqual(analyze.status, 0, analyze.stderr)
+        XCTAssertTrue(analyze.stdout.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), analyze.stdout)
+        XCTAssertTrue(analyze.stdout.contains("edits: 43 decoded tokens replaced"), analyze.stdout)
+        let branch = try DscopeBinary.run(["replay", transcript, "--model", model])
+        XCTAssertEqual(branch.status, 1)
+        XCTAssertTrue(branch.stderr.contains("is a block-diffusion decode: replay it without --model"), branch.stderr)
+    }
+
+    func testTheScopeStepsABlockModelInATerminal() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try folder("llada2-tiny", maskId: 285)
+        let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
+            + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
+        let tmux = try TmuxSession(width: 120, height: 40, command: command)
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        XCTAssertTrue(first.contains("⟦░░░⟧········│········│········"), first)
+        XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps │ cache: 0 blocks · 0 pos"), first)
+        try tmux.send("G")
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
+        try tmux.send("g")
+        try tmux.waitFor("the start") { $0.contains("step 0") && $0.contains("cache: 0 blocks") }
+        try tmux.send("G")
+        let again = try tmux.waitFor("the end again") { $0.contains("■ done") }
+        XCTAssertTrue(again.contains("22 fwd"), "scrubbing ran the model:\n\(again)")
+        try tmux.send("o")
+        try tmux.waitFor("the order key's answer") { $0.contains("not settings of llada2's official loop") }
+        try tmux.send("q")
+    }
+
     func testWholeCanvasFlagsAreRefusedByName() throws {
         let model = try folder("sdar-tiny", maskId: 287)
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])

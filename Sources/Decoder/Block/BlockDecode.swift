@@ -6,20 +6,21 @@ import Models
 public enum BlockDecode {
     public static func run(model: BlockDiffusionModel, prompt: [Int], settings: BlockDecodeSettings,
                            maskId: Int, onStep: (BlockStep) throws -> Void = { _ in }) throws -> BlockDecodeResult {
+        try check(model: model, prompt: prompt, settings: settings, maskId: maskId)
+        var loop = makeBlockLoop(model: model, prompt: prompt, settings: settings, maskId: maskId)
+        var steps: [BlockStep] = []
+        while let step = try loop.next() {
+            steps.append(step)
+            try onStep(step)
+        }
+        var result = loop.result
+        result.steps = steps
+        return result
+    }
+
+    static func check(model: BlockDiffusionModel, prompt: [Int], settings: BlockDecodeSettings, maskId: Int) throws {
         guard model.isBlockDiffusion else { throw BlockDecodeError.notABlockModel(model.modelName) }
         try settings.validate()
         if prompt.contains(maskId) { throw DecodeSessionError.maskInPrompt(maskId) }
-        let B = settings.blockLength, length = settings.generationLength
-        switch settings.rule {
-        case let .sdar(rule):
-            return try SDARLoop(model: model, prompt: prompt, maskId: maskId, blockLength: B,
-                                generationLength: length, rule: rule).run(onStep: onStep)
-        case let .fastDLLMv2(rule):
-            return try FastDLLMv2Loop(model: model, prompt: prompt, maskId: maskId, blockLength: B,
-                                      maxNewTokens: length, rule: rule).run(onStep: onStep)
-        case let .llada2(rule):
-            return try LLaDA2Loop(model: model, prompt: prompt, maskId: maskId, blockLength: B,
-                                  generationLength: length, rule: rule).run(onStep: onStep)
-        }
     }
 }

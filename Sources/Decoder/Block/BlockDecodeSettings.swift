@@ -14,6 +14,34 @@ public struct BlockDecodeSettings: Equatable, Sendable {
         self.rule = rule
     }
 
+    /// Generated positions of the canvas the loop decodes, after a prompt of `promptLength`: whole
+    /// blocks from canvas index 0 (SDAR, LLaDA2, whose padding past the generation is decoded
+    /// too); for Fast-dLLM v2, whose canvas grows a block and an AR token at a time, the most it
+    /// can reach (a decode that stops early leaves the rest masked).
+    public func generatedPositions(promptLength P: Int) -> Int {
+        let B = blockLength
+        guard case .fastDLLMv2 = rule else { return (P + generationLength + B - 1) / B * B - P }
+        var length = P > B && P % B == 0 ? P + 1 : P
+        for _ in 0..<(generationLength / B) { length = (length / B + 1) * B + 1 }
+        return length - P
+    }
+
+    /// The family's rule in a few words, e.g. "sdar low_confidence_dynamic τ>0.85 block 4 · 4 steps"
+    /// (analyze's group label; the scope's status bar).
+    public var label: String {
+        switch rule {
+        case let .sdar(rule):
+            let threshold = rule.strategy == .lowConfidenceDynamic ? " τ>\(rule.threshold)"
+                : rule.strategy == .entropyBounded ? " γ<\(rule.entropyBound)" : ""
+            return "sdar \(rule.strategy.rawValue)\(threshold) block \(blockLength) · \(rule.stepsPerBlock) steps"
+        case let .fastDLLMv2(rule):
+            return "fast-dllm-v2 τ>\(rule.threshold) block \(blockLength) · sub-block \(rule.subBlockLength)"
+        case let .llada2(rule):
+            let edits = rule.edits ? " edit>\(rule.editThreshold ?? 0)" : " no edit"
+            return "llada2 τ>\(rule.threshold)\(edits) block \(blockLength) · \(rule.steps) steps"
+        }
+    }
+
     public func validate() throws {
         guard (1...DecodeLimits.maxGenerationLength).contains(generationLength) else {
             throw DecodeSettingsError.generationLength(generationLength)

@@ -40,6 +40,10 @@ public struct BlockStep: Equatable, Sendable {
     public var edits: [Edit] = []
     /// Fast-dLLM v2's autoregressive token after a stored block.
     public var appended: Commit?
+    /// Statistics of the logits rows this forward computed for masked positions (the AR
+    /// token's row under its position), by canvas position: the heatmap's and inspector's view
+    /// of the block. The decisions above come from the loop's own softmax, not from these.
+    public var rows: [Int: RowStatistics] = [:]
 }
 
 /// What a block decode returns: the ids as the official loop returns them, and its steps.

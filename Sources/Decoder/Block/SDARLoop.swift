@@ -3,58 +3,88 @@ import Models
 /// JetAstra/SDAR generate.py's `block_diffusion_generate` at temperature 0 (docs/block-diffusion.md):
 /// prefill the prompt's whole blocks; per block up to steps + 1 forwards of the block against the
 /// cache, one more storing it once it has no mask; stop after a block holding a stop id.
-struct SDARLoop {
+/// A value: `next()` runs one forward, and a copy taken before it (with the cache cut back to
+/// its length) resumes exactly there.
+struct SDARLoop: BlockLoop {
     let model: BlockDiffusionModel
     let prompt: [Int]
     let maskId: Int
     let blockLength: Int
     let generationLength: Int
-    let rule: SDARDecodeRule
+    var rule: SDARDecodeRule
+    let cache: BlockKVCache
+    private(set) var x: [Int]
+    private let blockCount: Int
+    private var prefilled = false
+    private var block: Int
+    private var step = 0
+    private var stopped = false
 
-    func run(onStep: (BlockStep) throws -> Void) throws -> BlockDecodeResult {
-        let B = blockLength, P = prompt.count
-        let blockCount = (P + generationLength + B - 1) / B
-        var x = prompt + Array(repeating: maskId, count: blockCount * B - P)
-        var steps: [BlockStep] = []
-        func emit(_ step: BlockStep) throws { steps.append(step); try onStep(step) }
-        let cache = model.makeBlockCache(capacity: blockCount * B, blockLength: B)
-        let prefill = P / B
-        if prefill > 0 {
-            try model.store(tokens: Array(x[..<(prefill * B)]), at: 0, in: cache)
-            try emit(BlockStep(kind: .prefill, block: 0, step: 0, forward: 0..<(prefill * B)))
-        }
-        let schedule = transferCounts(blockLength: B, steps: rule.stepsPerBlock)
-        for block in prefill..<blockCount {
-            let lo = block * B
-            var stored = false
-            for step in 0...rule.stepsPerBlock {
-                let current = Array(x[lo..<(lo + B)])
-                let masks = current.indices.filter { current[$0] == maskId }
-                if masks.isEmpty {
-                    try model.store(tokens: current, at: lo, in: cache)
-                    try emit(BlockStep(kind: .store, block: block, step: step, forward: lo..<(lo + B)))
-                    stored = true
-                    break
-                }
-                if step == rule.stepsPerBlock && rule.strategy != .entropyBounded {
-                    throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock)
-                }
-                let logits = try model.blockLogits(tokens: current, at: lo, cache: cache, rows: masks)
-                var rows: [Int: GreedyRow] = [:]
-                for (row, i) in masks.enumerated() { rows[i] = GreedyRow(logits.row(row)) }
-                let n = schedule[min(step, rule.stepsPerBlock - 1)]
-                var record = BlockStep(kind: .denoise, block: block, step: step, forward: lo..<(lo + B))
-                for i in select(masks: masks, rows: rows, count: n, blockLength: B) {
-                    x[lo + i] = rows[i]!.token
-                    record.commits.append(.init(position: lo + i, token: rows[i]!.token, probability: rows[i]!.probability))
-                }
-                try emit(record)
-            }
-            if !stored { throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock + 1) }
-            if !rule.stopIds.isEmpty, x[P...].contains(where: rule.stopIds.contains) { break }
-        }
-        return BlockDecodeResult(ids: x, steps: steps, canvas: x, promptLength: P)
+    init(model: BlockDiffusionModel, prompt: [Int], maskId: Int, blockLength B: Int, generationLength: Int, rule: SDARDecodeRule) {
+        self.model = model
+        self.prompt = prompt
+        self.maskId = maskId
+        self.blockLength = B
+        self.generationLength = generationLength
+        self.rule = rule
+        blockCount = (prompt.count + generationLength + B - 1) / B
+        x = prompt + Array(repeating: maskId, count: blockCount * B - prompt.count)
+        cache = model.makeBlockCache(capacity: blockCount * B, blockLength: B)
+        block = prompt.count / B
     }
+
+    mutating func next() throws -> BlockStep? {
+        let B = blockLength
+        if !prefilled {
+            prefilled = true
+            let prefill = prompt.count / B
+            if prefill > 0 {
+                try model.store(tokens: Array(x[..<(prefill * B)]), at: 0, in: cache)
+                return BlockStep(kind: .prefill, block: 0, step: 0, forward: 0..<(prefill * B))
+            }
+        }
+        guard block < blockCount, !stopped else { return nil }
+        let lo = block * B
+        // The loop runs steps 0…S; a block not stored by then fails (entropy_bounded may use step S).
+        if step > rule.stepsPerBlock { throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock + 1) }
+        let current = Array(x[lo..<(lo + B)])
+        let masks = current.indices.filter { current[$0] == maskId }
+        if masks.isEmpty {
+            try model.store(tokens: current, at: lo, in: cache)
+            let record = BlockStep(kind: .store, block: block, step: step, forward: lo..<(lo + B))
+            block += 1
+            step = 0
+            if !rule.stopIds.isEmpty, x[prompt.count...].contains(where: rule.stopIds.contains) { stopped = true }
+            return record
+        }
+        if step == rule.stepsPerBlock && rule.strategy != .entropyBounded {
+            throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock)
+        }
+        let logits = try model.blockLogits(tokens: current, at: lo, cache: cache, rows: masks)
+        var rows: [Int: GreedyRow] = [:]
+        for (row, i) in masks.enumerated() { rows[i] = GreedyRow(logits.row(row)) }
+        let schedule = transferCounts(blockLength: B, steps: rule.stepsPerBlock)
+        let n = schedule[min(step, rule.stepsPerBlock - 1)]
+        var record = BlockStep(kind: .denoise, block: block, step: step, forward: lo..<(lo + B))
+        for (row, statistics) in RowStatistics.unsampled(logits).enumerated() { record.rows[lo + masks[row]] = statistics }
+        for i in select(masks: masks, rows: rows, count: n, blockLength: B) {
+            x[lo + i] = rows[i]!.token
+            record.commits.append(.init(position: lo + i, token: rows[i]!.token, probability: rows[i]!.probability))
+        }
+        step += 1
+        return record
+    }
+
+    mutating func adopt(_ rule: BlockDecodeRule) {
+        if case let .sdar(rule) = rule { self.rule = rule }
+    }
+
+    var result: BlockDecodeResult {
+        BlockDecodeResult(ids: x, steps: [], canvas: x, promptLength: prompt.count)
+    }
+
+    /// The block the next forward works on, nil when the decode is over.
+    var currentBlock: Int? { block < blockCount && !stopped ? block : nil }
 
     /// Block-relative indices to commit, in the order generate.py lists them.
     private func select(masks: [Int], rows: [Int: GreedyRow], count n: Int, blockLength: Int) -> [Int] {

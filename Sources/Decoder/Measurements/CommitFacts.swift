@@ -52,6 +52,7 @@ extension Transcript {
     /// in a single block (e.g. "confidence", "confidence block 32", "confidence eb 0.5").
     public var orderLabel: String {
         let settings = header.settings
+        if let block = settings.block { return block.label }
         var label = settings.order.rawValue
         if let block = settings.blockLength, block < header.generationLength { label += " block \(block)" }
         let rule = settings.parallelism
