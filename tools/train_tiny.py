@@ -33,7 +33,6 @@ import argparse
 import json
 import math
 import os
-import random
 import re
 import shutil
 import signal
@@ -66,6 +65,7 @@ EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
 class Recipe:
     seed: int = 1234
     gen_length: int = 104               # answers (<= 101 tokens with the v2 tokenizer) EOS-padded to this
+    drill: float = 0.155                # weight of drills in the training mixture (word_problems.Mixture)
     # model
     d_model: int = 192
     n_layers: int = 4
@@ -97,7 +97,7 @@ class Recipe:
 def batch_tasks(r: Recipe, step: int) -> list[word_problems.Task]:
     """The batch of step `step`: drawn from a stream seeded with (seed, step), so a resumed run
     sees the same data as an uninterrupted one."""
-    stream = word_problems.training_stream(r.seed * 1_000_003 + step)
+    stream = word_problems.training_stream(r.seed * 1_000_003 + step, word_problems.Mixture(drill=r.drill))
     return [next(stream) for _ in range(r.batch_size)]
 
 
