@@ -4,29 +4,13 @@ import XCTest
 
 /// `dscope decode` and `dscope logits` on the block-diffusion fixtures (tools/fixtures-block).
 final class BlockDecodeCommandTests: XCTestCase {
-    /// The fixture with its mask id in config.json (the tiny vocabulary has no `<|MASK|>` 151669).
-    private func folder(_ name: String, maskId: Int) throws -> String {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("tools/fixtures-block/\(name)").path
-        let target = NSTemporaryDirectory() + "dscope-cli-\(name)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
-        for file in ["model.safetensors", "generation_config.json"] where FileManager.default.fileExists(atPath: source + "/" + file) {
-            try FileManager.default.createSymbolicLink(atPath: target + "/" + file, withDestinationPath: source + "/" + file)
-        }
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as! [String: Any]
-        config["mask_token_id"] = maskId
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: target + "/config.json"))
-        return target
-    }
-
     private func ids(_ json: String) throws -> [Int] {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         return object["ids"] as! [Int]
     }
 
     func testSDARDecodeReturnsTheWholeCanvasLikeGeneratePy() throws {
-        let model = try folder("sdar-tiny", maskId: 287)
+        let model = try blockFixture("sdar-tiny", maskId: 287)
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("tools/fixtures-block/sdar-tiny/expected.json").path))) as! [String: Any]
@@ -41,7 +25,7 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testFastDLLMv2DecodeEndsWithItsAutoregressiveToken() throws {
-        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        let model = try blockFixture("fastdllm-v2-tiny", maskId: 286)
         // fixture "fastdllm/b8-sub4-t0.9-short-prompt"; the stop token is config.json's eos 281.
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "79,218,41,187,129,199,118",
                                            "--gen-length", "24", "--sub-block", "4", "--threshold", "0.9", "--json"])
@@ -51,7 +35,7 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testTranscriptOfABlockDecodeReadsInAnalyzeWithItsEdits() throws {
-        let model = try folder("llada2-tiny", maskId: 285)
+        let model = try blockFixture("llada2-tiny", maskId: 285)
         let transcript = NSTemporaryDirectory() + "block-transcript-\(UUID().uuidString).jsonl"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
         // fixture "llada2/s4-t0.95-e0.3-post3": 43 edits in the official pipeline's trace.
@@ -73,7 +57,7 @@ final class BlockDecodeCommandTests: XCTestCase {
 
     func testTheScopeStepsABlockModelInATerminal() throws {
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
-        let model = try folder("llada2-tiny", maskId: 285)
+        let model = try blockFixture("llada2-tiny", maskId: 285)
         let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
             + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
         let tmux = try TmuxSession(width: 120, height: 40, command: command)
@@ -94,14 +78,14 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testWholeCanvasFlagsAreRefusedByName() throws {
-        let model = try folder("sdar-tiny", maskId: 287)
+        let model = try blockFixture("sdar-tiny", maskId: 287)
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.hasPrefix("error: --cache is not a setting of the block-diffusion loops"), result.stderr)
     }
 
     func testLogitsApplyTheBlockMask() throws {
-        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        let model = try blockFixture("fastdllm-v2-tiny", maskId: 286)
         let out = NSTemporaryDirectory() + "block-logits-\(UUID().uuidString).npy"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: out) }
         let ids = [215, 132, 41, 246, 43, 67, 167, 239, 108, 241]
