@@ -50,9 +50,59 @@ final class BlockDecodeCommandTests: XCTestCase {
         XCTAssertEqual(analyze.status, 0, analyze.stderr)
         XCTAssertTrue(analyze.stdout.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), analyze.stdout)
         XCTAssertTrue(analyze.stdout.contains("edits: 43 decoded tokens replaced"), analyze.stdout)
-        let branch = try DscopeBinary.run(["replay", transcript, "--model", model])
-        XCTAssertEqual(branch.status, 1)
-        XCTAssertTrue(branch.stderr.contains("is a block-diffusion decode: replay it without --model"), branch.stderr)
+    }
+
+    func testReplayWithTheModelReRunsABlockTranscriptAndDecodesOnLive() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try blockFixture("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-branch-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        // Only the first 10 of the 22 recorded steps are re-run; the rest decode live.
+        let tmux = try TmuxSession(width: 120, height: 40, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model) "
+            + "--rerun-steps 10 --paused; sleep 60")
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), first)
+        try tmux.send("G")
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
+    }
+
+    func testReplayWithOtherWeightsNamesTheFirstStepThatDiffers() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try blockFixture("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-tampered-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        // What other weights would have decoded: the last commit that no later step edits takes
+        // another token (in its step and in the summary, so the file itself stays consistent).
+        var objects = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let edited = Set(objects.flatMap { ($0["edits"] as? [[String: Any]] ?? []).map { $0["position"] as! Int } })
+        let line = try XCTUnwrap(objects.indices.dropLast().last { index in
+            (objects[index]["commits"] as? [[String: Any]])?.last.map { !edited.contains($0["position"] as! Int) } ?? false
+        })
+        var commits = objects[line]["commits"] as! [[String: Any]]
+        let position = commits[commits.count - 1]["position"] as! Int, token = (commits[commits.count - 1]["token"] as! Int + 1) % 280
+        commits[commits.count - 1]["token"] = token
+        objects[line]["commits"] = commits
+        var ids = objects[objects.count - 1]["ids"] as! [Int]
+        ids[position] = token
+        objects[objects.count - 1]["ids"] = ids
+        try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+            .appending("\n").write(toFile: transcript, atomically: true, encoding: .utf8)
+        let step = objects[line]["step"] as! Int
+        let tmux = try TmuxSession(width: 200, height: 20, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model); sleep 60")
+        // Long temporary paths wrap: the message is read with the pane's lines joined.
+        let error = try tmux.waitFor("the error") { $0.contains("decoded it") }.replacingOccurrences(of: "\n", with: "")
+        XCTAssertTrue(error.contains("error: \(transcript): step \(step) differs from the transcript (commits "), error)
+        XCTAssertTrue(error.contains("a different model or weights than the ones that decoded it"), error)
     }
 
     func testTheScopeStepsABlockModelInATerminal() throws {

@@ -30,14 +30,19 @@ final class BlockScopeTests: XCTestCase {
 
     private func live() throws -> (ScopeController, TransformerModel) {
         let model = try model()
-        var scope = ScopeModel(name: "llada2-tiny", identity: ModelIdentity(id: "llada2-tiny", configHash: "fnv1a64:0"),
-                               model: model, vocabulary: model.vocabulary, tokenText: nil, labels: TokenLabels(recordedPieces: [:]),
-                               generationLength: 24, tasks: [], tool: "dscope test") { _ in Self.prompt }
-        scope.blockSettings = Self.settings
+        let scope = scopeModel(model)
         let controller = try ScopeController.live(model: scope, prompt: "p", promptIds: Self.prompt, settings: DecodeSettings(),
                                                   palette: .monochrome, exportDirectory: FileManager.default.temporaryDirectory,
                                                   playing: false)
         return (controller, model)
+    }
+
+    private func scopeModel(_ model: TransformerModel, blockSettings: BlockDecodeSettings? = settings) -> ScopeModel {
+        var scope = ScopeModel(name: "llada2-tiny", identity: ModelIdentity(id: "llada2-tiny", configHash: "fnv1a64:0"),
+                               model: model, vocabulary: model.vocabulary, tokenText: nil, labels: TokenLabels(recordedPieces: [:]),
+                               generationLength: 24, tasks: [], tool: "dscope test") { _ in Self.prompt }
+        scope.blockSettings = blockSettings
+        return scope
     }
 
     private func press(_ controller: ScopeController, _ keys: String...) async {
@@ -75,6 +80,29 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertEqual(events(controller.decodes[0].history), events(recorder.history))
         XCTAssertEqual(controller.decodes[0].canvas.tokens, result.canvas)
         XCTAssertTrue(screen(controller).contains("■ done"), screen(controller))
+    }
+
+    func testAReplayWithTheModelReRunsTheRecordingAndBranchesLikeTheUninterruptedDecode() async throws {
+        let (controller, model) = try live()
+        await runToEnd(controller)
+        let whole = controller.decodes[0].transcript()
+        let branch = whole.steps.count / 2
+        // An export cut at the branch step, opened with the model (dscope replay FILE --model DIR):
+        // the model's scope settings come from the transcript, not from the caller.
+        var cut = whole
+        cut.steps = Array(whole.steps.prefix(branch))
+        let replay = try ScopeController.branchable(cut, model: scopeModel(model, blockSettings: nil), palette: .monochrome,
+                                                    exportDirectory: FileManager.default.temporaryDirectory, playing: false)
+        let decode = try XCTUnwrap(replay.decodes[0] as? BlockLiveDecode)
+        XCTAssertEqual(decode.stepCount, 0)
+        XCTAssertEqual(decode.session.keptSteps, branch)
+        for _ in 0..<branch { await press(replay, "l") }
+        XCTAssertEqual(events(decode.history), events(cut.steps), "the recorded steps replay")
+        XCTAssertEqual(decode.forwardPassesRun, branch, "the re-run's forwards; replaying them runs none")
+        await runToEnd(replay)
+        XCTAssertEqual(events(decode.history), events(whole.steps))
+        XCTAssertEqual(decode.canvas.tokens, controller.decodes[0].canvas.tokens)
+        XCTAssertTrue(screen(replay).contains("■ done"), screen(replay))
     }
 
     private func screen(_ controller: ScopeController) -> String {
