@@ -144,6 +144,30 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertTrue(screen(controller).contains("step \(decode.canvas.editSteps[edited]![0]) edit "), screen(controller))
     }
 
+    func testTheInspectorsTokenLineShowsTheTokenAnEditLeftThere() async throws {
+        let (controller, _) = try live()
+        await runToEnd(controller)
+        let decode = controller.decodes[0]
+        let P = Self.prompt.count
+        let replaced = try XCTUnwrap(decode.canvas.editSteps.keys.sorted().first { position in
+            guard case let .decoded(_, commit) = decode.canvas.states[position] else { return false }
+            return decode.canvas.tokens[P + position] != commit.token
+        }, "the fixture decode replaces a committed token")
+        controller.options.inspected = replaced
+        let inspection = try XCTUnwrap(controller.snapshots()[0].inspection)
+        guard case let .committed(_, _, _, _, _, token, _, _) = inspection.state else { return XCTFail("\(inspection.state)") }
+        XCTAssertEqual(token, decode.labels.text(decode.canvas.tokens[P + replaced]))
+        XCTAssertEqual(token, inspection.tokenHistory.last?.token, "the last edit's token")
+        XCTAssertNotEqual(token, inspection.tokenHistory.first?.token, "not the committed one")
+        let tokenLine = try XCTUnwrap(screen(controller).split(separator: "\n").first { $0.contains("token ") && !$0.contains("tokens (") })
+        XCTAssertTrue(tokenLine.contains("token \(InspectorView.quoted(token))"), String(tokenLine))
+        // Stepping back before the edit shows the committed token again.
+        let lastEdit = decode.canvas.editSteps[replaced]!.last!
+        try decode.back(toStep: lastEdit - 1)
+        guard case let .committed(_, _, _, _, _, before, _, _) = controller.snapshots()[0].inspection?.state else { return XCTFail() }
+        XCTAssertEqual(before, controller.snapshots()[0].inspection?.tokenHistory.last?.token)
+    }
+
     func testSteppingBackAcrossABlockReplaysAndABranchThereRecomputesFromTheCutCache() async throws {
         let (uninterrupted, _) = try live()
         await runToEnd(uninterrupted)
