@@ -63,6 +63,19 @@ final class BlockLiveDecode: ScopeDecode {
         return rule.edits
     }
 
+    /// `transcript`'s block decode re-run with `model` along its first `count` steps, which it
+    /// must reproduce (BlockDecodeSession.rerun), at step 0 with them kept to replay.
+    static func rerun(_ transcript: Transcript, model: ScopeModel, settings: BlockDecodeSettings, prompt: String,
+                      task: EvalTask?, count: Int, onStep: (Int) -> Void) throws -> BlockLiveDecode {
+        guard let blockModel = model.model as? BlockDiffusionModel, blockModel.isBlockDiffusion else {
+            throw BlockDecodeError.notABlockModel(model.name)
+        }
+        let decode = try BlockLiveDecode(model: model, blockModel: blockModel, prompt: prompt,
+                                         promptIds: transcript.header.promptIds, settings: settings, task: task)
+        try decode.session.rerun(transcript.steps, count: count, onStep: onStep)
+        return decode
+    }
+
     func transcript() -> Transcript {
         Transcript(blockDecode: session.recorder, settings: session.settings, vocabulary: session.vocabulary,
                    model: model.identity, tool: model.tool, promptText: prompt, tokenText: model.tokenText, task: task)

@@ -6,7 +6,8 @@ public struct PositionInspection: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         /// Still masked; `guess` is the latest forward's choice.
         case masked(guess: TokenText?)
-        /// Committed at `step` as the `rank`-th of its step's ranking, let through by `rule` under `order`.
+        /// Committed at `step` as the `rank`-th of its step's ranking, let through by `rule` under
+        /// `order`; `token` is the one there now (an edit may have replaced the committed one).
         case committed(step: Int, rank: Int, of: Int, rule: String, order: String, token: TokenText, confidence: Double,
                        entropyNats: Double)
     }
@@ -58,11 +59,13 @@ extension PositionInspection {
             let committing = history[step - 1]
             record = committing
             let rule = committing.settings.parallelism
+            // An edited position shows the token there now; its history lists the commit and each edit.
+            let now = decode.canvas.tokens[decode.canvas.promptIds.count + position]
             // A block model's commits are listed in its loop's order, let through by its rule.
             state = .committed(step: step, rank: commit.rank, of: committing.commits.count,
                                rule: committing.settings.block?.label ?? "\(rule.ruleName) \(rule.valueLabel)",
                                order: committing.settings.block == nil ? committing.settings.order.rawValue : "the loop",
-                               token: text(commit.token), confidence: Double(commit.confidence),
+                               token: text(now), confidence: Double(commit.confidence),
                                entropyNats: Double(commit.entropyNats))
             tokenHistory = [TokenEvent(step: step, token: text(commit.token), probability: Double(commit.confidence), isEdit: false)]
             for record in history[step...] {

@@ -87,15 +87,27 @@ public final class ScopeController {
 
     /// A recording that can branch into a live decode: its steps replay without the model, and a
     /// settings key (or a step past its end) runs `model` from there. The model must be the one
-    /// that decoded it (the caller checks the configuration hash).
+    /// that decoded it (the caller checks the configuration hash). A block decode's loop is first
+    /// re-run along its first `rerunSteps` records (default all; `onRerun` sees each), which
+    /// must match them, and decodes live past them.
     public static func branchable(_ transcript: Transcript, model: ScopeModel, palette: Palette, exportDirectory: URL,
-                                  playing: Bool = true) throws -> ScopeController {
+                                  playing: Bool = true, rerunSteps: Int? = nil,
+                                  onRerun: (Int) -> Void = { _ in }) throws -> ScopeController {
         let header = transcript.header
         let prompt = header.promptText ?? transcript.tokenText?.text(header.promptIds) ?? ""
         let task = header.taskId.map { EvalTask(id: $0, prompt: prompt, answer: header.expectedAnswer ?? "") }
-        let decode = try LiveDecode(model: model, prompt: prompt, promptIds: header.promptIds, settings: header.settings,
-                                    task: task)
-        try decode.session.keep(recorded: transcript.steps)
+        var model = model
+        let decode: ScopeDecode
+        if let settings = transcript.steps.first?.settings.block ?? header.settings.block {
+            model.blockSettings = settings
+            decode = try BlockLiveDecode.rerun(transcript, model: model, settings: settings, prompt: prompt, task: task,
+                                               count: rerunSteps ?? transcript.steps.count, onStep: onRerun)
+        } else {
+            let live = try LiveDecode(model: model, prompt: prompt, promptIds: header.promptIds, settings: header.settings,
+                                      task: task)
+            try live.session.keep(recorded: transcript.steps)
+            decode = live
+        }
         return ScopeController(source: .live(model), decode: decode, palette: palette, exportDirectory: exportDirectory,
                                playing: playing)
     }

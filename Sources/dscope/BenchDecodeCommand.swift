@@ -15,7 +15,12 @@ struct BenchDecodeCommand: ParsableCommand {
         wall time of DecodeSession.step() minus the time spent inside the model. With \
         --model http://host:port the model is a dscope-server: "forward" is then the whole round \
         trip (forward and statistics on the server, the request and the answer), and the bytes \
-        each step sends and receives are printed too.
+        each step sends and receives are printed too. \
+        A block-diffusion model (SDAR/TraDo, Fast-dLLM v2, LLaDA2.x; or --synthetic sdar-1.7b, \
+        fastdllm-v2-7b or llada2-mini: random --weights at the real shapes for --layers blocks) \
+        decodes by its family's official loop with the flags of dscope decode: the forwards per \
+        decode by kind (prefill, denoise: the in-block step, post, store) and each kind's median \
+        time; with --synthetic the times are also extrapolated to the full depth.
         """
     )
 
@@ -24,14 +29,39 @@ struct BenchDecodeCommand: ParsableCommand {
     var promptIds: String?
     @OptionGroup var options: DecodeOptions
     @OptionGroup var perStep: TokensPerStepOption
+    @OptionGroup var blockOptions: BlockDecodeOptions
     @Option(help: "Whole decodes to time (after one warm-up step).") var repeats = 1
+    @Option(help: "Random weights of a block model's real shapes instead of --model: sdar-1.7b, fastdllm-v2-7b or llada2-mini.")
+    var synthetic: BenchForwardCommand.Synthetic?
+    @Option(help: "Blocks to build with --synthetic.") var layers = 2
+    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
+    var weights: WeightDType = .bf16
+
+    func validate() throws {
+        try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
+        try FlagBounds.check("--layers", layers, 1...ModelBounds.maxLayers)
+        if let synthetic {
+            guard [.sdar1_7b, .fastDLLMv2_7b, .llada2Mini].contains(synthetic) else {
+                throw ValidationError("--synthetic \(synthetic.rawValue): bench decode times block models; use sdar-1.7b, fastdllm-v2-7b or llada2-mini")
+            }
+            guard model.model == ModelLocation.defaultName else {
+                throw ValidationError("give either --model \(model.model) or --synthetic \(synthetic.rawValue), not both")
+            }
+        }
+    }
 
     func run() throws {
-        try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)
+        if let synthetic { return try runBlocks(try syntheticModel(synthetic)) }
         let loaded = try model.load()
+        if let blockModel = loaded.model as? TransformerModel, blockModel.isBlockDiffusion {
+            return try runBlocks(BlockBench(model: blockModel, name: loaded.name, architecture: loaded.configuration?.architecture.name,
+                                            defaults: try loaded.location.generationDefaults, vocabulary: loaded.vocabulary,
+                                            fullDepth: nil))
+        }
         let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
-        let prompt = try promptIds.map(DecodeCommand.parseIds) ?? randomPrompt(loaded)
+        let prompt = try promptIds.map(DecodeCommand.parseIds)
+            ?? randomPrompt(vocabulary: loaded.vocabulary, size: loaded.configuration?.transformer.vocabSize)
         let remote = loaded.model as? RemoteModel
 
         func session() throws -> DecodeSession {
@@ -74,10 +104,10 @@ struct BenchDecodeCommand: ParsableCommand {
         print(String(format: "overhead=%.4f", (total - forward) / max(total, 1e-9)))
     }
 
-    private func randomPrompt(_ loaded: LoadedModel) -> [Int] {
+    /// 16 seeded ids of the vocabulary, none of them the mask or EOS.
+    func randomPrompt(vocabulary: VocabularyFacts, size: Int?) -> [Int] {
         var generator = SplitMix64(seed: 5)
-        let vocabulary = loaded.vocabulary
-        let size = loaded.configuration?.transformer.vocabSize ?? vocabulary.logitColumns
+        let size = size ?? vocabulary.logitColumns
         let usable = (0..<size).filter { $0 != vocabulary.maskId && $0 != vocabulary.eosId }
         return (0..<16).map { _ in usable[Int(generator.next() % UInt64(usable.count))] }
     }

@@ -13,7 +13,11 @@ struct ReplayCommand: AsyncParsableCommand {
         Reads a transcript written by the e key, dscope export or dscope decode --transcript. Play, \
         step, go back and export work as in a live decode; changing the order or parallelism needs \
         the model, so decode the prompt live for that. Two transcripts (e.g. the two of a compare-mode \
-        export) replay side by side, stepping in lockstep.
+        export) replay side by side, stepping in lockstep. With --model, a block-diffusion transcript's \
+        official loop is first re-run from the prompt (its forwards) along the recorded steps, each \
+        checked against the file (another model or other weights stop with the first step that \
+        differs); the scope then replays them without a forward and decodes live past them or after \
+        the editing key.
         """
     )
 
@@ -21,6 +25,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Start paused at step 0 instead of playing.") var paused = false
     @Option(help: "The model that decoded the transcript (name, folder or .gguf): the replay can then branch into a live decode from any step.")
     var model: String?
+    @Option(name: .customLong("rerun-steps"), help: "A block-diffusion transcript with --model: re-run (and check) only its first N steps; the decode is live from step N (default: every recorded step).")
+    var rerunSteps: Int?
     @OptionGroup var view: ViewOptions
 
     func validate() throws {
@@ -30,13 +36,13 @@ struct ReplayCommand: AsyncParsableCommand {
         if model != nil, files.count > 1 {
             throw ValidationError("--model branches one replay into a live decode; give one transcript with it")
         }
+        if rerunSteps != nil, model == nil { throw ValidationError("--rerun-steps re-runs a block decode with its model; give --model too") }
+        try FlagBounds.check("--rerun-steps", rerunSteps, 0...DecodeLimits.maxSteps)
     }
 
     func run() async throws {
         // The file first: a missing or broken transcript is the error to report, terminal or not.
         let transcripts = try files.map(TranscriptFile.read)
-        // A block loop's state (its counters) is not in the records, so it cannot branch from one.
-        if model != nil, transcripts[0].header.settings.block != nil { throw ReplayCommandError.blockDecode(file: files[0]) }
         try NcursesTerminal.checkInteractive()
         let (theme, themeWarning) = try view.loadTheme()
         let controller: ScopeController
@@ -47,8 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 throw ReplayCommandError.otherModel(file: files[0], recorded: transcript.header.model, given: loaded.identity)
             }
             let scopeModel = try loaded.scopeModel(generationLength: transcript.header.generationLength, chat: true)
-            controller = try await ScopeController.branchable(transcript, model: scopeModel, palette: .monochrome,
-                                                              exportDirectory: view.exportDirectory, playing: !paused)
+            controller = try await branchable(transcript, model: scopeModel)
         } else {
             controller = try await ScopeController.replay(transcripts, palette: .monochrome,
                                                           exportDirectory: view.exportDirectory, playing: !paused)
@@ -63,14 +68,34 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 }
 
+extension ReplayCommand {
+    /// The transcript ready to branch; a block decode's loop is re-run first (its forwards), each
+    /// step checked against the file's.
+    @MainActor
+    private func branchable(_ transcript: Transcript, model: ScopeModel) throws -> ScopeController {
+        let isBlock = transcript.header.settings.block != nil
+        let count = min(rerunSteps ?? transcript.steps.count, transcript.steps.count)
+        if isBlock { fprint("re-running \(count) recorded steps of \(files[0]) with \(model.name)…") }
+        defer { if isBlock { fprintInPlace("") } }
+        do {
+            return try ScopeController.branchable(transcript, model: model, palette: .monochrome, exportDirectory: view.exportDirectory,
+                                                  playing: !paused, rerunSteps: count) { step in
+                if isBlock { fprintInPlace("step \(step) of \(count)") }
+            }
+        } catch let error as BlockRerunError {
+            throw ReplayCommandError.rerun(file: files[0], error)
+        }
+    }
+}
+
 enum ReplayCommandError: UserFacingError {
     case otherModel(file: String, recorded: ModelIdentity, given: ModelIdentity)
-    case blockDecode(file: String)
+    case rerun(file: String, BlockRerunError)
 
     var description: String {
         switch self {
-        case let .blockDecode(file):
-            return "\(file) is a block-diffusion decode: replay it without --model, or decode the prompt live with dscope --model … --prompt-ids …"
+        case let .rerun(file, error):
+            return "\(file): \(error)"
         case let .otherModel(file, recorded, given):
             return "\(file) was decoded by \(recorded.id) (config \(recorded.configHash)), not by --model \(given.id) (config \(given.configHash)); give the model that decoded it"
         }

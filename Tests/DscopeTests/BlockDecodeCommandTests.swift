@@ -4,29 +4,13 @@ import XCTest
 
 /// `dscope decode` and `dscope logits` on the block-diffusion fixtures (tools/fixtures-block).
 final class BlockDecodeCommandTests: XCTestCase {
-    /// The fixture with its mask id in config.json (the tiny vocabulary has no `<|MASK|>` 151669).
-    private func folder(_ name: String, maskId: Int) throws -> String {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("tools/fixtures-block/\(name)").path
-        let target = NSTemporaryDirectory() + "dscope-cli-\(name)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: target) }
-        for file in ["model.safetensors", "generation_config.json"] where FileManager.default.fileExists(atPath: source + "/" + file) {
-            try FileManager.default.createSymbolicLink(atPath: target + "/" + file, withDestinationPath: source + "/" + file)
-        }
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as! [String: Any]
-        config["mask_token_id"] = maskId
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: target + "/config.json"))
-        return target
-    }
-
     private func ids(_ json: String) throws -> [Int] {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         return object["ids"] as! [Int]
     }
 
     func testSDARDecodeReturnsTheWholeCanvasLikeGeneratePy() throws {
-        let model = try folder("sdar-tiny", maskId: 287)
+        let model = try blockFixture("sdar-tiny", maskId: 287)
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("tools/fixtures-block/sdar-tiny/expected.json").path))) as! [String: Any]
@@ -41,7 +25,7 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testFastDLLMv2DecodeEndsWithItsAutoregressiveToken() throws {
-        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        let model = try blockFixture("fastdllm-v2-tiny", maskId: 286)
         // fixture "fastdllm/b8-sub4-t0.9-short-prompt"; the stop token is config.json's eos 281.
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "79,218,41,187,129,199,118",
                                            "--gen-length", "24", "--sub-block", "4", "--threshold", "0.9", "--json"])
@@ -51,7 +35,7 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testTranscriptOfABlockDecodeReadsInAnalyzeWithItsEdits() throws {
-        let model = try folder("llada2-tiny", maskId: 285)
+        let model = try blockFixture("llada2-tiny", maskId: 285)
         let transcript = NSTemporaryDirectory() + "block-transcript-\(UUID().uuidString).jsonl"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
         // fixture "llada2/s4-t0.95-e0.3-post3": 43 edits in the official pipeline's trace.
@@ -66,14 +50,64 @@ final class BlockDecodeCommandTests: XCTestCase {
         XCTAssertEqual(analyze.status, 0, analyze.stderr)
         XCTAssertTrue(analyze.stdout.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), analyze.stdout)
         XCTAssertTrue(analyze.stdout.contains("edits: 43 decoded tokens replaced"), analyze.stdout)
-        let branch = try DscopeBinary.run(["replay", transcript, "--model", model])
-        XCTAssertEqual(branch.status, 1)
-        XCTAssertTrue(branch.stderr.contains("is a block-diffusion decode: replay it without --model"), branch.stderr)
+    }
+
+    func testReplayWithTheModelReRunsABlockTranscriptAndDecodesOnLive() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try blockFixture("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-branch-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        // Only the first 10 of the 22 recorded steps are re-run; the rest decode live.
+        let tmux = try TmuxSession(width: 120, height: 40, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model) "
+            + "--rerun-steps 10 --paused; sleep 60")
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), first)
+        try tmux.send("G")
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
+    }
+
+    func testReplayWithOtherWeightsNamesTheFirstStepThatDiffers() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        let model = try blockFixture("llada2-tiny", maskId: 285)
+        let transcript = NSTemporaryDirectory() + "block-tampered-\(UUID().uuidString).jsonl"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
+        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
+                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
+                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        XCTAssertEqual(decode.status, 0, decode.stderr)
+        // What other weights would have decoded: the last commit that no later step edits takes
+        // another token (in its step and in the summary, so the file itself stays consistent).
+        var objects = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let edited = Set(objects.flatMap { ($0["edits"] as? [[String: Any]] ?? []).map { $0["position"] as! Int } })
+        let line = try XCTUnwrap(objects.indices.dropLast().last { index in
+            (objects[index]["commits"] as? [[String: Any]])?.last.map { !edited.contains($0["position"] as! Int) } ?? false
+        })
+        var commits = objects[line]["commits"] as! [[String: Any]]
+        let position = commits[commits.count - 1]["position"] as! Int, token = (commits[commits.count - 1]["token"] as! Int + 1) % 280
+        commits[commits.count - 1]["token"] = token
+        objects[line]["commits"] = commits
+        var ids = objects[objects.count - 1]["ids"] as! [Int]
+        ids[position] = token
+        objects[objects.count - 1]["ids"] = ids
+        try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+            .appending("\n").write(toFile: transcript, atomically: true, encoding: .utf8)
+        let step = objects[line]["step"] as! Int
+        let tmux = try TmuxSession(width: 200, height: 20, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model); sleep 60")
+        // Long temporary paths wrap: the message is read with the pane's lines joined.
+        let error = try tmux.waitFor("the error") { $0.contains("decoded it") }.replacingOccurrences(of: "\n", with: "")
+        XCTAssertTrue(error.contains("error: \(transcript): step \(step) differs from the transcript (commits "), error)
+        XCTAssertTrue(error.contains("a different model or weights than the ones that decoded it"), error)
     }
 
     func testTheScopeStepsABlockModelInATerminal() throws {
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
-        let model = try folder("llada2-tiny", maskId: 285)
+        let model = try blockFixture("llada2-tiny", maskId: 285)
         let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
             + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
         let tmux = try TmuxSession(width: 120, height: 40, command: command)
@@ -94,14 +128,14 @@ final class BlockDecodeCommandTests: XCTestCase {
     }
 
     func testWholeCanvasFlagsAreRefusedByName() throws {
-        let model = try folder("sdar-tiny", maskId: 287)
+        let model = try blockFixture("sdar-tiny", maskId: 287)
         let result = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "1,2", "--cache", "dual"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.hasPrefix("error: --cache is not a setting of the block-diffusion loops"), result.stderr)
     }
 
     func testLogitsApplyTheBlockMask() throws {
-        let model = try folder("fastdllm-v2-tiny", maskId: 286)
+        let model = try blockFixture("fastdllm-v2-tiny", maskId: 286)
         let out = NSTemporaryDirectory() + "block-logits-\(UUID().uuidString).npy"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: out) }
         let ids = [215, 132, 41, 246, 43, 67, 167, 239, 108, 241]

@@ -30,14 +30,19 @@ final class BlockScopeTests: XCTestCase {
 
     private func live() throws -> (ScopeController, TransformerModel) {
         let model = try model()
-        var scope = ScopeModel(name: "llada2-tiny", identity: ModelIdentity(id: "llada2-tiny", configHash: "fnv1a64:0"),
-                               model: model, vocabulary: model.vocabulary, tokenText: nil, labels: TokenLabels(recordedPieces: [:]),
-                               generationLength: 24, tasks: [], tool: "dscope test") { _ in Self.prompt }
-        scope.blockSettings = Self.settings
+        let scope = scopeModel(model)
         let controller = try ScopeController.live(model: scope, prompt: "p", promptIds: Self.prompt, settings: DecodeSettings(),
                                                   palette: .monochrome, exportDirectory: FileManager.default.temporaryDirectory,
                                                   playing: false)
         return (controller, model)
+    }
+
+    private func scopeModel(_ model: TransformerModel, blockSettings: BlockDecodeSettings? = settings) -> ScopeModel {
+        var scope = ScopeModel(name: "llada2-tiny", identity: ModelIdentity(id: "llada2-tiny", configHash: "fnv1a64:0"),
+                               model: model, vocabulary: model.vocabulary, tokenText: nil, labels: TokenLabels(recordedPieces: [:]),
+                               generationLength: 24, tasks: [], tool: "dscope test") { _ in Self.prompt }
+        scope.blockSettings = blockSettings
+        return scope
     }
 
     private func press(_ controller: ScopeController, _ keys: String...) async {
@@ -77,6 +82,29 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertTrue(screen(controller).contains("■ done"), screen(controller))
     }
 
+    func testAReplayWithTheModelReRunsTheRecordingAndBranchesLikeTheUninterruptedDecode() async throws {
+        let (controller, model) = try live()
+        await runToEnd(controller)
+        let whole = controller.decodes[0].transcript()
+        let branch = whole.steps.count / 2
+        // An export cut at the branch step, opened with the model (dscope replay FILE --model DIR):
+        // the model's scope settings come from the transcript, not from the caller.
+        var cut = whole
+        cut.steps = Array(whole.steps.prefix(branch))
+        let replay = try ScopeController.branchable(cut, model: scopeModel(model, blockSettings: nil), palette: .monochrome,
+                                                    exportDirectory: FileManager.default.temporaryDirectory, playing: false)
+        let decode = try XCTUnwrap(replay.decodes[0] as? BlockLiveDecode)
+        XCTAssertEqual(decode.stepCount, 0)
+        XCTAssertEqual(decode.session.keptSteps, branch)
+        for _ in 0..<branch { await press(replay, "l") }
+        XCTAssertEqual(events(decode.history), events(cut.steps), "the recorded steps replay")
+        XCTAssertEqual(decode.forwardPassesRun, branch, "the re-run's forwards; replaying them runs none")
+        await runToEnd(replay)
+        XCTAssertEqual(events(decode.history), events(whole.steps))
+        XCTAssertEqual(decode.canvas.tokens, controller.decodes[0].canvas.tokens)
+        XCTAssertTrue(screen(replay).contains("■ done"), screen(replay))
+    }
+
     private func screen(_ controller: ScopeController) -> String {
         controller.screen(width: 120, height: 40).text
     }
@@ -114,6 +142,30 @@ final class BlockScopeTests: XCTestCase {
         XCTAssertEqual(inspection.tokenHistory.dropFirst().map(\.step), decode.canvas.editSteps[edited])
         XCTAssertTrue(inspection.tokenHistory.dropFirst().allSatisfy(\.isEdit))
         XCTAssertTrue(screen(controller).contains("step \(decode.canvas.editSteps[edited]![0]) edit "), screen(controller))
+    }
+
+    func testTheInspectorsTokenLineShowsTheTokenAnEditLeftThere() async throws {
+        let (controller, _) = try live()
+        await runToEnd(controller)
+        let decode = controller.decodes[0]
+        let P = Self.prompt.count
+        let replaced = try XCTUnwrap(decode.canvas.editSteps.keys.sorted().first { position in
+            guard case let .decoded(_, commit) = decode.canvas.states[position] else { return false }
+            return decode.canvas.tokens[P + position] != commit.token
+        }, "the fixture decode replaces a committed token")
+        controller.options.inspected = replaced
+        let inspection = try XCTUnwrap(controller.snapshots()[0].inspection)
+        guard case let .committed(_, _, _, _, _, token, _, _) = inspection.state else { return XCTFail("\(inspection.state)") }
+        XCTAssertEqual(token, decode.labels.text(decode.canvas.tokens[P + replaced]))
+        XCTAssertEqual(token, inspection.tokenHistory.last?.token, "the last edit's token")
+        XCTAssertNotEqual(token, inspection.tokenHistory.first?.token, "not the committed one")
+        let tokenLine = try XCTUnwrap(screen(controller).split(separator: "\n").first { $0.contains("token ") && !$0.contains("tokens (") })
+        XCTAssertTrue(tokenLine.contains("token \(InspectorView.quoted(token))"), String(tokenLine))
+        // Stepping back before the edit shows the committed token again.
+        let lastEdit = decode.canvas.editSteps[replaced]!.last!
+        try decode.back(toStep: lastEdit - 1)
+        guard case let .committed(_, _, _, _, _, before, _, _) = controller.snapshots()[0].inspection?.state else { return XCTFail() }
+        XCTAssertEqual(before, controller.snapshots()[0].inspection?.tokenHistory.last?.token)
     }
 
     func testSteppingBackAcrossABlockReplaysAndABranchThereRecomputesFromTheCutCache() async throws {
