@@ -46,4 +46,18 @@ void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);
 
+/// The row-stable few-row matmul for bf16 weights (few_row_kernels.c): 1–7 activation rows, each
+/// output summed in the packed fp32 kernel's order, bf16 widened in registers. Needs AVX-512F/BW.
+int dscope_few_rows_supported(void);
+
+/// Copies `rows` rows of x (row stride k) into panel[column · lanes + t], zero for t ≥ rows;
+/// `lanes` is 4 (rows ≤ 4) or 8.
+void dscope_few_rows_panel(const float *x, int rows, int k, int lanes, float *panel);
+
+/// out[t · n + row] = Σ_column w[row][column] · x_t[column] for t < rows and the weight rows of
+/// groups first_group ..< first_group + group_count (32 rows a group with 4 lanes, 16 with 8); w has
+/// n rows of row_stride bf16 values; the sum runs in passes of `span` columns as the packed kernel's.
+void dscope_few_rows_bf16(const uint16_t *w, size_t row_stride, int n, int first_group, int group_count,
+                          const float *panel, int lanes, int rows, int k, int span, float *out);
+
 #endif
