@@ -11,8 +11,8 @@ enum FewRows {
     /// Whether this CPU runs the row-stable bf16 kernel (AVX-512F/BW); elsewhere row-stable
     /// calls of few rows take the packed path, as before.
     static let rowStableSupported = dscope_few_rows_supported() != 0
-    /// Weight-row groups a worker claims at a time (a group is 16 or 32 rows).
-    static let claim = 8
+    /// Weight-row groups a worker claims at a time (a group is 16 or 8 rows).
+    static let claim = 16
 }
 
 /// `matmul`'s few-row path: for each weight row, `dot` of each input row with it, in `dot`'s own
@@ -98,13 +98,13 @@ private func widenBF16(_ w: UnsafeRawPointer, _ index: Int) -> SIMD16<Float> {
 }
 
 /// `rowStableMatmul`'s few-row path for bf16 weights (CKernels/few_row_kernels.c): the packed
-/// kernel's summation order, bit for bit, at the cost of reading the weights once. The weight
-/// rows go in groups of 32 (1–4 input rows) or 16 (5–7) to whichever worker is free.
+/// kernel's summation order, bit for bit, reading the weights once. The weight rows go in groups
+/// of 16 (1–4 input rows) or 8 (5–7), `FewRows.claim` groups at a time, to whichever worker is free.
 func rowStableFewRowsBF16(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                           into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(w.dtype == .bf16 && rows > 0 && rows < FewRows.limit)
     let K = w.columns, N = w.rows
-    let lanes = rows <= 4 ? 4 : 8, groupRows = 8 * 16 / lanes
+    let lanes = rows <= 4 ? 4 : 8, groupRows = Int(dscope_few_rows_group_rows(Int32(lanes)))
     let groups = (N + groupRows - 1) / groupRows
     let claims = WorkCounter((groups + FewRows.claim - 1) / FewRows.claim)
     let weights = w.base.assumingMemoryBound(to: UInt16.self)

@@ -50,12 +50,15 @@ int dscope_int8_tile_rows(dscope_isa isa);
 /// output summed in the packed fp32 kernel's order, bf16 widened in registers. Needs AVX-512F/BW.
 int dscope_few_rows_supported(void);
 
+/// Weight rows per group with `lanes` (4 or 8) activation lanes: 16 or 8.
+int dscope_few_rows_group_rows(int lanes);
+
 /// Copies `rows` rows of x (row stride k) into panel[column · lanes + t], zero for t ≥ rows;
 /// `lanes` is 4 (rows ≤ 4) or 8.
 void dscope_few_rows_panel(const float *x, int rows, int k, int lanes, float *panel);
 
 /// out[t · n + row] = Σ_column w[row][column] · x_t[column] for t < rows and the weight rows of
-/// groups first_group ..< first_group + group_count (32 rows a group with 4 lanes, 16 with 8); w has
+/// groups first_group ..< first_group + group_count (16 rows a group with 4 lanes, 8 with 8); w has
 /// n rows of row_stride bf16 values; the sum runs in passes of `span` columns as the packed kernel's.
 void dscope_few_rows_bf16(const uint16_t *w, size_t row_stride, int n, int first_group, int group_count,
                           const float *panel, int lanes, int rows, int k, int span, float *out);
