@@ -8,6 +8,9 @@ import Dispatch
 /// integer tiles over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32
 /// and fold each run into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
 ///
+/// Fewer than 8 rows with AVX512-VNNI take a tile that packs 4 (or 2) weight rows into each
+/// vector's lanes beside the input rows (int8_few_rows.c), with the same sums bit for bit.
+///
 /// Error against the exact product: each activation is off by at most half its block's step
 /// d_x / 2 = max|x| / 254, so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
 func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
@@ -32,13 +35,18 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         }
 
         let blockRows = Int8Tile.blockRows, tileRows = Int(dscope_int8_tile_rows(isa))
+        // 1–7 rows fill one panel; with VNNI a tile whose lanes are (weight row, input row) pairs
+        // does the same sums with a quarter (or half) of the dot products (int8_few_rows.c).
+        let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
-            ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
+            ScratchPool.shared.withBuffer(blockRows * K / 4 + 4 * blockRows * units + blockRows * paddedT) { scratch in
                 let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
                 let a = scratch + blockRows * K / 4, b = a + blockRows * units
                 // Sums of the block's weight rows for every input row, transposed into `out` at the end.
                 let sums = b + blockRows * units
+                // The few-row tile's factors run by run: aByRun[u · 16 + i] = a[i · units + u].
+                let aByRun = sums + blockRows * paddedT, bByRun = aByRun + blockRows * units
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
                     for i in 0..<rowCount {
@@ -51,12 +59,23 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                         (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                     }
-                    for tile in stride(from: 0, to: rowCount, by: tileRows) {
-                        for p in 0..<panels {
-                            dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
-                                             codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                             offsets + p * panelScaleFloats, Int32(K), Int32(unit),
-                                             sums + tile * paddedT + p * lanes, paddedT)
+                    if fewRows {
+                        for u in 0..<units {
+                            for i in 0..<blockRows {
+                                aByRun[u &* blockRows &+ i] = i < rowCount ? a[i &* units &+ u] : 0
+                                bByRun[u &* blockRows &+ i] = i < rowCount ? b[i &* units &+ u] : 0
+                            }
+                        }
+                        dscope_int8_few_rows_tile(Int32(rows), weightCodes, aByRun, bByRun, codes, scales, offsets,
+                                                  Int32(K), Int32(unit), sums, paddedT)
+                    } else {
+                        for tile in stride(from: 0, to: rowCount, by: tileRows) {
+                            for p in 0..<panels {
+                                dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
+                                                 codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
+                                                 offsets + p * panelScaleFloats, Int32(K), Int32(unit),
+                                                 sums + tile * paddedT + p * lanes, paddedT)
+                            }
                         }
                     }
                     for t in 0..<rows {

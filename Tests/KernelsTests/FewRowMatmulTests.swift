@@ -55,6 +55,31 @@ final class FewRowMatmulTests: XCTestCase {
         }
     }
 
+    /// The int8 path's few-row tile (AVX512-VNNI) against the panel tile: the same rows inside a
+    /// 16-row product, every type, 1–7 rows, a 32-column tail and a partial block of weight rows.
+    func testInt8FewRowsEqualTheSameRowsOfALongerProduct() throws {
+        try XCTSkipUnless(Int8InstructionSet.avx512vnni.isSupported, "this CPU has no AVX512-VNNI")
+        let saved = (MatmulMode.current, MatmulMode.int8InstructionSet)
+        defer { (MatmulMode.current, MatmulMode.int8InstructionSet) = saved }
+        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.int8, .avx512vnni)
+        for dtype in [WeightDType.q8_0, .q4_0, .q4_k, .q5_k, .q6_k] {
+            let k = dtype.blockLength == 256 ? 768 : 96, n = 37
+            let w = RandomWeights(rows: n, columns: k, dtype: dtype, seed: 41, scale: 0.5)
+            var random = SplitMix64(seed: 42)
+            var x = random.floats(16 * k)
+            x[2 * k + 5] = .nan
+            var all = [Float](repeating: .nan, count: 16 * n)
+            matmul(x, rows: 16, w.matrix, into: &all, threads: 2)
+            for rows in 1..<FewRows.limit {
+                var part = [Float](repeating: .nan, count: rows * n)
+                matmul(x, rows: rows, w.matrix, into: &part, threads: 2)
+                XCTAssertEqual(bits(part), bits(Array(all[0..<(rows * n)])), "\(dtype) rows \(rows)")
+            }
+            XCTAssertTrue(all[(2 * n)..<(3 * n)].allSatisfy(\.isNaN) && all[0..<(2 * n)].allSatisfy(\.isFinite), "\(dtype)")
+            withExtendedLifetime(w) {}
+        }
+    }
+
     /// The old few-row path: each weight row converted to Floats, then `dot` with each input row.
     private func dotReference(_ x: [Float], rows: Int, _ w: WeightMatrix) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * w.rows)

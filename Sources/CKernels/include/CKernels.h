@@ -43,6 +43,13 @@ void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const
                       const float *b, const int8_t *panel, const float *scale,
                       const float *offset, int k, int unit, float *sums, size_t sum_stride);
 
+/// dscope_int8_tile's sums for 1–7 activation rows (`rows`) and 16 weight rows at once with
+/// AVX512-VNNI, bit for bit, reading each code once (int8_few_rows.c): the factors come by run,
+/// a_by_run[u · 16 + r] (the tile's a and b transposed); sums for lanes ≥ rows are filler.
+void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by_run, const float *b_by_run,
+                               const int8_t *panel, const float *scale, const float *offset, int k, int unit,
+                               float *sums, size_t sum_stride);
+
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);
 
