@@ -75,6 +75,11 @@ void dscope_quantize_panel(const float *x, int rows, int k, int unit,
 
 static inline float half_to_float(const uint8_t *p) {
     const uint16_t h = (uint16_t)(p[0] | p[1] << 8);
+#if defined(__F16C__)
+    // vcvtph2ps is exact for every finite f16 and ∞ (a Q8_0 row spends most of its unpacking on
+    // this otherwise); NaNs keep their payload bit for bit below.
+    if ((h & 0x7C00) != 0x7C00) return _cvtsh_ss(h);
+#endif
     const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
     uint32_t bits;
     if (exponent == 0) {
@@ -105,7 +110,7 @@ static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m
 // restrict: the byte stores could otherwise alias the source and the factors, which keeps the
 // compiler from vectorising (unpacking took a quarter of a Q4_K matmul before).
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
-                       uint8_t *restrict codes, float *restrict a, float *restrict b) {
+                       uint8_t *restrict codes, float *restrict a, float *restrict b, int factor_stride) {
     const uint8_t *restrict src = (const uint8_t *)row;
     switch (type) {
     case DSCOPE_Q8_0:
@@ -113,8 +118,8 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const float d = half_to_float(src);
             const uint8_t flip = signed_q8 ? 0 : 0x80;  // code + 128 as an unsigned byte
             for (int i = 0; i < 32; i++) codes[block * 32 + i] = src[2 + i] ^ flip;
-            a[block] = d;
-            b[block] = signed_q8 ? 0.0f : 128.0f * d;
+            a[(size_t)block * factor_stride] = d;
+            b[(size_t)block * factor_stride] = signed_q8 ? 0.0f : 128.0f * d;
         }
         break;
     case DSCOPE_Q4_0:
@@ -124,8 +129,8 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
                 codes[block * 32 + i] = src[2 + i] & 0x0F;
                 codes[block * 32 + 16 + i] = src[2 + i] >> 4;
             }
-            a[block] = d;
-            b[block] = 8.0f * d;
+            a[(size_t)block * factor_stride] = d;
+            b[(size_t)block * factor_stride] = 8.0f * d;
         }
         break;
     case DSCOPE_Q4_K:
@@ -138,8 +143,8 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             for (int j = 0; j < 8; j++) {
                 uint8_t sc, m;
                 scale_min_k4(j, scales, &sc, &m);
-                a[block * 8 + j] = d * (float)sc;
-                b[block * 8 + j] = dmin * (float)m;
+                a[(size_t)(block * 8 + j) * factor_stride] = d * (float)sc;
+                b[(size_t)(block * 8 + j) * factor_stride] = dmin * (float)m;
             }
             // Constant shifts and no branch inside, so these loops vectorise.
             for (int pair = 0; pair < 4; pair++) {
@@ -163,8 +168,9 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const int8_t *scales = (const int8_t *)(src + 192);
             uint8_t *restrict out = codes + block * 256;
             for (int s = 0; s < 16; s++) {
-                a[block * 16 + s] = d * (float)scales[s];
-                b[block * 16 + s] = 32.0f * a[block * 16 + s];  // value = d·sc·(q − 32)
+                const float factor = d * (float)scales[s];
+                a[(size_t)(block * 16 + s) * factor_stride] = factor;
+                b[(size_t)(block * 16 + s) * factor_stride] = 32.0f * factor;  // value = d·sc·(q − 32)
             }
             for (int h = 0; h < 2; h++) {
                 const uint8_t *ql = src + h * 64, *qh = src + 128 + h * 32;

@@ -40,33 +40,31 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
-            ScratchPool.shared.withBuffer(blockRows * K / 4 + 4 * blockRows * units + blockRows * paddedT) { scratch in
+            ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
                 let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
                 let a = scratch + blockRows * K / 4, b = a + blockRows * units
                 // Sums of the block's weight rows for every input row, transposed into `out` at the end.
                 let sums = b + blockRows * units
-                // The few-row tile's factors run by run: aByRun[u · 16 + i] = a[i · units + u].
-                let aByRun = sums + blockRows * paddedT, bByRun = aByRun + blockRows * units
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
                     for i in 0..<rowCount {
-                        dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8,
-                                          weightCodes + i * K, a + i * units, b + i * units)
+                        // The few-row tile reads the factors run by run: a[u · 16 + i].
+                        dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
+                                          fewRows ? a + i : a + i * units, fewRows ? b + i : b + i * units,
+                                          fewRows ? Int32(blockRows) : 1)
                     }
                     // Rows past the matrix: a tile reading them multiplies by a = b = 0.
                     let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
-                    if tiles > rowCount {
+                    if tiles > rowCount && !fewRows {
                         (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                         (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                     }
                     if fewRows {
-                        for u in 0..<units {
-                            for i in 0..<blockRows {
-                                aByRun[u &* blockRows &+ i] = i < rowCount ? a[i &* units &+ u] : 0
-                                bByRun[u &* blockRows &+ i] = i < rowCount ? b[i &* units &+ u] : 0
-                            }
+                        for u in 0..<units where rowCount < blockRows {
+                            (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
+                            (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
                         }
-                        dscope_int8_few_rows_tile(Int32(rows), weightCodes, aByRun, bByRun, codes, scales, offsets,
+                        dscope_int8_few_rows_tile(Int32(rows), weightCodes, a, b, codes, scales, offsets,
                                                   Int32(K), Int32(unit), sums, paddedT)
                     } else {
                         for tile in stride(from: 0, to: rowCount, by: tileRows) {

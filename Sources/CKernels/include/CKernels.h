@@ -32,9 +32,10 @@ typedef enum {
 } dscope_qtype;
 
 /// Unpacks one row of k stored values into unsigned codes and, per `unit` values, factors a and b
-/// with value = a · code − b. With `signed_q8` (AVX2's Q8_0), Q8_0 codes stay signed and b = 0.
+/// with value = a · code − b, run u's at a[u · factor_stride]. With `signed_q8` (AVX2's Q8_0),
+/// Q8_0 codes stay signed and b = 0.
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
-                       uint8_t *codes, float *a, float *b);
+                       uint8_t *codes, float *a, float *b, int factor_stride);
 
 /// sums[r · sum_stride + lane] = Σ_units (a_r · scale_lane · Σ code_r · x_lane − b_r · offset_lane)
 /// for `tile_rows` weight rows (8 for VNNI, 4 for AVX2; codes row stride k, a/b row stride
@@ -45,7 +46,7 @@ void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const
 
 /// dscope_int8_tile's sums for 1–7 activation rows (`rows`) and 16 weight rows at once with
 /// AVX512-VNNI, bit for bit, reading each code once (int8_few_rows.c): the factors come by run,
-/// a_by_run[u · 16 + r] (the tile's a and b transposed); sums for lanes ≥ rows are filler.
+/// a_by_run[u · 16 + r] (unpacked with factor_stride 16); sums for lanes ≥ rows are filler.
 void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by_run, const float *b_by_run,
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride);
