@@ -107,6 +107,33 @@ static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m
     }
 }
 
+// d · scale and dmin · min of all eight sub-blocks, each product rounded once as
+// scale_min_k4's callers do; with AVX2 the 6-bit fields come out of the 12 bytes with 32-bit
+// masks (ggml's utmp arrangement) and convert and multiply eight at a time.
+static inline void scales_and_mins_k4(const uint8_t *q, float d, float dmin, float *sc, float *m) {
+#if defined(__AVX2__)
+    uint32_t u[4];
+    memcpy(u, q, 12);
+    const uint32_t low6 = 0x3f3f3f3fu, low4 = 0x0f0f0f0fu, low2 = 0x03030303u;
+    u[3] = ((u[2] >> 4) & low4) | (((u[1] >> 6) & low2) << 4);  // mins 4–7
+    const uint32_t mins = u[1] & low6;                          // mins 0–3
+    u[1] = (u[2] & low4) | (((u[0] >> 6) & low2) << 4);         // scales 4–7
+    u[2] = mins;
+    u[0] &= low6;                                               // scales 0–3
+    const __m256 scales = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)u)));
+    const __m256 minimums = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(u + 2))));
+    _mm256_storeu_ps(sc, _mm256_mul_ps(_mm256_set1_ps(d), scales));
+    _mm256_storeu_ps(m, _mm256_mul_ps(_mm256_set1_ps(dmin), minimums));
+#else
+    for (int j = 0; j < 8; j++) {
+        uint8_t scale, minimum;
+        scale_min_k4(j, q, &scale, &minimum);
+        sc[j] = d * (float)scale;
+        m[j] = dmin * (float)minimum;
+    }
+#endif
+}
+
 // restrict: the byte stores could otherwise alias the source and the factors, which keeps the
 // compiler from vectorising (unpacking took a quarter of a Q4_K matmul before).
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
@@ -140,11 +167,11 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const float d = half_to_float(src), dmin = half_to_float(src + 2);
             const uint8_t *scales = src + 4, *qh = src + 16, *qs = src + (five ? 48 : 16);
             uint8_t *restrict out = codes + block * 256;
+            float sc[8], m[8];
+            scales_and_mins_k4(scales, d, dmin, sc, m);
             for (int j = 0; j < 8; j++) {
-                uint8_t sc, m;
-                scale_min_k4(j, scales, &sc, &m);
-                a[(size_t)(block * 8 + j) * factor_stride] = d * (float)sc;
-                b[(size_t)(block * 8 + j) * factor_stride] = dmin * (float)m;
+                a[(size_t)(block * 8 + j) * factor_stride] = sc[j];
+                b[(size_t)(block * 8 + j) * factor_stride] = m[j];
             }
             for (int pair = 0; pair < 4; pair++) {
                 const uint8_t *nibbles = qs + pair * 32;
