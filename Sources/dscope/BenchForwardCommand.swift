@@ -68,8 +68,8 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes (after one warm-up).") var repeats = 2
     @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them); a block model's own by default, else 32.") var block: Int?
-    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
-    var weights: WeightDType = .bf16
+    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k; with --model, q8_0 or q4_0 quantises a float checkpoint as it loads.")
+    var weights: WeightDType?
     @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
     var exactMatmul = false
 
@@ -85,6 +85,7 @@ struct BenchForwardCommand: ParsableCommand {
             throw ValidationError("--logit-rows must be between 0 and --tokens")
         }
         if let block, block < 0 || block > tokens { throw ValidationError("--block must be between 0 and --tokens") }
+        if model != nil { try QuantizeOnLoad.check(weights) }
     }
 
     func run() throws {
@@ -92,12 +93,12 @@ struct BenchForwardCommand: ParsableCommand {
         let loaded: TransformerModel
         let fullDepth: Int
         if let model {
-            loaded = try ModelLocation(model).model(threads: threads)
+            loaded = try ModelLocation(model).model(threads: threads, quantizingTo: weights)
             fullDepth = loaded.config.nLayers
         } else {
-            let config = synthetic!.config(layers: layers)
-            fprint("building \(layers) random \(weights.rawValue) blocks of \(synthetic!.rawValue) shapes…")
-            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: weights),
+            let config = synthetic!.config(layers: layers), dtype = weights ?? .bf16
+            fprint("building \(layers) random \(dtype.rawValue) blocks of \(synthetic!.rawValue) shapes…")
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: dtype),
                                                  layout: synthetic!.layout)
             loaded = TransformerModel(config: config, weights: weights, threads: threads)
             fullDepth = synthetic!.fullDepth
