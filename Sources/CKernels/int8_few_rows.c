@@ -105,6 +105,11 @@ FEW_ROWS_TILE(tile_32_8, 32, 8)
 
 #endif
 
+void dscope_prefetch(const void *start, size_t bytes) {
+    const char *p = (const char *)start;
+    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(p + offset, 0, 1);
+}
+
 void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by_run, const float *b_by_run,
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride) {

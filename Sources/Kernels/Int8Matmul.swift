@@ -60,6 +60,10 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                     }
                     if fewRows {
+                        // The tile runs from cache: meanwhile, have the weights of the block this
+                        // worker will likely claim next on their way from memory.
+                        let ahead = firstRow + max(1, threads) * blockRows
+                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         for u in 0..<units where rowCount < blockRows {
                             (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
                             (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)

@@ -51,6 +51,9 @@ void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride);
 
+/// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
+void dscope_prefetch(const void *start, size_t bytes);
+
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);
 
