@@ -47,6 +47,22 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                 let sums = b + blockRows * units
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
+                    if fewRows {
+                        // The tile runs from cache: meanwhile, have the weights of the block this
+                        // worker will likely claim next on their way from memory.
+                        let ahead = firstRow + max(1, threads) * blockRows
+                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
+                    }
+                    if fewRows && w.dtype == .q4_k {
+                        // Read in place: the tile splits the nibbles and decodes the scales itself.
+                        dscope_int8_few_rows_q4_k(Int32(rows), w.rowAddress(firstRow), w.rowBytes, Int32(rowCount),
+                                                  codes, scales, offsets, Int32(K), sums, paddedT)
+                        for t in 0..<rows {
+                            let destination = out + (t &* N &+ firstRow)
+                            for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }
+                        }
+                        continue
+                    }
                     for i in 0..<rowCount {
                         // The few-row tile reads the factors run by run: a[u · 16 + i].
                         dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
@@ -60,10 +76,6 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
                     }
                     if fewRows {
-                        // The tile runs from cache: meanwhile, have the weights of the block this
-                        // worker will likely claim next on their way from memory.
-                        let ahead = firstRow + max(1, threads) * blockRows
-                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         for u in 0..<units where rowCount < blockRows {
                             (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
                             (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)

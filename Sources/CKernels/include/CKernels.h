@@ -51,6 +51,12 @@ void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride);
 
+/// dscope_int8_few_rows_tile for `row_count` (≤ 16) Q4_K rows read in place from `first_row`
+/// (row stride row_bytes), without unpacking: the same sums, bit for bit.
+void dscope_int8_few_rows_q4_k(int rows, const void *first_row, size_t row_bytes, int row_count,
+                               const int8_t *panel, const float *scale, const float *offset, int k,
+                               float *sums, size_t sum_stride);
+
 /// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
 void dscope_prefetch(const void *start, size_t bytes);
 
