@@ -162,15 +162,67 @@ static inline void few_rows_q4_k(const uint8_t *const *row, const int8_t *panel,
     store_sums(f, lanes, sums, sum_stride);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-static void q4_k_4(const uint8_t *const *row, const int8_t *p, const float *s, const float *o, int k, float *sums, size_t stride) {
-    few_rows_q4_k(row, p, s, o, k, 4, sums, stride);
+// Q8_0 and Q4_0 rows read in place, 64 columns (two blocks; 32 at a ragged end) at a time: the
+// blocks' f16 scales become the unpacker's factors (Q8_0 code + 128 with b = 128 d, Q4_0 nibble
+// with b = 8 d) and the codes are assembled in registers.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+static inline void few_rows_blocks(const uint8_t *const *row, int q8, const int8_t *panel, const float *scale,
+                                   const float *offset, int k, const int lanes, float *sums, size_t sum_stride) {
+    const int rows_per_block = 16 / lanes, blocks = 16 / rows_per_block, bytes = q8 ? 34 : 18;
+    __m512i row_of_lane[8];
+    lanes_rows(lanes, row_of_lane);
+    // Q4_0: 128-bit lanes n0, n0, n1, n1 → low nibbles, high nibbles of each block.
+    const __m512i shifts = _mm512_set_epi64(0x0004000400040004, 0x0004000400040004, 0, 0,
+                                            0x0004000400040004, 0x0004000400040004, 0, 0);
+    const __m512i low4 = _mm512_set1_epi8(0x0F), flip = _mm512_set1_epi8((char)0x80);
+    __m512 f[8];
+    for (int block = 0; block < blocks; block++) f[block] = _mm512_setzero_ps();
+    for (int chunk = 0; chunk < k; chunk += 64) {
+        const int runs = k - chunk >= 64 ? 2 : 1, first = chunk / 32;
+        float a[2 * 16], b[2 * 16];
+        for (int r = 0; r < 16; r++) {
+            for (int run = 0; run < runs; run++) {
+                const float d = half_to_float(row[r] + (size_t)(first + run) * bytes);
+                a[run * 16 + r] = d;
+                b[run * 16 + r] = (q8 ? 128.0f : 8.0f) * d;
+            }
+        }
+        __m512i w[8][4];
+        for (int block = 0; block < blocks; block++) {
+            __m512i codes[4];
+            for (int i = 0; i < rows_per_block; i++) {
+                const uint8_t *p = row[block * rows_per_block + i] + (size_t)first * bytes;
+                if (q8) {
+                    const __m256i low = _mm256_loadu_si256((const __m256i *)(p + 2));
+                    const __m256i high = runs == 2 ? _mm256_loadu_si256((const __m256i *)(p + 36)) : _mm256_setzero_si256();
+                    codes[i] = _mm512_xor_si512(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1), flip);
+                } else {
+                    const __m128i n0 = _mm_loadu_si128((const __m128i *)(p + 2));
+                    const __m128i n1 = runs == 2 ? _mm_loadu_si128((const __m128i *)(p + 20)) : _mm_setzero_si128();
+                    const __m256i both = _mm256_set_m128i(n1, n0);
+                    const __m512i twice = _mm512_inserti64x4(_mm512_castsi256_si512(both), both, 1);
+                    codes[i] = _mm512_and_si512(_mm512_srlv_epi16(_mm512_shuffle_i32x4(twice, twice, 0x50), shifts), low4);
+                }
+            }
+            arrange(codes, lanes, w[block]);
+        }
+        chunk_runs(w, panel, scale, offset, a, b, first, chunk, runs * 32, 32, lanes, row_of_lane, f);
+    }
+    store_sums(f, lanes, sums, sum_stride);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-static void q4_k_8(const uint8_t *const *row, const int8_t *p, const float *s, const float *o, int k, float *sums, size_t stride) {
-    few_rows_q4_k(row, p, s, o, k, 8, sums, stride);
-}
+#define RAW_TILE(name, call)                                                                        \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static void name(               \
+        const uint8_t *const *row, const int8_t *p, const float *s, const float *o, int k, float *sums, \
+        size_t stride) {                                                                            \
+        call;                                                                                       \
+    }
+RAW_TILE(q4_k_4, few_rows_q4_k(row, p, s, o, k, 4, sums, stride))
+RAW_TILE(q4_k_8, few_rows_q4_k(row, p, s, o, k, 8, sums, stride))
+RAW_TILE(q8_0_4, few_rows_blocks(row, 1, p, s, o, k, 4, sums, stride))
+RAW_TILE(q8_0_8, few_rows_blocks(row, 1, p, s, o, k, 8, sums, stride))
+RAW_TILE(q4_0_4, few_rows_blocks(row, 0, p, s, o, k, 4, sums, stride))
+RAW_TILE(q4_0_8, few_rows_blocks(row, 0, p, s, o, k, 8, sums, stride))
 
 #define FEW_ROWS_TILE(name, unit, lanes)                                                                   \
     __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static void name(                      \
@@ -205,16 +257,26 @@ void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by
 #endif
 }
 
-void dscope_int8_few_rows_q4_k(int rows, const void *first_row, size_t row_bytes, int row_count,
-                               const int8_t *panel, const float *scale, const float *offset, int k,
-                               float *sums, size_t sum_stride) {
+int dscope_int8_few_rows_reads_in_place(dscope_qtype type) {
+    return type == DSCOPE_Q8_0 || type == DSCOPE_Q4_0 || type == DSCOPE_Q4_K;
+}
+
+void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
+                                   const int8_t *panel, const float *scale, const float *offset, int k,
+                                   float *sums, size_t sum_stride) {
 #if defined(__x86_64__)
     const uint8_t *row[16];
     // Rows past the matrix read its last row again; their sums are filler.
     for (int r = 0; r < 16; r++) row[r] = (const uint8_t *)first_row + (size_t)(r < row_count ? r : row_count - 1) * row_bytes;
-    (rows <= 4 ? q4_k_4 : q4_k_8)(row, panel, scale, offset, k, sums, sum_stride);
+    const int four = rows <= 4;
+    switch (type) {
+    case DSCOPE_Q4_K: (four ? q4_k_4 : q4_k_8)(row, panel, scale, offset, k, sums, sum_stride); break;
+    case DSCOPE_Q8_0: (four ? q8_0_4 : q8_0_8)(row, panel, scale, offset, k, sums, sum_stride); break;
+    case DSCOPE_Q4_0: (four ? q4_0_4 : q4_0_8)(row, panel, scale, offset, k, sums, sum_stride); break;
+    default: break;
+    }
 #else
-    (void)rows; (void)first_row; (void)row_bytes; (void)row_count; (void)panel; (void)scale; (void)offset;
-    (void)k; (void)sums; (void)sum_stride;
+    (void)type; (void)rows; (void)first_row; (void)row_bytes; (void)row_count; (void)panel; (void)scale;
+    (void)offset; (void)k; (void)sums; (void)sum_stride;
 #endif
 }

@@ -38,6 +38,7 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         // 1–7 rows fill one panel; with VNNI a tile whose lanes are (weight row, input row) pairs
         // does the same sums with a quarter (or half) of the dot products (int8_few_rows.c).
         let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
+        let inPlace = dscope_int8_few_rows_reads_in_place(layout.type) != 0
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
@@ -53,10 +54,10 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         let ahead = firstRow + max(1, threads) * blockRows
                         if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                     }
-                    if fewRows && w.dtype == .q4_k {
-                        // Read in place: the tile splits the nibbles and decodes the scales itself.
-                        dscope_int8_few_rows_q4_k(Int32(rows), w.rowAddress(firstRow), w.rowBytes, Int32(rowCount),
-                                                  codes, scales, offsets, Int32(K), sums, paddedT)
+                    if fewRows && inPlace {
+                        // Read in place: the tile assembles the codes and factors itself.
+                        dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
+                                                      Int32(rowCount), codes, scales, offsets, Int32(K), sums, paddedT)
                         for t in 0..<rows {
                             let destination = out + (t &* N &+ firstRow)
                             for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }

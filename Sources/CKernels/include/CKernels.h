@@ -51,11 +51,14 @@ void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride);
 
-/// dscope_int8_few_rows_tile for `row_count` (≤ 16) Q4_K rows read in place from `first_row`
-/// (row stride row_bytes), without unpacking: the same sums, bit for bit.
-void dscope_int8_few_rows_q4_k(int rows, const void *first_row, size_t row_bytes, int row_count,
-                               const int8_t *panel, const float *scale, const float *offset, int k,
-                               float *sums, size_t sum_stride);
+/// Whether dscope_int8_few_rows_in_place reads `type` (Q8_0, Q4_0, Q4_K).
+int dscope_int8_few_rows_reads_in_place(dscope_qtype type);
+
+/// dscope_int8_few_rows_tile for `row_count` (≤ 16) rows read in place from `first_row` (row stride
+/// row_bytes), without unpacking: the same sums, bit for bit. VNNI; `type` as the predicate says.
+void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
+                                   const int8_t *panel, const float *scale, const float *offset, int k,
+                                   float *sums, size_t sum_stride);
 
 /// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
 void dscope_prefetch(const void *start, size_t bytes);
