@@ -9,7 +9,8 @@ import Dispatch
 /// and fold each run into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
 ///
 /// Fewer than 8 rows with AVX512-VNNI take a tile that packs 4 (or 2) weight rows into each
-/// vector's lanes beside the input rows (int8_few_rows.c), with the same sums bit for bit.
+/// vector's lanes beside the input rows (int8_few_rows.c), with the same sums bit for bit; it
+/// reads Q8_0, Q4_0 and Q4_K rows in place instead of unpacking them first.
 ///
 /// Error against the exact product: each activation is off by at most half its block's step
 /// d_x / 2 = max|x| / 254, so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
@@ -58,25 +59,12 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         // Read in place: the tile assembles the codes and factors itself.
                         dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
                                                       Int32(rowCount), codes, scales, offsets, Int32(K), sums, paddedT)
-                        for t in 0..<rows {
-                            let destination = out + (t &* N &+ firstRow)
-                            for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }
+                    } else if fewRows {
+                        for i in 0..<rowCount {
+                            // The few-row tile reads the factors run by run: a[u · 16 + i].
+                            dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
+                                              a + i, b + i, Int32(blockRows))
                         }
-                        continue
-                    }
-                    for i in 0..<rowCount {
-                        // The few-row tile reads the factors run by run: a[u · 16 + i].
-                        dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
-                                          fewRows ? a + i : a + i * units, fewRows ? b + i : b + i * units,
-                                          fewRows ? Int32(blockRows) : 1)
-                    }
-                    // Rows past the matrix: a tile reading them multiplies by a = b = 0.
-                    let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
-                    if tiles > rowCount && !fewRows {
-                        (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                        (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                    }
-                    if fewRows {
                         for u in 0..<units where rowCount < blockRows {
                             (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
                             (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
@@ -84,6 +72,16 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         dscope_int8_few_rows_tile(Int32(rows), weightCodes, a, b, codes, scales, offsets,
                                                   Int32(K), Int32(unit), sums, paddedT)
                     } else {
+                        for i in 0..<rowCount {
+                            dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
+                                              a + i * units, b + i * units, 1)
+                        }
+                        // Rows past the matrix: a tile reading them multiplies by a = b = 0.
+                        let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
+                        if tiles > rowCount {
+                            (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                            (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                        }
                         for tile in stride(from: 0, to: rowCount, by: tileRows) {
                             for p in 0..<panels {
                                 dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
