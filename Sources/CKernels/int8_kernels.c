@@ -4,6 +4,7 @@
 // signed activation codes in integers (AVX512-VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd), and
 // folds each 16- or 32-value run into fp32 sums: a · d_x · Σ code·x − b · d_x · Σ x.
 #include "CKernels.h"
+#include "block_scales.h"
 
 #include <math.h>
 #include <string.h>
@@ -73,39 +74,10 @@ void dscope_quantize_panel(const float *x, int rows, int k, int unit,
 
 // ---- weights ----------------------------------------------------------------------------------
 
-static inline float half_to_float(const uint8_t *p) {
-    const uint16_t h = (uint16_t)(p[0] | p[1] << 8);
-    const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
-    uint32_t bits;
-    if (exponent == 0) {
-        float value = (float)mantissa * 5.9604644775390625e-08f;  // subnormal: mantissa · 2⁻²⁴, exact
-        memcpy(&bits, &value, 4);
-        bits |= sign;
-    } else if (exponent == 31) {
-        bits = sign | 0x7F800000u | mantissa << 13;
-    } else {
-        bits = sign | (exponent + 112) << 23 | mantissa << 13;
-    }
-    float result;
-    memcpy(&result, &bits, 4);
-    return result;
-}
-
-// ggml's get_scale_min_k4: 6-bit scale and min of sub-block j from the 12 packed bytes.
-static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m) {
-    if (j < 4) {
-        *sc = q[j] & 63;
-        *m = q[j + 4] & 63;
-    } else {
-        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-        *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
 // restrict: the byte stores could otherwise alias the source and the factors, which keeps the
 // compiler from vectorising (unpacking took a quarter of a Q4_K matmul before).
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
-                       uint8_t *restrict codes, float *restrict a, float *restrict b) {
+                       uint8_t *restrict codes, float *restrict a, float *restrict b, int factor_stride) {
     const uint8_t *restrict src = (const uint8_t *)row;
     switch (type) {
     case DSCOPE_Q8_0:
@@ -113,8 +85,8 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const float d = half_to_float(src);
             const uint8_t flip = signed_q8 ? 0 : 0x80;  // code + 128 as an unsigned byte
             for (int i = 0; i < 32; i++) codes[block * 32 + i] = src[2 + i] ^ flip;
-            a[block] = d;
-            b[block] = signed_q8 ? 0.0f : 128.0f * d;
+            a[(size_t)block * factor_stride] = d;
+            b[(size_t)block * factor_stride] = signed_q8 ? 0.0f : 128.0f * d;
         }
         break;
     case DSCOPE_Q4_0:
@@ -124,8 +96,8 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
                 codes[block * 32 + i] = src[2 + i] & 0x0F;
                 codes[block * 32 + 16 + i] = src[2 + i] >> 4;
             }
-            a[block] = d;
-            b[block] = 8.0f * d;
+            a[(size_t)block * factor_stride] = d;
+            b[(size_t)block * factor_stride] = 8.0f * d;
         }
         break;
     case DSCOPE_Q4_K:
@@ -135,19 +107,26 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const float d = half_to_float(src), dmin = half_to_float(src + 2);
             const uint8_t *scales = src + 4, *qh = src + 16, *qs = src + (five ? 48 : 16);
             uint8_t *restrict out = codes + block * 256;
+            float sc[8], m[8];
+            scales_and_mins_k4(scales, d, dmin, sc, m);
             for (int j = 0; j < 8; j++) {
-                uint8_t sc, m;
-                scale_min_k4(j, scales, &sc, &m);
-                a[block * 8 + j] = d * (float)sc;
-                b[block * 8 + j] = dmin * (float)m;
+                a[(size_t)(block * 8 + j) * factor_stride] = sc[j];
+                b[(size_t)(block * 8 + j) * factor_stride] = m[j];
             }
-            // Constant shifts and no branch inside, so these loops vectorise.
             for (int pair = 0; pair < 4; pair++) {
                 const uint8_t *nibbles = qs + pair * 32;
+#if defined(__AVX2__)
+                // Left to itself the compiler widens the bytes to 16 bits and back (two thirds of
+                // a few-row Q4_K matmul went here); a 16-bit shift and a mask do it in place.
+                const __m256i v = _mm256_loadu_si256((const __m256i *)nibbles), low = _mm256_set1_epi8(0x0F);
+                _mm256_storeu_si256((__m256i *)(out + pair * 64), _mm256_and_si256(v, low));
+                _mm256_storeu_si256((__m256i *)(out + pair * 64 + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+#else
                 for (int l = 0; l < 32; l++) {
                     out[pair * 64 + l] = nibbles[l] & 0x0F;
                     out[pair * 64 + 32 + l] = nibbles[l] >> 4;
                 }
+#endif
             }
             if (five) {
                 for (int j = 0; j < 8; j++) {
@@ -163,8 +142,9 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             const int8_t *scales = (const int8_t *)(src + 192);
             uint8_t *restrict out = codes + block * 256;
             for (int s = 0; s < 16; s++) {
-                a[block * 16 + s] = d * (float)scales[s];
-                b[block * 16 + s] = 32.0f * a[block * 16 + s];  // value = d·sc·(q − 32)
+                const float factor = d * (float)scales[s];
+                a[(size_t)(block * 16 + s) * factor_stride] = factor;
+                b[(size_t)(block * 16 + s) * factor_stride] = 32.0f * factor;  // value = d·sc·(q − 32)
             }
             for (int h = 0; h < 2; h++) {
                 const uint8_t *ql = src + h * 64, *qh = src + 128 + h * 32;

@@ -8,6 +8,10 @@ import Dispatch
 /// integer tiles over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32
 /// and fold each run into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
 ///
+/// Fewer than 8 rows with AVX512-VNNI take a tile that packs 4 (or 2) weight rows into each
+/// vector's lanes beside the input rows (int8_few_rows.c), with the same sums bit for bit; it
+/// reads Q8_0, Q4_0 and Q4_K rows in place instead of unpacking them first.
+///
 /// Error against the exact product: each activation is off by at most half its block's step
 /// d_x / 2 = max|x| / 254, so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
 func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
@@ -32,6 +36,10 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         }
 
         let blockRows = Int8Tile.blockRows, tileRows = Int(dscope_int8_tile_rows(isa))
+        // 1–7 rows fill one panel; with VNNI a tile whose lanes are (weight row, input row) pairs
+        // does the same sums with a quarter (or half) of the dot products (int8_few_rows.c).
+        let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
+        let inPlace = dscope_int8_few_rows_reads_in_place(layout.type) != 0
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
@@ -41,22 +49,46 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                 let sums = b + blockRows * units
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
-                    for i in 0..<rowCount {
-                        dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8,
-                                          weightCodes + i * K, a + i * units, b + i * units)
+                    if fewRows {
+                        // The tile runs from cache: meanwhile, have the weights of the block this
+                        // worker will likely claim next on their way from memory.
+                        let ahead = firstRow + max(1, threads) * blockRows
+                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                     }
-                    // Rows past the matrix: a tile reading them multiplies by a = b = 0.
-                    let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
-                    if tiles > rowCount {
-                        (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                        (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                    }
-                    for tile in stride(from: 0, to: rowCount, by: tileRows) {
-                        for p in 0..<panels {
-                            dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
-                                             codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                             offsets + p * panelScaleFloats, Int32(K), Int32(unit),
-                                             sums + tile * paddedT + p * lanes, paddedT)
+                    if fewRows && inPlace {
+                        // Read in place: the tile assembles the codes and factors itself.
+                        dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
+                                                      Int32(rowCount), codes, scales, offsets, Int32(K), sums, paddedT)
+                    } else if fewRows {
+                        for i in 0..<rowCount {
+                            // The few-row tile reads the factors run by run: a[u · 16 + i].
+                            dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
+                                              a + i, b + i, Int32(blockRows))
+                        }
+                        for u in 0..<units where rowCount < blockRows {
+                            (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
+                            (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
+                        }
+                        dscope_int8_few_rows_tile(Int32(rows), weightCodes, a, b, codes, scales, offsets,
+                                                  Int32(K), Int32(unit), sums, paddedT)
+                    } else {
+                        for i in 0..<rowCount {
+                            dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
+                                              a + i * units, b + i * units, 1)
+                        }
+                        // Rows past the matrix: a tile reading them multiplies by a = b = 0.
+                        let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
+                        if tiles > rowCount {
+                            (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                            (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
+                        }
+                        for tile in stride(from: 0, to: rowCount, by: tileRows) {
+                            for p in 0..<panels {
+                                dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
+                                                 codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
+                                                 offsets + p * panelScaleFloats, Int32(K), Int32(unit),
+                                                 sums + tile * paddedT + p * lanes, paddedT)
+                            }
                         }
                     }
                     for t in 0..<rows {

@@ -3,17 +3,17 @@
 /// Many rows (a whole canvas) take the packed path (PackedMatmul.swift): 4 weight rows × 24
 /// inputs (12 accumulators, 3 vector loads and 4 broadcasts per step) on 24-row panels, 6 × 16 on
 /// 16-row panels, mixed so a canvas is padded as little as possible (128 = 4 × 24 + 2 × 16).
-/// Few rows (logits of a handful of positions): one converted weight row is dotted with each
-/// input row; that path is memory-bound. Quantised weights against many rows take the int8 path
-/// (Int8Matmul.swift) unless `MatmulMode.current` is `.exact`.
+/// Few rows (logits of a handful of positions) take FewRowMatmul.swift's path: each weight read
+/// once, `dot` of it with every input row; that path is memory-bound. Quantised weights take the
+/// int8 path (Int8Matmul.swift) at any row count unless `MatmulMode.current` is `.exact`.
 public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                    into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
-    if rows < MatmulTile.narrowPanel / 2 {
-        matmulFewRows(x, rows: rows, w, into: out, threads: threads)
-    } else if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
+    if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
         matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
+    } else if rows < FewRows.limit {
+        matmulFewRows(x, rows: rows, w, into: out, threads: threads)
     } else {
         matmulPacked(x, rows: rows, w, into: out, threads: threads)
     }
@@ -22,15 +22,19 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
 /// `matmul` whose every output element is summed in one order whatever `rows` is (the packed
 /// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
 /// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
-/// interleaved accumulators instead; this one pays up to 16/rows times its multiplies at few rows.
-/// Quantised weights keep the int8 path at every row count: it quantises each input row on its
-/// own and folds each row's integer sums in one order, so it is row-stable too.
+/// interleaved accumulators instead. Few rows of bf16 weights take a kernel that keeps the packed
+/// order while reading each weight once (FewRowMatmul.swift); other float types pay up to 16/rows
+/// times their multiplies there. Quantised weights keep the int8 path at every row count: it
+/// quantises each input row on its own and folds each row's integer sums in one order, so it is
+/// row-stable too.
 public func rowStableMatmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                             into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
     if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
         matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
+    } else if rows < FewRows.limit, w.dtype == .bf16, FewRows.rowStableSupported {
+        rowStableFewRowsBF16(x, rows: rows, w, into: out, threads: threads)
     } else {
         matmulPacked(x, rows: rows, w, into: out, threads: threads)
     }
@@ -53,17 +57,4 @@ enum MatmulTile {
     /// dequantisers stay calls (inlined, they made bf16 slower), and each call spills the
     /// tile's accumulators; one block per slice cost those types 3–5 %. bf16 and f16 do not mind.
     static let slice = 128
-}
-
-private func matmulFewRows(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
-                           into out: UnsafeMutablePointer<Float>, threads: Int) {
-    let K = w.columns, N = w.rows
-    parallelFor(N, threads: threads, granularity: 64) { rowRange in
-        let converted = UnsafeMutablePointer<Float>.allocate(capacity: K)
-        defer { converted.deallocate() }
-        for n in rowRange {
-            convertToFloat(w.rowAddress(n), w.dtype, count: K, into: converted)
-            for t in 0..<rows { out[t * N + n] = dot(x + t * K, converted, count: K) }
-        }
-    }
 }

@@ -1,7 +1,7 @@
 import CKernels
 
 /// How the matmul multiplies quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) against a canvas.
-/// Float weights (f32, bf16, f16) and calls with fewer than 8 input rows always take the exact path.
+/// Float weights (f32, bf16, f16) always take the exact path.
 public enum MatmulMode: String, Sendable {
     /// Activations quantised to int8 per 32-value block, integer dot products (Int8Matmul.swift):
     /// faster, and off from the exact product by at most half an activation step per value.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// What `--model` names, and the one place that turns it into a model and its tokenizer: a model
 /// bundled with dscope (by name), a Hugging Face folder (config.json, *.safetensors,
@@ -53,18 +54,29 @@ public struct ModelLocation: Sendable {
 
     /// The model its architecture builds, weights memory-mapped in their stored type.
     public func model(threads: Int) throws -> TransformerModel {
-        try model(configuration(), threads: threads)
+        try model(configuration(), threads: threads, quantizingTo: nil)
     }
 
     /// The model of an already read `configuration` of this location.
     public func model(_ configuration: ModelConfiguration, threads: Int) throws -> TransformerModel {
-        let model: TransformerModel
+        try model(configuration, threads: threads, quantizingTo: nil)
+    }
+
+    /// The model with its float matrices quantised to `dtype` (`QuantizedWeights.types`) as they
+    /// load; nil keeps the stored types.
+    public func model(threads: Int, quantizingTo dtype: WeightDType?) throws -> TransformerModel {
+        try model(configuration(), threads: threads, quantizingTo: dtype)
+    }
+
+    public func model(_ configuration: ModelConfiguration, threads: Int,
+                      quantizingTo dtype: WeightDType?) throws -> TransformerModel {
+        var source: WeightSource
         switch format {
-        case .huggingFaceFolder(let folder):
-            model = try configuration.model(source: SafetensorsCheckpoint(folder: folder), threads: threads)
-        case .ggufFile(let file):
-            model = try configuration.model(source: GGUFCheckpoint(file: file), threads: threads)
+        case .huggingFaceFolder(let folder): source = try SafetensorsCheckpoint(folder: folder)
+        case .ggufFile(let file): source = try GGUFCheckpoint(file: file)
         }
+        if let dtype { source = QuantizedWeights(source, dtype: dtype) }
+        let model = try configuration.model(source: source, threads: threads)
         model.name = name
         return model
     }

@@ -18,6 +18,8 @@ struct BenchMatmulCommand: ParsableCommand {
     var exactMatmul = false
     @Option(help: "The int8 path's instructions: avx2 or avx512vnni (default: the best this CPU has).")
     var int8Instructions: Int8InstructionSet?
+    @Flag(help: "Time rowStableMatmul (what block-diffusion models run: each row's bits independent of --m) instead of matmul.")
+    var rowStable = false
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed repetitions (after one warm-up).") var repeats = 10
 
@@ -46,12 +48,14 @@ struct BenchMatmulCommand: ParsableCommand {
         var generator = SplitMix64(seed: 2)
         for i in 0..<(m * k) { x[i] = generator.nextSignedUnitFloat() }
 
-        matmul(x, rows: m, weightsBuffer.matrix, into: out, threads: threads)
+        let multiply: (UnsafePointer<Float>, Int, WeightMatrix, UnsafeMutablePointer<Float>, Int) -> Void =
+            rowStable ? rowStableMatmul : matmul
+        multiply(UnsafePointer(x), m, weightsBuffer.matrix, out, threads)
         var seconds: [Double] = []
         let cpuStart = processCPUSeconds()
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            matmul(x, rows: m, weightsBuffer.matrix, into: out, threads: threads)
+            multiply(UnsafePointer(x), m, weightsBuffer.matrix, out, threads)
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let cpuPerRepeat = (processCPUSeconds() - cpuStart) / Double(repeats)
@@ -60,6 +64,9 @@ struct BenchMatmulCommand: ParsableCommand {
         print("matmul \(m)x\(k)x\(n) weights=\(weights.rawValue) threads=\(threads) repeats=\(repeats) path=\(pathName)")
         print(String(format: "median %.3f ms  best %.3f ms  (%.1f GFLOP/s at median)",
                      median * 1e3, best * 1e3, flop / median / 1e9))
+        // Few rows are memory-bound: what counts is how fast the weights stream.
+        print(String(format: "weights read at %.2f G values/s, %.1f GB/s at median",
+                     Double(n * k) / median / 1e9, Double(weightsBuffer.matrix.byteCount) / median / 1e9))
         // CPU time tells a busy machine apart from a slow kernel.
         print(String(format: "cpu %.3f core-seconds per run (%.1f GFLOP/s per busy core)",
                      cpuPerRepeat, flop / cpuPerRepeat / 1e9))
@@ -77,7 +84,10 @@ struct BenchMatmulCommand: ParsableCommand {
 
     /// Which arithmetic the timed matmul runs.
     private var pathName: String {
-        guard weights.isQuantized, m >= 8, !exactMatmul else { return "exact fp32" }
+        guard weights.isQuantized, !exactMatmul else {
+            let fewRows = m < 8 ? (rowStable ? " (few rows, packed order)" : " (few rows, dot order)") : ""
+            return "exact fp32" + fewRows
+        }
         return MatmulMode.int8InstructionSet.map { "int8 (\($0.instructions))" } ?? "exact fp32 (no int8 instructions on this CPU)"
     }
 }

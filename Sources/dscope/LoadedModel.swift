@@ -71,7 +71,7 @@ extension ModelOptions {
         }
         let location = try location()
         let configuration = try location.configuration()
-        let model = try location.model(configuration, threads: threads)
+        let model = try location.model(configuration, threads: threads, quantizingTo: weights)
         return try loaded(location: location, name: location.name,
                           identity: ModelIdentity(id: location.name, configHash: configuration.fingerprint),
                           model: model, configuration: configuration)

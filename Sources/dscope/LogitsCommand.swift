@@ -24,7 +24,7 @@ struct LogitsCommand: ParsableCommand {
 
     func run() throws {
         let canvas = try Self.parse(ids)
-        let loaded = try model.location().model(threads: model.threads)
+        let loaded = try model.location().model(threads: model.threads, quantizingTo: model.weights)
         let logits = try loaded.logits(tokens: canvas, positions: Array(canvas.indices))
         try NPYMatrix(rows: logits.rows, columns: logits.columns, values: logits.values).write(to: out)
         print("\(out): \(logits.rows) × \(logits.columns) float32 logits")

@@ -22,8 +22,13 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Multiply quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) exactly, dequantised to fp32, instead of with int8 activations.")
     var exactMatmul = false
 
+    @Option(help: "Quantise a float checkpoint's matrices as it loads: q8_0 or q4_0 (llama.cpp's blocks; for models without a GGUF conversion, such as SDAR/TraDo).")
+    var weights: WeightDType?
+
     func validate() throws {
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
+        try QuantizeOnLoad.check(weights)
+        if weights != nil && isRemote { throw ValidationError("--weights quantises a local checkpoint; a dscope-server loads its own") }
         guard serverTimeout > 0, serverTimeout.isFinite else { throw ValidationError("--server-timeout must be a positive number of seconds") }
     }
 

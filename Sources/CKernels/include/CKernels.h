@@ -32,9 +32,10 @@ typedef enum {
 } dscope_qtype;
 
 /// Unpacks one row of k stored values into unsigned codes and, per `unit` values, factors a and b
-/// with value = a · code − b. With `signed_q8` (AVX2's Q8_0), Q8_0 codes stay signed and b = 0.
+/// with value = a · code − b, run u's at a[u · factor_stride]. With `signed_q8` (AVX2's Q8_0),
+/// Q8_0 codes stay signed and b = 0.
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
-                       uint8_t *codes, float *a, float *b);
+                       uint8_t *codes, float *a, float *b, int factor_stride);
 
 /// sums[r · sum_stride + lane] = Σ_units (a_r · scale_lane · Σ code_r · x_lane − b_r · offset_lane)
 /// for `tile_rows` weight rows (8 for VNNI, 4 for AVX2; codes row stride k, a/b row stride
@@ -43,7 +44,43 @@ void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const
                       const float *b, const int8_t *panel, const float *scale,
                       const float *offset, int k, int unit, float *sums, size_t sum_stride);
 
+/// dscope_int8_tile's sums for 1–7 activation rows (`rows`) and 16 weight rows at once with
+/// AVX512-VNNI, bit for bit, reading each code once (int8_few_rows.c): the factors come by run,
+/// a_by_run[u · 16 + r] (unpacked with factor_stride 16); sums for lanes ≥ rows are filler.
+void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by_run, const float *b_by_run,
+                               const int8_t *panel, const float *scale, const float *offset, int k, int unit,
+                               float *sums, size_t sum_stride);
+
+/// Whether dscope_int8_few_rows_in_place reads `type` (Q8_0, Q4_0, Q4_K).
+int dscope_int8_few_rows_reads_in_place(dscope_qtype type);
+
+/// dscope_int8_few_rows_tile for `row_count` (≤ 16) rows read in place from `first_row` (row stride
+/// row_bytes), without unpacking: the same sums, bit for bit. VNNI; `type` as the predicate says.
+void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
+                                   const int8_t *panel, const float *scale, const float *offset, int k,
+                                   float *sums, size_t sum_stride);
+
+/// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
+void dscope_prefetch(const void *start, size_t bytes);
+
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);
+
+/// The row-stable few-row matmul for bf16 weights (few_row_kernels.c): 1–7 activation rows, each
+/// output summed in the packed fp32 kernel's order, bf16 widened in registers. Needs AVX-512F/BW.
+int dscope_few_rows_supported(void);
+
+/// Weight rows per group with `lanes` (4 or 8) activation lanes: 16 or 8.
+int dscope_few_rows_group_rows(int lanes);
+
+/// Copies `rows` rows of x (row stride k) into panel[column · lanes + t], zero for t ≥ rows;
+/// `lanes` is 4 (rows ≤ 4) or 8.
+void dscope_few_rows_panel(const float *x, int rows, int k, int lanes, float *panel);
+
+/// out[t · n + row] = Σ_column w[row][column] · x_t[column] for t < rows and the weight rows of
+/// groups first_group ..< first_group + group_count (16 rows a group with 4 lanes, 8 with 8); w has
+/// n rows of row_stride bf16 values; the sum runs in passes of `span` columns as the packed kernel's.
+void dscope_few_rows_bf16(const uint16_t *w, size_t row_stride, int n, int first_group, int group_count,
+                          const float *panel, int lanes, int rows, int k, int span, float *out);
 
 #endif
