@@ -72,8 +72,10 @@ extension ModelOptions {
         let location = try location()
         let configuration = try location.configuration()
         let model = try location.model(configuration, threads: threads, quantizingTo: weights)
+        // weights quantised on load decode differently from the file's own: transcripts say so
+        let id = weights.map { "\(location.name) (\($0.rawValue) on load)" } ?? location.name
         return try loaded(location: location, name: location.name,
-                          identity: ModelIdentity(id: location.name, configHash: configuration.fingerprint),
+                          identity: ModelIdentity(id: id, configHash: configuration.fingerprint),
                           model: model, configuration: configuration)
     }
 

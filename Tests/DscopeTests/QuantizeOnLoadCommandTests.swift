@@ -17,6 +17,16 @@ final class QuantizeOnLoadCommandTests: XCTestCase {
         XCTAssertNotEqual(float, q8)
     }
 
+    func testATranscriptNamesTheWeightsQuantisedOnLoad() throws {
+        let transcript = NSTemporaryDirectory() + "quantized-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: transcript) }
+        let result = try DscopeBinary.run(["decode", "--prompt", "What is 2 + 3?", "--gen-length", "8", "--threads", "1",
+                                           "--weights", "q8_0", "--transcript", transcript])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let header = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertTrue(header.contains("(q8_0 on load)"), String(header))
+    }
+
     func testAKQuantIsRefusedNamingTheTypesMadeOnLoad() throws {
         let result = try DscopeBinary.run(["decode", "--prompt", "hi", "--weights", "q4_k"])
         XCTAssertEqual(result.status, 1)
