@@ -2,7 +2,7 @@
 /// Qwen2's. Dream is Qwen2's block stack made bidirectional: grouped KV heads, biases on q, k and
 /// v, rotate-half RoPE, and logits shifted by one position because it was initialised from an
 /// autoregressive model.
-public struct DreamConfig: Codable, Sendable {
+public struct DreamConfig: Codable, ArchitectureConfigFile, Sendable {
     public var stack: HuggingFaceStack
     public var intermediateSize: Int
     public var maskTokenId: Int

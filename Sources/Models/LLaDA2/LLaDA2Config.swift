@@ -3,7 +3,7 @@ import Foundation
 /// `config.json` of LLaDA2.0/2.1 (inclusionAI/LLaDA2.0-mini), keys as in dInfer
 /// configuration_llada2_moe.py. The block stack's shapes are required; the rest default to the
 /// shipped mini model's values, and the mask id (not in the file) to the tokenizer's.
-public struct LLaDA2Config: Codable, Sendable {
+public struct LLaDA2Config: Codable, ArchitectureConfigFile, Sendable {
     public var stack: HuggingFaceStack
     public var intermediateSize: Int
     public var headDim: Int

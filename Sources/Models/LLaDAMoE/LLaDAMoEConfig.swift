@@ -3,7 +3,7 @@
 /// block stack made bidirectional: per-head q/k RMSNorm, rotate-half RoPE, a softmax-routed
 /// mixture of experts in every block. Defaults are those of the shipped model where the file
 /// lacks a key (the mask id is only on the model card).
-public struct LLaDAMoEConfig: Codable, Sendable {
+public struct LLaDAMoEConfig: Codable, ArchitectureConfigFile, Sendable {
     public var stack: HuggingFaceStack
     public var maskTokenId: Int
     public var eosTokenId: Int

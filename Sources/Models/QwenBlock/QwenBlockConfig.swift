@@ -3,7 +3,7 @@ import Foundation
 /// `config.json` of the Qwen-based block-diffusion families (SDAR/TraDo on Qwen3, Fast-dLLM v2
 /// on Qwen2.5): Qwen's keys, plus the block length where the file states one. Defaults are those
 /// of each family's configuration file (docs/block-diffusion.md), passed in by the architecture.
-public struct QwenBlockConfig: Codable, Sendable {
+public struct QwenBlockConfig: Codable, ArchitectureConfigFile, Sendable {
     public var stack: HuggingFaceStack
     public var intermediateSize: Int
     /// Qwen3's own key; nil: hidden / heads.
