@@ -1,6 +1,7 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// The block decode stepped one forward at a time (what the scope drives): the same records as
 /// the official loop run whole; steps stepped back over replay without a forward, and a forward

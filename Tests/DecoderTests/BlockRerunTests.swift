@@ -1,6 +1,7 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// Branching from a recorded block decode: the official loop re-run from the prompt along the
 /// transcript's steps reproduces each of them, and decoding on from any step equals the
