@@ -58,14 +58,15 @@ let package = Package(
         ]),
         // Fixture readers more than one test target uses (not shipped in the dscope product).
         .target(name: "TestFixtures", dependencies: ["Models"], path: "Tests/TestFixtures"),
+        .target(name: "DecoderTestFixtures", dependencies: ["Decoder"], path: "Tests/DecoderTestFixtures"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestFixtures"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DecoderTests", dependencies: ["Decoder", "TestFixtures"],
+        .testTarget(name: "DecoderTests", dependencies: ["Decoder", "TestFixtures", "DecoderTestFixtures"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models", "DecoderTestFixtures"]),
         // Seeded mutations of every format through its loader (docs/robustness.md).
         .testTarget(name: "RobustnessTests", dependencies: ["Kernels", "Models", "Decoder", "TUI"],
                     exclude: ["Seeds"]),
