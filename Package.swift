@@ -59,8 +59,9 @@ let package = Package(
         // Fixture readers more than one test target uses (not shipped in the dscope product).
         .target(name: "TestFixtures", dependencies: ["Models"], path: "Tests/TestFixtures"),
         .target(name: "DecoderTestFixtures", dependencies: ["Decoder"], path: "Tests/DecoderTestFixtures"),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestFixtures"],
+        .target(name: "Tolerance", path: "Tests/Tolerance"),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Tolerance"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestFixtures", "Tolerance"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DecoderTests", dependencies: ["Decoder", "TestFixtures", "DecoderTestFixtures"],
                     resources: [.copy("Fixtures")]),
