@@ -1,6 +1,7 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// Every decode of tools/fixtures-block/*/expected.json (the official loops reimplemented in
 /// tools/: SDAR generate.py, Fast-dLLM v2 generate, diffusers' LLaDA2Pipeline, at temperature 0)

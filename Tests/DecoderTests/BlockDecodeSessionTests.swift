@@ -1,29 +1,16 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// The block decode stepped one forward at a time (what the scope drives): the same records as
 /// the official loop run whole; steps stepped back over replay without a forward, and a forward
 /// after stepping back — across block boundaries too — runs on the exact cache cut back to that
 /// step's blocks and computes exactly the uninterrupted decode.
 final class BlockDecodeSessionTests: XCTestCase {
-    private static let decodes: [(fixture: String, prompt: [Int], settings: BlockDecodeSettings)] = [
-        ("sdar-tiny", [17, 99, 201, 4, 45, 150], BlockDecodeSettings(
-            blockLength: 4, generationLength: 12, rule: .sdar(SDARDecodeRule(strategy: .lowConfidenceDynamic, stepsPerBlock: 4)))),
-        ("fastdllm-v2-tiny", [79, 218, 41, 187, 129, 199, 118], BlockDecodeSettings(
-            blockLength: 8, generationLength: 24, rule: .fastDLLMv2(FastDLLMv2DecodeRule(subBlockLength: 4, threshold: 0.9, stopToken: 281)))),
-        ("llada2-tiny", [24, 151, 24, 207, 222], BlockDecodeSettings(
-            blockLength: 8, generationLength: 24,
-            rule: .llada2(LLaDA2DecodeRule(steps: 4, threshold: 0.95, editThreshold: 0.3, postSteps: 3, eosId: nil)))),
-    ]
+    private static let decodes = BlockFixtureDecode.ofEachFamily(sdarPrompt: [17, 99, 201, 4, 45, 150])
 
-    private func session(_ index: Int) throws -> BlockDecodeSession {
-        let decode = Self.decodes[index]
-        let model = try BlockFixture.model(decode.fixture)
-        var vocabulary = model.vocabulary
-        vocabulary.maskId = try BlockFixture.expected(decode.fixture)["mask_token_id"] as! Int
-        return try BlockDecodeSession(model: model, promptIds: decode.prompt, settings: decode.settings, vocabulary: vocabulary)
-    }
+    private func session(_ index: Int) throws -> BlockDecodeSession { try Self.decodes[index].session() }
 
     /// The records without their timings.
     private func untimed(_ records: [StepRecord]) -> [StepRecord] {

@@ -1,28 +1,15 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// Branching from a recorded block decode: the official loop re-run from the prompt along the
 /// transcript's steps reproduces each of them, and decoding on from any step equals the
 /// uninterrupted decode; a transcript the model does not reproduce names its first differing step.
 final class BlockRerunTests: XCTestCase {
-    private static let decodes: [(fixture: String, prompt: [Int], settings: BlockDecodeSettings)] = [
-        ("sdar-tiny", [17, 99, 201, 4, 45, 150, 7, 9], BlockDecodeSettings(
-            blockLength: 4, generationLength: 12, rule: .sdar(SDARDecodeRule(strategy: .lowConfidenceDynamic, stepsPerBlock: 4)))),
-        ("fastdllm-v2-tiny", [79, 218, 41, 187, 129, 199, 118], BlockDecodeSettings(
-            blockLength: 8, generationLength: 24, rule: .fastDLLMv2(FastDLLMv2DecodeRule(subBlockLength: 4, threshold: 0.9, stopToken: 281)))),
-        ("llada2-tiny", [24, 151, 24, 207, 222], BlockDecodeSettings(
-            blockLength: 8, generationLength: 24,
-            rule: .llada2(LLaDA2DecodeRule(steps: 4, threshold: 0.95, editThreshold: 0.3, postSteps: 3, eosId: nil)))),
-    ]
+    private static let decodes = BlockFixtureDecode.ofEachFamily(sdarPrompt: [17, 99, 201, 4, 45, 150, 7, 9])
 
-    private func session(_ index: Int) throws -> BlockDecodeSession {
-        let decode = Self.decodes[index]
-        let model = try BlockFixture.model(decode.fixture)
-        var vocabulary = model.vocabulary
-        vocabulary.maskId = try BlockFixture.expected(decode.fixture)["mask_token_id"] as! Int
-        return try BlockDecodeSession(model: model, promptIds: decode.prompt, settings: decode.settings, vocabulary: vocabulary)
-    }
+    private func session(_ index: Int) throws -> BlockDecodeSession { try Self.decodes[index].session() }
 
     /// A whole decode written as a transcript and read back, as `dscope replay` gets it.
     private func transcript(of session: BlockDecodeSession) throws -> Transcript {

@@ -1,6 +1,7 @@
 import XCTest
 import Models
 @testable import Decoder
+import TestFixtures
 
 /// Block-diffusion decodes as transcripts: one step record per forward of the official loop
 /// (prefill, denoise, post, store), with its commits, edits and the statistics of the block's

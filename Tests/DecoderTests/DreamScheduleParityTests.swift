@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Models
 @testable import Decoder
+import DecoderTestFixtures
 
 /// dscope's `--timesteps` decode against Dream's own loop (tools/dream_generate.py, a
 /// reimplementation of the official diffusion_generate; fixtures by
@@ -9,11 +10,6 @@ import Models
 /// tokens at the same steps, steps that commit nothing included. origin reads dscope's own noise
 /// streams on both sides.
 final class DreamScheduleParityTests: XCTestCase {
-    private struct Fixture: Decodable {
-        var checkpoint: String
-        var cases: [Case]
-    }
-
     private struct Case: Decodable {
         var name: String
         var gen_length: Int
@@ -28,7 +24,7 @@ final class DreamScheduleParityTests: XCTestCase {
 
     private func run(_ name: String) throws {
         let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: fixtures.appendingPathComponent("dream-parity.json")))
+        let fixture = try ParityFile<Case>(contentsOf: fixtures.appendingPathComponent("dream-parity.json"))
         let model = try TransformerModel(folder: fixtures.appendingPathComponent(fixture.checkpoint).path, threads: 1)
         let parity = try XCTUnwrap(fixture.cases.first { $0.name == name }, "no case \(name) in dream-parity.json")
         let settings = DecodeSettings(order: try XCTUnwrap(DecodeOrder(rawValue: parity.order)),

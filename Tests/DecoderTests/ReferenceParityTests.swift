@@ -2,47 +2,14 @@ import Foundation
 import XCTest
 import Models
 @testable import Decoder
+import DecoderTestFixtures
 
 /// dscope's T = 0 decode against the PyTorch reference loop (tools/make_decoder_fixtures.py) on a
 /// seeded random-weight checkpoint: the same tokens, committed at the same steps.
 final class ReferenceParityTests: XCTestCase {
-    private struct Fixture: Decodable {
-        var checkpoint: String
-        var cases: [Case]
-    }
-
-    private struct Case: Decodable {
-        var name: String
-        var gen_length: Int
-        var block_length: Int?
-        var order: String
-        var rule: String
-        var value: Double
-        var cfg_scale: Float?
-        var suppress_eos: Bool?
-        var prompt_ids: [Int]
-        var expected_ids: [Int]
-        var expected_step_map: [Int]
-
-        var settings: DecodeSettings {
-            let parallelism: ParallelismRule
-            switch rule {
-            case "schedule": parallelism = .schedule(steps: Int(value))
-            case "per_step": parallelism = .perStep(k: Int(value))
-            case "threshold": parallelism = .threshold(value)
-            case "factor": parallelism = .factor(value)
-            case "eb": parallelism = .entropyBound(value)
-            default: preconditionFailure("unknown rule \(rule) in parity.json")
-            }
-            return DecodeSettings(order: DecodeOrder(rawValue: order)!, blockLength: block_length,
-                                  parallelism: parallelism, cfgScale: cfg_scale ?? 0,
-                                  suppressEOS: suppress_eos ?? false)
-        }
-    }
-
     private func run(_ name: String) throws {
         let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: fixtures.appendingPathComponent("parity.json")))
+        let fixture = try ParityFile<ReferenceParityCase>(contentsOf: fixtures.appendingPathComponent("parity.json"))
         let model = try TransformerModel(folder: fixtures.appendingPathComponent(fixture.checkpoint).path, threads: 1)
         let parity = try XCTUnwrap(fixture.cases.first { $0.name == name }, "no case \(name) in parity.json")
         let decode = try DecodeSession(model: model, promptIds: parity.prompt_ids,

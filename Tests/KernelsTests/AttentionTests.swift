@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Kernels
+import Tolerance
 
 final class AttentionTests: XCTestCase {
     /// softmax(q·kᵀ/√d)·v per head with no mask, in Double.

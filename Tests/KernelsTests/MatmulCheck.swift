@@ -1,5 +1,6 @@
 import XCTest
 import Kernels
+import Tolerance
 
 /// matmul against a naive float64 loop over the exact values the stored weights hold.
 func assertMatmulMatchesNaive(rows: Int, k: Int, n: Int, dtype: WeightDType, threads: Int = 2,

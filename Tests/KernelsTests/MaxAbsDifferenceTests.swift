@@ -1,7 +1,9 @@
 import XCTest
+import Tolerance
 
-/// The tolerance checks of the kernel tests fold with `maxAbsDifference`; the matmul and attention
-/// tests fill their outputs with NaN so that an unwritten cell must fail them.
+/// The tolerance checks of the kernel tests and the logit-parity checks (LLaDA, Dream, GGUF, KV
+/// cache) fold with `maxAbsDifference`; the matmul and attention tests fill their outputs with NaN
+/// so that an unwritten cell must fail them, and a NaN logit anywhere in a row must fail them too.
 final class MaxAbsDifferenceTests: XCTestCase {
     func testNaNAnywhereFailsATolerance() {
         for position in 0..<4 {

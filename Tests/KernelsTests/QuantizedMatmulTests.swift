@@ -1,5 +1,6 @@
 import XCTest
 @testable import Kernels
+import Tolerance
 
 /// Q8_0 and Q4_0 weights, dequantised inside the matmul, against a scalar decode of the same bytes
 /// followed by a naive float64 matmul.

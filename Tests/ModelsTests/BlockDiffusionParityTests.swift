@@ -1,14 +1,11 @@
 import XCTest
 @testable import Models
+import TestFixtures
 
 /// SDAR/TraDo and Fast-dLLM v2 checkpoints in the official layout against the PyTorch references
 /// (tools/sdar_reference.py, tools/fastdllm_v2_reference.py), under the block-causal mask, and the
 /// exact KV cache of committed blocks against a forward of the whole prefix.
 final class BlockDiffusionParityTests: XCTestCase {
-    private func model(_ name: String, threads: Int) throws -> TransformerModel {
-        try TransformerModel(folder: BlockFixture.loadableFolder(name), threads: threads)
-    }
-
     private func assertClose(_ actual: [Float], _ expected: [Float], _ what: String,
                              file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
@@ -22,7 +19,7 @@ final class BlockDiffusionParityTests: XCTestCase {
     func testFullForwardUnderTheBlockMaskMatchesTheReferences() throws {
         for name in ["sdar-tiny", "fastdllm-v2-tiny"] {
             for threads in [1, 2] {
-                let model = try model(name, threads: threads)
+                let model = try BlockFixture.model(name, threads: threads)
                 let expected = try BlockFixture.logits(name)
                 let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
                 assertClose(logits.values, expected.full, "\(name) full forward, \(threads) threads")
@@ -33,7 +30,7 @@ final class BlockDiffusionParityTests: XCTestCase {
     func testCachedBlockStepMatchesTheReferenceAndIsBitIdenticalToTheFullForward() throws {
         for name in ["sdar-tiny", "fastdllm-v2-tiny"] {
             for threads in [1, 2] {
-                let model = try model(name, threads: threads)
+                let model = try BlockFixture.model(name, threads: threads)
                 let expected = try BlockFixture.logits(name)
                 let B = model.blockLength, n = expected.ids.count, start = n - B
                 let cache = model.makeBlockCache(capacity: n)
@@ -49,7 +46,7 @@ final class BlockDiffusionParityTests: XCTestCase {
     }
 
     func testSteppingBackAcrossABlockRestoresTheCacheExactly() throws {
-        let model = try model("sdar-tiny", threads: 2)
+        let model = try BlockFixture.model("sdar-tiny", threads: 2)
         let ids = try BlockFixture.logits("sdar-tiny").ids
         let B = model.blockLength, start = ids.count - 2 * B
         let cache = model.makeBlockCache(capacity: ids.count)

@@ -4,38 +4,11 @@ import XCTest
 /// Bad input must give a typed error that names the file and the problem, never a crash.
 final class CheckpointErrorTests: XCTestCase {
     private func error(loading folder: String) -> ModelError? {
-        do {
-            _ = try TransformerModel(folder: Fixture.path(folder), threads: 1)
-            return nil
-        } catch let error as ModelError {
-            return error
-        } catch {
-            XCTFail("untyped error \(error)")
-            return nil
-        }
+        modelError { _ = try TransformerModel(folder: Fixture.path(folder), threads: 1) }
     }
 
     private func error(opening file: String) -> ModelError? {
-        do {
-            _ = try SafetensorsFile(path: Fixture.path(file))
-            return nil
-        } catch let error as ModelError {
-            return error
-        } catch {
-            XCTFail("untyped error \(error)")
-            return nil
-        }
-    }
-
-    private func assertMessage(_ error: ModelError?, names file: String, mentions words: [String],
-                               line: UInt = #line) {
-        guard let error else { return XCTFail("no error", line: line) }
-        let message = error.description
-        XCTAssertTrue(message.hasPrefix(Fixture.path(file)), message, line: line)
-        XCTAssertFalse(message.contains("\n"), "one line: \(message)", line: line)
-        for word in words {
-            XCTAssertTrue(message.contains(word), "\(message) should mention \(word)", line: line)
-        }
+        modelError { _ = try SafetensorsFile(path: Fixture.path(file)) }
     }
 
     func testTruncatedDataIsRejected() {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Models
+import Tolerance
 
 /// A random Dream checkpoint in the Hugging Face layout (tools/make_dream_fixtures.py) against
 /// tools/dream_reference.py.

@@ -5,26 +5,7 @@ import XCTest
 /// every kind of damage (tools/make_gguf_fixtures.py writes broken/*.gguf).
 final class GGUFFileTests: XCTestCase {
     private func error(opening file: String) -> ModelError? {
-        do {
-            _ = try GGUFFile(path: Fixture.path(file))
-            return nil
-        } catch let error as ModelError {
-            return error
-        } catch {
-            XCTFail("untyped error \(error)")
-            return nil
-        }
-    }
-
-    private func assertMessage(_ error: ModelError?, names file: String, mentions words: [String],
-                               line: UInt = #line) {
-        guard let error else { return XCTFail("no error", line: line) }
-        let message = error.description
-        XCTAssertTrue(message.hasPrefix(Fixture.path(file)), message, line: line)
-        XCTAssertFalse(message.contains("\n"), "one line: \(message)", line: line)
-        for word in words {
-            XCTAssertTrue(message.contains(word), "\(message) should mention \(word)", line: line)
-        }
+        modelError { _ = try GGUFFile(path: Fixture.path(file)) }
     }
 
     func testReadsMetadataOfEveryKindAndTensorInfos() throws {

@@ -1,6 +1,7 @@
 import Kernels
 import XCTest
 @testable import Models
+import Tolerance
 
 /// GGUF files in llama.cpp's layout (tools/make_gguf_fixtures.py) against the PyTorch reference run
 /// on the very values each file stores: quantised blocks dequantised, LLaDA's q/k row permutation undone.

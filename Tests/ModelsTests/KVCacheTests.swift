@@ -1,5 +1,6 @@
 import XCTest
 @testable import Models
+import Tolerance
 
 /// The cached forward of Fast-dLLM's prefix and dual caches: window rows recomputed, the rest read
 /// from the cache as the filling forward saw them.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Models
+import Tolerance
 
 /// The Swift forward against the PyTorch reference (tools/llada_reference.py) on stored weights.
 final class LLaDAParityTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Decoder
+import DecoderTestFixtures
 import Models
 @testable import Remote
 
@@ -11,41 +12,9 @@ import Models
 final class RemoteFixtureParityTests: XCTestCase {
     private static let repository = ServerProcess.repository
 
-    private struct Fixture: Decodable {
-        var checkpoint: String
-        var cases: [Case]
-    }
-
-    private struct Case: Decodable {
-        var name: String
-        var gen_length: Int
-        var block_length: Int?
-        var order: String
-        var rule: String
-        var value: Double
-        var cfg_scale: Float?
-        var suppress_eos: Bool?
-        var prompt_ids: [Int]
-        var expected_ids: [Int]
-        var expected_step_map: [Int]
-
-        var settings: DecodeSettings {
-            let parallelism: ParallelismRule
-            switch rule {
-            case "schedule": parallelism = .schedule(steps: Int(value))
-            case "per_step": parallelism = .perStep(k: Int(value))
-            case "threshold": parallelism = .threshold(value)
-            case "factor": parallelism = .factor(value)
-            default: parallelism = .entropyBound(value)
-            }
-            return DecodeSettings(order: DecodeOrder(rawValue: order)!, blockLength: block_length,
-                                  parallelism: parallelism, cfgScale: cfg_scale ?? 0, suppressEOS: suppress_eos ?? false)
-        }
-    }
-
     func testEveryReferenceParityCaseDecodesIdenticallyThroughTheServer() throws {
         let folder = Self.repository.appendingPathComponent("Tests/DecoderTests/Fixtures")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: folder.appendingPathComponent("parity.json")))
+        let fixture = try ParityFile<ReferenceParityCase>(contentsOf: folder.appendingPathComponent("parity.json"))
         let server = try ServerProcess(["--model", folder.appendingPathComponent(fixture.checkpoint).path])
         defer { server.stop() }
         let remote = try RemoteModel(address: server.address, token: nil, timeout: 60)

@@ -8,16 +8,8 @@ import Models
 /// rule may change between forwards (the scope's editing key).
 struct LLaDA2Loop: BlockLoop {
     let model: BlockDiffusionModel
-    let prompt: [Int]
-    let maskId: Int
-    let blockLength: Int
-    let generationLength: Int
     var rule: LLaDA2DecodeRule
-    let cache: BlockKVCache
-    private(set) var x: [Int]
-    private let blockCount: Int
-    private var prefilled = false
-    private var block: Int
+    private(set) var canvas: WholeBlockCanvas
     private var step = 0
     private var post = 0
     /// The block's steps are over; its store is the next forward.
@@ -27,48 +19,36 @@ struct LLaDA2Loop: BlockLoop {
 
     init(model: BlockDiffusionModel, prompt: [Int], maskId: Int, blockLength B: Int, generationLength: Int, rule: LLaDA2DecodeRule) {
         self.model = model
-        self.prompt = prompt
-        self.maskId = maskId
-        self.blockLength = B
-        self.generationLength = generationLength
         self.rule = rule
-        blockCount = (prompt.count + generationLength + B - 1) / B
-        x = prompt + Array(repeating: maskId, count: blockCount * B - prompt.count)
-        cache = model.makeBlockCache(capacity: blockCount * B, blockLength: B)
+        canvas = WholeBlockCanvas(model: model, prompt: prompt, maskId: maskId, blockLength: B, generationLength: generationLength)
         // The pipeline's padding past prompt + generation is decoded but never attended to.
-        cache.keyLimit = prompt.count + generationLength
-        block = prompt.count / B
+        canvas.cache.keyLimit = prompt.count + generationLength
     }
 
+    var cache: BlockKVCache { canvas.cache }
+
     mutating func next() throws -> BlockStep? {
-        let B = blockLength, P = prompt.count
-        if !prefilled {
-            prefilled = true
-            let prefill = P / B
-            if prefill > 0 {
-                try model.store(tokens: Array(x[..<(prefill * B)]), at: 0, in: cache)
-                return BlockStep(kind: .prefill, block: 0, step: 0, forward: 0..<(prefill * B))
-            }
-        }
-        guard block < blockCount, !done else { return nil }
-        let lo = block * B, hi = lo + B
+        let B = canvas.blockLength, P = canvas.prompt.count
+        if let prefill = try canvas.prefill(model) { return prefill }
+        guard canvas.block < canvas.blockCount, !done else { return nil }
+        let lo = canvas.block * B, hi = lo + B
         if storePending {
-            try model.store(tokens: Array(x[lo..<hi]), at: lo, in: cache)
-            let record = BlockStep(kind: .store, block: block, step: step, forward: lo..<hi)
+            try model.store(tokens: Array(canvas.x[lo..<hi]), at: lo, in: cache)
+            let record = BlockStep(kind: .store, block: canvas.block, step: step, forward: lo..<hi)
             storePending = false
             if rule.earlyStop && finished { done = true }
-            block += 1
+            canvas.block += 1
             step = 0
             post = 0
             return record
         }
-        let stepCount = min(rule.steps, generationLength / rule.minimalTopK)
+        let stepCount = min(rule.steps, canvas.generationLength / rule.minimalTopK)
         let schedule = transferCounts(blockLength: B, steps: max(1, stepCount))
-        let current = Array(x[lo..<hi])
-        let masked = current.map { $0 == maskId }
+        let current = Array(canvas.x[lo..<hi])
+        let masked = current.map { $0 == canvas.maskId }
         let masksRemaining = masked.contains(true)
         if !masksRemaining { post += 1 }
-        var record = BlockStep(kind: masksRemaining ? .denoise : .post, block: block, step: step, forward: lo..<hi)
+        var record = BlockStep(kind: masksRemaining ? .denoise : .post, block: canvas.block, step: step, forward: lo..<hi)
         let logits = try model.blockLogits(tokens: current, at: lo, cache: cache, rows: Array(0..<B))
         let rows = (0..<B).map { GreedyRow(logits.row($0)) }
         for (i, statistics) in RowStatistics.unsampled(logits).enumerated() where masked[i] { record.rows[lo + i] = statistics }
@@ -91,15 +71,15 @@ struct LLaDA2Loop: BlockLoop {
                 && rows[$0].token != current[$0] }
         }
         for i in commit {
-            x[lo + i] = rows[i].token
+            canvas.x[lo + i] = rows[i].token
             record.commits.append(.init(position: lo + i, token: rows[i].token, probability: rows[i].probability))
         }
         for i in edit {
-            x[lo + i] = rows[i].token
+            canvas.x[lo + i] = rows[i].token
             record.edits.append(.init(position: lo + i, old: current[i], new: rows[i].token, probability: rows[i].probability))
         }
         if rule.earlyStop, let eos = rule.eosId, (commit + edit).contains(where: { rows[$0].token == eos }) {
-            finished = Self.eosFinished(Array(x[..<hi]), promptLength: P, eos: eos, maskId: maskId)
+            finished = Self.eosFinished(Array(canvas.x[..<hi]), promptLength: P, eos: eos, maskId: canvas.maskId)
         }
         if masksRemaining { step += 1 }
         if finished || (!masksRemaining && (!rule.edits || edit.isEmpty))
@@ -114,11 +94,12 @@ struct LLaDA2Loop: BlockLoop {
     }
 
     var result: BlockDecodeResult {
-        BlockDecodeResult(ids: Array(x[prompt.count..<(prompt.count + generationLength)]), steps: [], canvas: x,
-                          promptLength: prompt.count)
+        let P = canvas.prompt.count
+        return BlockDecodeResult(ids: Array(canvas.x[P..<(P + canvas.generationLength)]), steps: [], canvas: canvas.x,
+                                 promptLength: P)
     }
 
-    var currentBlock: Int? { block < blockCount && !done ? block : nil }
+    var currentBlock: Int? { canvas.block < canvas.blockCount && !done ? canvas.block : nil }
 
     /// The first EOS of the window is generated and no mask precedes it.
     static func eosFinished(_ window: [Int], promptLength P: Int, eos: Int, maskId: Int) -> Bool {

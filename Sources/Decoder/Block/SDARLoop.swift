@@ -7,68 +7,48 @@ import Models
 /// its length) resumes exactly there.
 struct SDARLoop: BlockLoop {
     let model: BlockDiffusionModel
-    let prompt: [Int]
-    let maskId: Int
-    let blockLength: Int
-    let generationLength: Int
     var rule: SDARDecodeRule
-    let cache: BlockKVCache
-    private(set) var x: [Int]
-    private let blockCount: Int
-    private var prefilled = false
-    private var block: Int
+    private(set) var canvas: WholeBlockCanvas
     private var step = 0
     private var stopped = false
 
     init(model: BlockDiffusionModel, prompt: [Int], maskId: Int, blockLength B: Int, generationLength: Int, rule: SDARDecodeRule) {
         self.model = model
-        self.prompt = prompt
-        self.maskId = maskId
-        self.blockLength = B
-        self.generationLength = generationLength
         self.rule = rule
-        blockCount = (prompt.count + generationLength + B - 1) / B
-        x = prompt + Array(repeating: maskId, count: blockCount * B - prompt.count)
-        cache = model.makeBlockCache(capacity: blockCount * B, blockLength: B)
-        block = prompt.count / B
+        canvas = WholeBlockCanvas(model: model, prompt: prompt, maskId: maskId, blockLength: B, generationLength: generationLength)
     }
 
+    var cache: BlockKVCache { canvas.cache }
+
     mutating func next() throws -> BlockStep? {
-        let B = blockLength
-        if !prefilled {
-            prefilled = true
-            let prefill = prompt.count / B
-            if prefill > 0 {
-                try model.store(tokens: Array(x[..<(prefill * B)]), at: 0, in: cache)
-                return BlockStep(kind: .prefill, block: 0, step: 0, forward: 0..<(prefill * B))
-            }
-        }
-        guard block < blockCount, !stopped else { return nil }
-        let lo = block * B
+        let B = canvas.blockLength
+        if let prefill = try canvas.prefill(model) { return prefill }
+        guard canvas.block < canvas.blockCount, !stopped else { return nil }
+        let lo = canvas.block * B
         // The loop runs steps 0…S; a block not stored by then fails (entropy_bounded may use step S).
-        if step > rule.stepsPerBlock { throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock + 1) }
-        let current = Array(x[lo..<(lo + B)])
-        let masks = current.indices.filter { current[$0] == maskId }
+        if step > rule.stepsPerBlock { throw BlockDecodeError.masksLeft(block: canvas.block, steps: rule.stepsPerBlock + 1) }
+        let current = Array(canvas.x[lo..<(lo + B)])
+        let masks = current.indices.filter { current[$0] == canvas.maskId }
         if masks.isEmpty {
             try model.store(tokens: current, at: lo, in: cache)
-            let record = BlockStep(kind: .store, block: block, step: step, forward: lo..<(lo + B))
-            block += 1
+            let record = BlockStep(kind: .store, block: canvas.block, step: step, forward: lo..<(lo + B))
+            canvas.block += 1
             step = 0
-            if !rule.stopIds.isEmpty, x[prompt.count...].contains(where: rule.stopIds.contains) { stopped = true }
+            if !rule.stopIds.isEmpty, canvas.x[canvas.prompt.count...].contains(where: rule.stopIds.contains) { stopped = true }
             return record
         }
         if step == rule.stepsPerBlock && rule.strategy != .entropyBounded {
-            throw BlockDecodeError.masksLeft(block: block, steps: rule.stepsPerBlock)
+            throw BlockDecodeError.masksLeft(block: canvas.block, steps: rule.stepsPerBlock)
         }
         let logits = try model.blockLogits(tokens: current, at: lo, cache: cache, rows: masks)
         var rows: [Int: GreedyRow] = [:]
         for (row, i) in masks.enumerated() { rows[i] = GreedyRow(logits.row(row)) }
         let schedule = transferCounts(blockLength: B, steps: rule.stepsPerBlock)
         let n = schedule[min(step, rule.stepsPerBlock - 1)]
-        var record = BlockStep(kind: .denoise, block: block, step: step, forward: lo..<(lo + B))
+        var record = BlockStep(kind: .denoise, block: canvas.block, step: step, forward: lo..<(lo + B))
         for (row, statistics) in RowStatistics.unsampled(logits).enumerated() { record.rows[lo + masks[row]] = statistics }
         for i in select(masks: masks, rows: rows, count: n, blockLength: B) {
-            x[lo + i] = rows[i]!.token
+            canvas.x[lo + i] = rows[i]!.token
             record.commits.append(.init(position: lo + i, token: rows[i]!.token, probability: rows[i]!.probability))
         }
         step += 1
@@ -80,11 +60,11 @@ struct SDARLoop: BlockLoop {
     }
 
     var result: BlockDecodeResult {
-        BlockDecodeResult(ids: x, steps: [], canvas: x, promptLength: prompt.count)
+        BlockDecodeResult(ids: canvas.x, steps: [], canvas: canvas.x, promptLength: canvas.prompt.count)
     }
 
     /// The block the next forward works on, nil when the decode is over.
-    var currentBlock: Int? { block < blockCount && !stopped ? block : nil }
+    var currentBlock: Int? { canvas.block < canvas.blockCount && !stopped ? canvas.block : nil }
 
     /// Block-relative indices to commit, in the order generate.py lists them.
     private func select(masks: [Int], rows: [Int: GreedyRow], count n: Int, blockLength: Int) -> [Int] {

@@ -17,26 +17,12 @@ public struct DreamArchitecture: ModelArchitecture {
     public var traits: TransformerTraits { Self.traits }
 
     /// Dream's Hugging Face names, those of Qwen2.
-    public var huggingFaceLayout: TensorLayout {
-        TensorLayout(
-            tokenEmbedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight",
-            outputHead: "lm_head.weight", blockPrefix: "model.layers.",
-            attentionNorm: "input_layernorm.weight", query: "self_attn.q_proj.weight",
-            key: "self_attn.k_proj.weight", value: "self_attn.v_proj.weight",
-            attentionOutput: "self_attn.o_proj.weight", feedForwardNorm: "post_attention_layernorm.weight",
-            gate: "mlp.gate_proj.weight", up: "mlp.up_proj.weight", down: "mlp.down_proj.weight",
-            rotaryPairing: .halves)
-    }
+    public var huggingFaceLayout: TensorLayout { qwenHuggingFaceLayout }
 
     /// llama.cpp leaves Dream's q/k rows alone and rotates them in halves ("neox").
     public var ggufLayout: TensorLayout? { .gguf(rotaryPairing: .halves) }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
-        let file = try json.decode(DreamConfig.self)
-        if let problem = file.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        let transformer = file.transformerConfig
-        if let problem = transformer.problem(naming: .dream) { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        return ModelConfiguration(architecture: self, transformer: transformer,
-                                  layout: huggingFaceLayout, fingerprint: ModelIdentity.fingerprint(of: file))
+        try configuration(json, as: DreamConfig.self, naming: .dream) { $0.transformerConfig }
     }
 }

@@ -29,9 +29,7 @@ public struct LLaDAArchitecture: ModelArchitecture {
     public var ggufLayout: TensorLayout? { .gguf(rotaryPairing: .adjacent) }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
-        let file = try json.decode(LLaDAConfig.self)
-        if let problem = file.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        return ModelConfiguration(architecture: self, transformer: file.transformerConfig,
-                                  layout: huggingFaceLayout, fingerprint: ModelIdentity.fingerprint(of: file))
+        // LLaDAConfig.problem already checks the stack in LLaDA's names; the second check finds nothing.
+        try configuration(json, as: LLaDAConfig.self, naming: .llada) { $0.transformerConfig }
     }
 }

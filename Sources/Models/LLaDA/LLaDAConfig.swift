@@ -1,6 +1,6 @@
 /// `config.json` of a LLaDA checkpoint (GSAI-ML/LLaDA-8B, `model_type` "llada"); the coding keys
 /// are its Hugging Face keys. `transformerConfig` is the same model for the shared block stack.
-public struct LLaDAConfig: Codable, Equatable, Sendable {
+public struct LLaDAConfig: Codable, ArchitectureConfigFile, Equatable, Sendable {
     public var modelType: String
     public var dModel: Int
     public var nLayers: Int

@@ -51,31 +51,19 @@ public struct LLaDA2Architecture: ModelArchitecture {
     /// fused `attn_qkv` in Hugging Face row order, stacked 3-D experts, `exp_probs_b.bias`,
     /// `ffn_*_shexp`; NEOX (rotate-half) RoPE, so q/k rows are not permuted.
     public var ggufLayout: TensorLayout? {
-        var layout = TensorLayout.gguf(rotaryPairing: .halves)
+        var layout = TensorLayout.ggufStackedExperts
         layout.fusedQueryKeyValue = "attn_qkv.weight"
-        layout.queryNorm = "attn_q_norm.weight"
-        layout.keyNorm = "attn_k_norm.weight"
-        layout.router = "ffn_gate_inp.weight"
         layout.expertBias = "exp_probs_b.bias"
-        layout.gate = "ffn_gate_exps.weight"
-        layout.up = "ffn_up_exps.weight"
-        layout.down = "ffn_down_exps.weight"
-        layout.stackedExperts = true
         layout.sharedExpert = .init(gate: "ffn_gate_shexp.weight", up: "ffn_up_shexp.weight", down: "ffn_down_shexp.weight")
         layout.denseMLP = .init(gate: "ffn_gate.weight", up: "ffn_up.weight", down: "ffn_down.weight")
         return layout
     }
 
     public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
-        let file = try json.decode(LLaDA2Config.self)
-        if let problem = file.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        let transformer = file.transformerConfig
-        if let problem = transformer.problem(naming: .llada2) { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        var layout = huggingFaceLayout
-        if !file.moeRouterEnableExpertBias { layout.expertBias = nil }
-        if !file.useQKNorm { (layout.queryNorm, layout.keyNorm) = (nil, nil) }
-        return ModelConfiguration(architecture: self, transformer: transformer,
-                                  layout: layout, fingerprint: ModelIdentity.fingerprint(of: file))
+        try configuration(json, as: LLaDA2Config.self, naming: .llada2, transformer: \.transformerConfig) { file, layout in
+            if !file.moeRouterEnableExpertBias { layout.expertBias = nil }
+            if !file.useQKNorm { (layout.queryNorm, layout.keyNorm) = (nil, nil) }
+        }
     }
 }
 

@@ -3,23 +3,13 @@ import Foundation
 /// `config.json` of LLaDA2.0/2.1 (inclusionAI/LLaDA2.0-mini), keys as in dInfer
 /// configuration_llada2_moe.py. The block stack's shapes are required; the rest default to the
 /// shipped mini model's values, and the mask id (not in the file) to the tokenizer's.
-public struct LLaDA2Config: Codable, Sendable {
-    public var hiddenSize: Int
+public struct LLaDA2Config: Codable, ArchitectureConfigFile, Sendable {
+    public var stack: HuggingFaceStack
     public var intermediateSize: Int
-    public var numHiddenLayers: Int
-    public var numAttentionHeads: Int
-    public var numKeyValueHeads: Int
     public var headDim: Int
-    public var vocabSize: Int
-    public var maxPositionEmbeddings: Int
-    public var ropeTheta: Double
     public var partialRotaryFactor: Double
-    public var rmsNormEps: Float
-    public var tieWordEmbeddings: Bool
     public var maskTokenId: Int
     public var eosTokenId: Int
-    public var padTokenId: Int?
-    public var hiddenAct: String
     public var useQKVBias: Bool
     public var useBias: Bool
     public var useQKNorm: Bool
@@ -36,63 +26,68 @@ public struct LLaDA2Config: Codable, Sendable {
     public var moeRouterEnableExpertBias: Bool
     /// Read for the fingerprint only: dInfer's gate normalises the chosen scores whatever it says.
     public var normTopkProb: Bool
-    /// Set only to be refused: it would change the rotary frequencies.
-    public var ropeScalingIsSet: Bool
 
     enum CodingKeys: String, CodingKey {
-        case hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
-        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
-        case numKeyValueHeads = "num_key_value_heads", headDim = "head_dim", vocabSize = "vocab_size"
-        case maxPositionEmbeddings = "max_position_embeddings", ropeTheta = "rope_theta"
-        case partialRotaryFactor = "partial_rotary_factor", rmsNormEps = "rms_norm_eps"
-        case tieWordEmbeddings = "tie_word_embeddings", maskTokenId = "mask_token_id"
-        case eosTokenId = "eos_token_id", padTokenId = "pad_token_id", hiddenAct = "hidden_act"
+        case intermediateSize = "intermediate_size", headDim = "head_dim"
+        case partialRotaryFactor = "partial_rotary_factor", maskTokenId = "mask_token_id", eosTokenId = "eos_token_id"
         case useQKVBias = "use_qkv_bias", useBias = "use_bias", useQKNorm = "use_qk_norm", normHead = "norm_head"
         case numExperts = "num_experts", numExpertsPerTok = "num_experts_per_tok"
         case numSharedExperts = "num_shared_experts", moeIntermediateSize = "moe_intermediate_size"
         case nGroup = "n_group", topkGroup = "topk_group", routedScalingFactor = "routed_scaling_factor"
         case firstKDenseReplace = "first_k_dense_replace", scoreFunction = "score_function"
         case moeRouterEnableExpertBias = "moe_router_enable_expert_bias", normTopkProb = "norm_topk_prob"
-        case ropeScalingIsSet = "rope_scaling"
     }
 
     public init(from decoder: Decoder) throws {
+        stack = try HuggingFaceStack(from: decoder, defaults: .init(maxPositionEmbeddings: 16_384, ropeTheta: 600_000,
+                                                                    rmsNormEps: 1e-6))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
-            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
-        }
-        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
-        numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
-        numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
-        numKeyValueHeads = try value(.numKeyValueHeads, numAttentionHeads)
-        headDim = try value(.headDim, numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0)
-        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
-        maxPositionEmbeddings = try value(.maxPositionEmbeddings, 16_384)
-        ropeTheta = try value(.ropeTheta, 600_000)
-        partialRotaryFactor = try value(.partialRotaryFactor, 0.5)
-        rmsNormEps = try value(.rmsNormEps, 1e-6)
-        tieWordEmbeddings = try value(.tieWordEmbeddings, false)
-        maskTokenId = try value(.maskTokenId, LLaDA2Architecture.maskTokenId)
-        eosTokenId = try value(.eosTokenId, LLaDA2Architecture.eosTokenId)
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId)
-        hiddenAct = try value(.hiddenAct, "silu")
-        useQKVBias = try value(.useQKVBias, false)
-        useBias = try value(.useBias, false)
-        useQKNorm = try value(.useQKNorm, true)
-        normHead = try value(.normHead, false)
+        headDim = try c.value(.headDim, or: stack.numAttentionHeads > 0 ? stack.hiddenSize / stack.numAttentionHeads : 0)
+        partialRotaryFactor = try c.value(.partialRotaryFactor, or: 0.5)
+        maskTokenId = try c.value(.maskTokenId, or: LLaDA2Architecture.maskTokenId)
+        eosTokenId = try c.value(.eosTokenId, or: LLaDA2Architecture.eosTokenId)
+        useQKVBias = try c.value(.useQKVBias, or: false)
+        useBias = try c.value(.useBias, or: false)
+        useQKNorm = try c.value(.useQKNorm, or: true)
+        normHead = try c.value(.normHead, or: false)
         numExperts = try c.decode(Int.self, forKey: .numExperts)
         numExpertsPerTok = try c.decode(Int.self, forKey: .numExpertsPerTok)
-        numSharedExperts = try value(.numSharedExperts, 0)
+        numSharedExperts = try c.value(.numSharedExperts, or: 0)
         moeIntermediateSize = try c.decode(Int.self, forKey: .moeIntermediateSize)
-        nGroup = try value(.nGroup, 1)
-        topkGroup = try value(.topkGroup, 1)
-        routedScalingFactor = try value(.routedScalingFactor, 1)
-        firstKDenseReplace = try value(.firstKDenseReplace, 0)
-        scoreFunction = try value(.scoreFunction, "sigmoid")
-        moeRouterEnableExpertBias = try value(.moeRouterEnableExpertBias, true)
-        normTopkProb = try value(.normTopkProb, true)
-        ropeScalingIsSet = try c.contains(.ropeScalingIsSet) && !c.decodeNil(forKey: .ropeScalingIsSet)
+        nGroup = try c.value(.nGroup, or: 1)
+        topkGroup = try c.value(.topkGroup, or: 1)
+        routedScalingFactor = try c.value(.routedScalingFactor, or: 1)
+        firstKDenseReplace = try c.value(.firstKDenseReplace, or: 0)
+        scoreFunction = try c.value(.scoreFunction, or: "sigmoid")
+        moeRouterEnableExpertBias = try c.value(.moeRouterEnableExpertBias, or: true)
+        normTopkProb = try c.value(.normTopkProb, or: true)
+    }
+
+    /// Keys written for the fingerprint: config.json's own names.
+    public func encode(to encoder: Encoder) throws {
+        try stack.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(headDim, forKey: .headDim)
+        try c.encode(partialRotaryFactor, forKey: .partialRotaryFactor)
+        try c.encode(maskTokenId, forKey: .maskTokenId)
+        try c.encode(eosTokenId, forKey: .eosTokenId)
+        try c.encode(useQKVBias, forKey: .useQKVBias)
+        try c.encode(useBias, forKey: .useBias)
+        try c.encode(useQKNorm, forKey: .useQKNorm)
+        try c.encode(normHead, forKey: .normHead)
+        try c.encode(numExperts, forKey: .numExperts)
+        try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
+        try c.encode(numSharedExperts, forKey: .numSharedExperts)
+        try c.encode(moeIntermediateSize, forKey: .moeIntermediateSize)
+        try c.encode(nGroup, forKey: .nGroup)
+        try c.encode(topkGroup, forKey: .topkGroup)
+        try c.encode(routedScalingFactor, forKey: .routedScalingFactor)
+        try c.encode(firstKDenseReplace, forKey: .firstKDenseReplace)
+        try c.encode(scoreFunction, forKey: .scoreFunction)
+        try c.encode(moeRouterEnableExpertBias, forKey: .moeRouterEnableExpertBias)
+        try c.encode(normTopkProb, forKey: .normTopkProb)
     }
 
     /// Dims of each q/k head the rotary embedding turns: int(head_dim · partial_rotary_factor).
@@ -100,18 +95,11 @@ public struct LLaDA2Config: Codable, Sendable {
 
     /// The same model as the shared block stack's hyperparameters.
     public var transformerConfig: TransformerConfig {
-        var config = TransformerConfig(architecture: LLaDA2Architecture.name, dModel: hiddenSize,
-                                       nLayers: numHiddenLayers, nHeads: numAttentionHeads,
-                                       nKVHeads: numKeyValueHeads, mlpHiddenSize: moeIntermediateSize,
-                                       vocabSize: vocabSize, maxSequenceLength: maxPositionEmbeddings,
-                                       ropeTheta: ropeTheta, traits: LLaDA2Architecture.traits)
+        var config = stack.transformerConfig(architecture: LLaDA2Architecture.name, traits: LLaDA2Architecture.traits,
+                                             mlpHiddenSize: moeIntermediateSize, maskTokenId: maskTokenId,
+                                             eosTokenId: eosTokenId)
         config.traits.qkNorm = useQKNorm
         config.traits.rotaryDimensions = rotaryDimensions == headDim ? nil : rotaryDimensions
-        config.rmsNormEps = rmsNormEps
-        config.maskTokenId = maskTokenId
-        config.eosTokenId = eosTokenId
-        config.padTokenId = padTokenId
-        config.weightTying = tieWordEmbeddings
         config.experts = ExpertConfig(
             count: numExperts, perToken: numExpertsPerTok,
             router: .groupedSigmoid(groups: nGroup, groupsKept: topkGroup, scale: routedScalingFactor),
@@ -124,12 +112,13 @@ public struct LLaDA2Config: Codable, Sendable {
     /// What this reader does not model, if the file asks for it (sizes are range-checked by
     /// `TransformerConfig.problem` after this).
     public var problem: String? {
-        if hiddenAct != "silu" { return "hidden_act \(hiddenAct) is not supported (silu)" }
+        if let problem = stack.hiddenActProblem { return problem }
         if scoreFunction != "sigmoid" { return "score_function \(scoreFunction) is not supported (sigmoid)" }
-        if ropeScalingIsSet { return "rope_scaling is not supported (only plain rope_theta frequencies)" }
+        if let problem = stack.ropeScalingProblem { return problem }
         if useQKVBias { return "use_qkv_bias true is not supported" }
         if useBias { return "use_bias true is not supported" }
         if normHead { return "norm_head true is not supported" }
+        let (hiddenSize, numAttentionHeads, numHiddenLayers) = (stack.hiddenSize, stack.numAttentionHeads, stack.numHiddenLayers)
         let counts: [(String, Int, ClosedRange<Int>)] = [
             ("hidden_size", hiddenSize, 1...ModelBounds.maxWidth), ("num_attention_heads", numAttentionHeads, 1...ModelBounds.maxHeads),
             ("num_hidden_layers", numHiddenLayers, 1...ModelBounds.maxLayers),

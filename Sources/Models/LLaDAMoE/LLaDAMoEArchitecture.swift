@@ -19,14 +19,8 @@ public struct LLaDAMoEArchitecture: ModelArchitecture {
 
     /// The Hugging Face names (OLMoE's): `model.layers.N.mlp.experts.E.{gate,up,down}_proj.weight`.
     public var huggingFaceLayout: TensorLayout {
-        var layout = TensorLayout(
-            tokenEmbedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight",
-            outputHead: "lm_head.weight", blockPrefix: "model.layers.",
-            attentionNorm: "input_layernorm.weight", query: "self_attn.q_proj.weight",
-            key: "self_attn.k_proj.weight", value: "self_attn.v_proj.weight",
-            attentionOutput: "self_attn.o_proj.weight", feedForwardNorm: "post_attention_layernorm.weight",
-            gate: "gate_proj.weight", up: "up_proj.weight", down: "down_proj.weight",
-            rotaryPairing: .halves)
+        var layout = qwenHuggingFaceLayout
+        (layout.gate, layout.up, layout.down) = ("gate_proj.weight", "up_proj.weight", "down_proj.weight")
         layout.queryNorm = "self_attn.q_norm.weight"
         layout.keyNorm = "self_attn.k_norm.weight"
         layout.router = "mlp.gate.weight"
@@ -34,9 +28,19 @@ public struct LLaDAMoEArchitecture: ModelArchitecture {
         return layout
     }
 
-    /// llama.cpp's converter (LLaDAMoEModel) stacks each projection of all experts into one 3-D
-    /// tensor and leaves the q/k rows in rotate-half order, which its NEOX rope reads.
-    public var ggufLayout: TensorLayout? {
+    /// llama.cpp's converter (LLaDAMoEModel): stacked experts, q/k rows in rotate-half order.
+    public var ggufLayout: TensorLayout? { .ggufStackedExperts }
+
+    public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
+        try configuration(json, as: LLaDAMoEConfig.self, naming: .lladaMoE) { $0.transformerConfig }
+    }
+}
+
+extension TensorLayout {
+    /// llama.cpp's names for a mixture-of-experts block with per-head q/k norms (LLaDA-MoE,
+    /// LLaDA2): its converters stack each projection of all experts into one 3-D tensor and leave
+    /// the q/k rows in rotate-half order, which its NEOX rope reads.
+    static var ggufStackedExperts: TensorLayout {
         var layout = TensorLayout.gguf(rotaryPairing: .halves)
         layout.queryNorm = "attn_q_norm.weight"
         layout.keyNorm = "attn_k_norm.weight"
@@ -46,14 +50,5 @@ public struct LLaDAMoEArchitecture: ModelArchitecture {
         layout.down = "ffn_down_exps.weight"
         layout.stackedExperts = true
         return layout
-    }
-
-    public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
-        let file = try json.decode(LLaDAMoEConfig.self)
-        if let problem = file.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        let transformer = file.transformerConfig
-        if let problem = transformer.problem(naming: .lladaMoE) { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        return ModelConfiguration(architecture: self, transformer: transformer,
-                                  layout: huggingFaceLayout, fingerprint: ModelIdentity.fingerprint(of: file))
     }
 }

@@ -1,9 +1,7 @@
-import Foundation
-
 /// SDAR and TraDo (JetAstra/SDAR, Gen-Verse/dLLM-RL `models/sdar`): Qwen3 — per-head q/k RMSNorm
 /// before RoPE, GQA, `head_dim` its own key, biases on q, k, v and o with `attention_bias` — under
 /// a block-causal mask (block 4 by default), logits in place.
-public struct SDARArchitecture: ModelArchitecture {
+public struct SDARArchitecture: QwenBlockFamily {
     public static let name = "sdar"
     /// `<|MASK|>` of SDAR's tokenizer (config.json does not name it).
     public static let maskTokenId = 151_669
@@ -18,8 +16,6 @@ public struct SDARArchitecture: ModelArchitecture {
     public var name: String { Self.name }
     public var huggingFaceArchitectures: [String] { ["SDARForCausalLM"] }
     public var modelTypes: [String] { ["sdar"] }
-    /// llama.cpp defines no SDAR architecture.
-    public var ggufArchitecture: String? { nil }
     public var traits: TransformerTraits { TransformerTraits(shiftsLogits: false, qkvBias: false, qkNorm: true) }
 
     public var huggingFaceLayout: TensorLayout {
@@ -29,22 +25,11 @@ public struct SDARArchitecture: ModelArchitecture {
         return layout
     }
 
-    public var ggufLayout: TensorLayout? { nil }
-
-    public func configuration(_ json: ConfigJSON) throws -> ModelConfiguration {
-        let file = try json.decode(QwenBlockConfig.self)
-        if let problem = file.problem { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        let folder = (json.path as NSString).deletingLastPathComponent
+    /// `attention_bias` puts biases on q, k, v and o alike.
+    func traits(for file: QwenBlockConfig) -> TransformerTraits {
         var traits = traits
         traits.qkvBias = file.attentionBias
         traits.outputBias = file.attentionBias
-        let transformer = file.transformerConfig(
-            architecture: name, traits: traits,
-            maskTokenId: file.maskTokenId ?? QwenBlockConfig.addedTokenId(Self.maskToken, folder: folder) ?? Self.maskTokenId,
-            eosTokenId: file.eosTokenId ?? Self.eosTokenId,
-            blockLength: file.blockSize ?? Self.defaultBlockLength)
-        if let problem = transformer.problem(naming: .dream) { throw ModelError.invalidConfig(path: json.path, problem: problem) }
-        return ModelConfiguration(architecture: self, transformer: transformer,
-                                  layout: huggingFaceLayout, fingerprint: ModelIdentity.fingerprint(of: file))
+        return traits
     }
 }
