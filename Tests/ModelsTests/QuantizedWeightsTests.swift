@@ -1,5 +1,6 @@
 import Kernels
 import XCTest
+import TestFixtures
 @testable import Models
 
 /// A float checkpoint quantised as it loads (`--weights q8_0|q4_0`), on the random SDAR fixture:
