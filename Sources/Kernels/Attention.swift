@@ -1,3 +1,5 @@
+import CKernels
+
 /// Full bidirectional multi-head attention, softmax(q·kᵀ/√d)·v with no mask, in fp32.
 /// q, out: [T × heads·headDim]; k, v: [T × kvHeads·headDim]. Query head h reads kv head
 /// h / (heads / kvHeads) (grouped KV, repeat-interleave). `keys` may exceed `queries` rows when
@@ -40,14 +42,11 @@ public func bidirectionalAttention(q: UnsafePointer<Float>, queries: Int,
     }
 }
 
-/// destination[d · paddedRows + r] = source[r · stride + d]; rows past `rows` are zero.
+/// destination[d · paddedRows + r] = source[r · stride + d]; rows past `rows` are zero
+/// (CKernels/transpose_rows.c: 16 × 16 tiles in registers).
 private func packTransposed(_ source: UnsafePointer<Float>, rows: Int, stride: Int, width: Int,
                             into destination: UnsafeMutablePointer<Float>, paddedRows: Int) {
-    for d in 0..<width {
-        let column = destination + d * paddedRows
-        for r in 0..<rows { column[r] = source[r &* stride &+ d] }
-        for r in rows..<paddedRows { column[r] = 0 }
-    }
+    dscope_transpose_rows(source, Int32(rows), stride, Int32(width), destination, Int32(paddedRows))
 }
 
 /// scores[s] = scale · Σ_d query[d] · keysT[d][s], sixteen keys per vector.

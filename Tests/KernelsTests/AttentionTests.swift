@@ -52,6 +52,10 @@ final class AttentionTests: XCTestCase {
         check(rows: 5, heads: 6, kvHeads: 1, headDim: 16)
     }
 
+    func testKeysSpanningSeveralTransposeTilesAttendLikeTheNaiveSum() {
+        check(rows: 37, heads: 4, kvHeads: 2, headDim: 40)
+    }
+
     func testSingleTokenAttendsOnlyToItself() {
         check(rows: 1, heads: 2, kvHeads: 2, headDim: 35)
     }
