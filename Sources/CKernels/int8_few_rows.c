@@ -185,16 +185,12 @@ static inline __m512i four_lanes(const uint8_t *const *row, size_t offset) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
 }
 
-// The f16 scales of run `run` of the 16 rows (each the first two bytes of its block at
-// `byte_of_row[r]` from row[0]) as floats, one gather for all 16; 0 when one of them is NaN, whose
-// payload vcvtph2ps would not keep as half_to_float does (the caller then converts one by one).
+// The f16 scales of one run of the 16 rows (each the first two bytes of its block, at
+// `byte_of_row[r]` from `first`) as floats: one gather, one vcvtph2ps. It quiets a signalling NaN,
+// which half_to_float keeps; a factor only ever meets arithmetic, which quiets it the same way.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-static inline int gathered_scales(const uint8_t *first, __m512i byte_of_row, __m512 *d) {
-    const __m256i h = _mm512_cvtepi32_epi16(_mm512_i32gather_epi32(byte_of_row, (const void *)first, 1));
-    const __m256i exponent = _mm256_set1_epi16(0x7C00);
-    if (_mm256_cmpeq_epi16_mask(_mm256_and_si256(h, exponent), exponent)) return 0;  // ∞ or NaN: rare
-    *d = _mm512_cvtph_ps(h);
-    return 1;
+static inline __m512 gathered_scales(const uint8_t *first, __m512i byte_of_row) {
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_i32gather_epi32(byte_of_row, (const void *)first, 1)));
 }
 
 // Q8_0 and Q4_0 rows read in place, 64 columns (two blocks; 32 at a ragged end) at a time: the
@@ -223,17 +219,9 @@ static inline void few_rows_blocks(const uint8_t *const *row, const uint8_t *con
         prefetch_span(next, (size_t)first * bytes, (size_t)runs * bytes);
         float a[2 * 16], b[2 * 16];
         for (int run = 0; run < runs; run++) {
-            __m512 d;
-            if (gathered_scales(row[0] + (size_t)(first + run) * bytes, gather_offsets, &d)) {
-                _mm512_storeu_ps(a + run * 16, d);
-                _mm512_storeu_ps(b + run * 16, _mm512_mul_ps(offset_factor, d));
-            } else {
-                for (int r = 0; r < 16; r++) {
-                    const float one = half_to_float(row[r] + (size_t)(first + run) * bytes);
-                    a[run * 16 + r] = one;
-                    b[run * 16 + r] = (q8 ? 128.0f : 8.0f) * one;
-                }
-            }
+            const __m512 d = gathered_scales(row[0] + (size_t)(first + run) * bytes, gather_offsets);
+            _mm512_storeu_ps(a + run * 16, d);
+            _mm512_storeu_ps(b + run * 16, _mm512_mul_ps(offset_factor, d));
         }
         __m512i w[8][4];
         for (int block = 0; block < blocks; block++) {

@@ -52,8 +52,9 @@ final class AttentionTests: XCTestCase {
         check(rows: 5, heads: 6, kvHeads: 1, headDim: 16)
     }
 
-    func testKeysSpanningSeveralTransposeTilesAttendLikeTheNaiveSum() {
+    func testKeysSpanningSeveralTransposeTilesAndChainsAttendLikeTheNaiveSum() {
         check(rows: 37, heads: 4, kvHeads: 2, headDim: 40)
+        check(rows: 70, heads: 4, kvHeads: 2, headDim: 72)
     }
 
     func testSingleTokenAttendsOnlyToItself() {
