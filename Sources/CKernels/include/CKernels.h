@@ -69,6 +69,9 @@ void dscope_prefetch(const void *start, size_t bytes);
 void dscope_transpose_rows(const float *source, int rows, size_t stride, int width, float *destination,
                            int padded_rows);
 
+/// Asks the kernel to back [start, start + bytes) with huge pages (start aligned to 2 MiB); a hint.
+void dscope_advise_huge_pages(void *start, size_t bytes);
+
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);
 
