@@ -119,12 +119,24 @@ static inline void few_rows_tile(const uint8_t *codes, const float *a_by_run, co
     store_sums(f, lanes, sums, sum_stride);
 }
 
+// The bytes [offset, offset + count) of the 16 rows of the block this worker will likely claim next
+// (none when `next` is NULL), asked for while this block's tile runs: spread over the tile, the
+// prefetches do not queue up behind each other as one burst per block did.
+__attribute__((always_inline)) static inline void prefetch_span(const uint8_t *const *next, size_t offset, size_t count) {
+    if (!next) return;
+    for (int r = 0; r < 16; r++) {
+        __builtin_prefetch(next[r] + offset, 0, 1);
+        __builtin_prefetch(next[r] + offset + count - 1, 0, 1);
+    }
+}
+
 // Q4_K rows read in place: per superblock the 16 rows' scales and mins are decoded into factors
 // run by run, and each 64-column chunk's nibbles split in registers — the bytes the unpacker would
 // have written, without writing them.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-static inline void few_rows_q4_k(const uint8_t *const *row, const int8_t *panel, const float *scale,
-                                 const float *offset, int k, const int lanes, float *sums, size_t sum_stride) {
+static inline void few_rows_q4_k(const uint8_t *const *row, const uint8_t *const *next, const int8_t *panel,
+                                 const float *scale, const float *offset, int k, const int lanes, float *sums,
+                                 size_t sum_stride) {
     const int rows_per_block = 16 / lanes, blocks = 16 / rows_per_block;
     __m512i row_of_lane[8];
     lanes_rows(lanes, row_of_lane);
@@ -145,6 +157,7 @@ static inline void few_rows_q4_k(const uint8_t *const *row, const int8_t *panel,
             }
         }
         for (int pair = 0; pair < 4; pair++) {
+            prefetch_span(next, (size_t)superblock * 144 + (size_t)pair * 36, 36);
             __m512i w[8][4];
             for (int block = 0; block < blocks; block++) {
                 __m512i codes[4];
@@ -162,15 +175,39 @@ static inline void few_rows_q4_k(const uint8_t *const *row, const int8_t *panel,
     store_sums(f, lanes, sums, sum_stride);
 }
 
+// Four rows' 16 bytes at `offset` as the four 128-bit lanes of one vector (row i in lane i).
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+static inline __m512i four_lanes(const uint8_t *const *row, size_t offset) {
+    const __m256i low = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(row[0] + offset))),
+                                                _mm_loadu_si128((const __m128i *)(row[1] + offset)), 1);
+    const __m256i high = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(row[2] + offset))),
+                                                 _mm_loadu_si128((const __m128i *)(row[3] + offset)), 1);
+    return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+}
+
+// The f16 scales of one run of the 16 rows (each the first two bytes of its block, at
+// `byte_of_row[r]` from `first`) as floats: one gather, one vcvtph2ps. It quiets a signalling NaN,
+// which half_to_float keeps; a factor only ever meets arithmetic, which quiets it the same way.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+static inline __m512 gathered_scales(const uint8_t *first, __m512i byte_of_row) {
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_i32gather_epi32(byte_of_row, (const void *)first, 1)));
+}
+
 // Q8_0 and Q4_0 rows read in place, 64 columns (two blocks; 32 at a ragged end) at a time: the
 // blocks' f16 scales become the unpacker's factors (Q8_0 code + 128 with b = 128 d, Q4_0 nibble
-// with b = 8 d) and the codes are assembled in registers.
+// with b = 8 d) and the codes are assembled in registers. With 4 lanes, Q4_0's spans come straight
+// from four rows' 16 nibble bytes per block (low nibbles: columns 0–15, high: 16–31), no transpose.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-static inline void few_rows_blocks(const uint8_t *const *row, int q8, const int8_t *panel, const float *scale,
-                                   const float *offset, int k, const int lanes, float *sums, size_t sum_stride) {
+static inline void few_rows_blocks(const uint8_t *const *row, const uint8_t *const *next, int q8, const int8_t *panel,
+                                   const float *scale, const float *offset, int k, const int lanes, float *sums,
+                                   size_t sum_stride) {
     const int rows_per_block = 16 / lanes, blocks = 16 / rows_per_block, bytes = q8 ? 34 : 18;
     __m512i row_of_lane[8];
     lanes_rows(lanes, row_of_lane);
+    int byte_of_row[16];
+    for (int r = 0; r < 16; r++) byte_of_row[r] = (int)(row[r] - row[0]);
+    const __m512i gather_offsets = _mm512_loadu_si512(byte_of_row);
+    const __m512 offset_factor = _mm512_set1_ps(q8 ? 128.0f : 8.0f);
     // Q4_0: 128-bit lanes n0, n0, n1, n1 → low nibbles, high nibbles of each block.
     const __m512i shifts = _mm512_set_epi64(0x0004000400040004, 0x0004000400040004, 0, 0,
                                             0x0004000400040004, 0x0004000400040004, 0, 0);
@@ -179,19 +216,33 @@ static inline void few_rows_blocks(const uint8_t *const *row, int q8, const int8
     for (int block = 0; block < blocks; block++) f[block] = _mm512_setzero_ps();
     for (int chunk = 0; chunk < k; chunk += 64) {
         const int runs = k - chunk >= 64 ? 2 : 1, first = chunk / 32;
+        prefetch_span(next, (size_t)first * bytes, (size_t)runs * bytes);
         float a[2 * 16], b[2 * 16];
-        for (int r = 0; r < 16; r++) {
-            for (int run = 0; run < runs; run++) {
-                const float d = half_to_float(row[r] + (size_t)(first + run) * bytes);
-                a[run * 16 + r] = d;
-                b[run * 16 + r] = (q8 ? 128.0f : 8.0f) * d;
-            }
+        for (int run = 0; run < runs; run++) {
+            const __m512 d = gathered_scales(row[0] + (size_t)(first + run) * bytes, gather_offsets);
+            _mm512_storeu_ps(a + run * 16, d);
+            _mm512_storeu_ps(b + run * 16, _mm512_mul_ps(offset_factor, d));
         }
         __m512i w[8][4];
         for (int block = 0; block < blocks; block++) {
+            const uint8_t *const *rows = row + block * rows_per_block;
+            if (!q8 && lanes == 4) {
+                const size_t at = (size_t)first * bytes + 2;
+                const __m512i n0 = four_lanes(rows, at);
+                w[block][0] = _mm512_and_si512(n0, low4);
+                w[block][1] = _mm512_and_si512(_mm512_srli_epi16(n0, 4), low4);
+                if (runs == 2) {
+                    const __m512i n1 = four_lanes(rows, at + 18);
+                    w[block][2] = _mm512_and_si512(n1, low4);
+                    w[block][3] = _mm512_and_si512(_mm512_srli_epi16(n1, 4), low4);
+                } else {
+                    w[block][2] = w[block][3] = _mm512_setzero_si512();
+                }
+                continue;
+            }
             __m512i codes[4];
             for (int i = 0; i < rows_per_block; i++) {
-                const uint8_t *p = row[block * rows_per_block + i] + (size_t)first * bytes;
+                const uint8_t *p = rows[i] + (size_t)first * bytes;
                 if (q8) {
                     const __m256i low = _mm256_loadu_si256((const __m256i *)(p + 2));
                     const __m256i high = runs == 2 ? _mm256_loadu_si256((const __m256i *)(p + 36)) : _mm256_setzero_si256();
@@ -213,16 +264,16 @@ static inline void few_rows_blocks(const uint8_t *const *row, int q8, const int8
 
 #define RAW_TILE(name, call)                                                                        \
     __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static void name(               \
-        const uint8_t *const *row, const int8_t *p, const float *s, const float *o, int k, float *sums, \
-        size_t stride) {                                                                            \
+        const uint8_t *const *row, const uint8_t *const *next, const int8_t *p, const float *s, const float *o, \
+        int k, float *sums, size_t stride) {                                                        \
         call;                                                                                       \
     }
-RAW_TILE(q4_k_4, few_rows_q4_k(row, p, s, o, k, 4, sums, stride))
-RAW_TILE(q4_k_8, few_rows_q4_k(row, p, s, o, k, 8, sums, stride))
-RAW_TILE(q8_0_4, few_rows_blocks(row, 1, p, s, o, k, 4, sums, stride))
-RAW_TILE(q8_0_8, few_rows_blocks(row, 1, p, s, o, k, 8, sums, stride))
-RAW_TILE(q4_0_4, few_rows_blocks(row, 0, p, s, o, k, 4, sums, stride))
-RAW_TILE(q4_0_8, few_rows_blocks(row, 0, p, s, o, k, 8, sums, stride))
+RAW_TILE(q4_k_4, few_rows_q4_k(row, next, p, s, o, k, 4, sums, stride))
+RAW_TILE(q4_k_8, few_rows_q4_k(row, next, p, s, o, k, 8, sums, stride))
+RAW_TILE(q8_0_4, few_rows_blocks(row, next, 1, p, s, o, k, 4, sums, stride))
+RAW_TILE(q8_0_8, few_rows_blocks(row, next, 1, p, s, o, k, 8, sums, stride))
+RAW_TILE(q4_0_4, few_rows_blocks(row, next, 0, p, s, o, k, 4, sums, stride))
+RAW_TILE(q4_0_8, few_rows_blocks(row, next, 0, p, s, o, k, 8, sums, stride))
 
 #define FEW_ROWS_TILE(name, unit, lanes)                                                                   \
     __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) static void name(                      \
@@ -262,21 +313,25 @@ int dscope_int8_few_rows_reads_in_place(dscope_qtype type) {
 }
 
 void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
-                                   const int8_t *panel, const float *scale, const float *offset, int k,
-                                   float *sums, size_t sum_stride) {
+                                   const void *next_first_row, int next_row_count, const int8_t *panel,
+                                   const float *scale, const float *offset, int k, float *sums, size_t sum_stride) {
 #if defined(__x86_64__)
-    const uint8_t *row[16];
+    const uint8_t *row[16], *next[16];
     // Rows past the matrix read its last row again; their sums are filler.
     for (int r = 0; r < 16; r++) row[r] = (const uint8_t *)first_row + (size_t)(r < row_count ? r : row_count - 1) * row_bytes;
+    for (int r = 0; next_first_row && r < 16; r++) {
+        next[r] = (const uint8_t *)next_first_row + (size_t)(r < next_row_count ? r : next_row_count - 1) * row_bytes;
+    }
+    const uint8_t *const *ahead = next_first_row ? next : NULL;
     const int four = rows <= 4;
     switch (type) {
-    case DSCOPE_Q4_K: (four ? q4_k_4 : q4_k_8)(row, panel, scale, offset, k, sums, sum_stride); break;
-    case DSCOPE_Q8_0: (four ? q8_0_4 : q8_0_8)(row, panel, scale, offset, k, sums, sum_stride); break;
-    case DSCOPE_Q4_0: (four ? q4_0_4 : q4_0_8)(row, panel, scale, offset, k, sums, sum_stride); break;
+    case DSCOPE_Q4_K: (four ? q4_k_4 : q4_k_8)(row, ahead, panel, scale, offset, k, sums, sum_stride); break;
+    case DSCOPE_Q8_0: (four ? q8_0_4 : q8_0_8)(row, ahead, panel, scale, offset, k, sums, sum_stride); break;
+    case DSCOPE_Q4_0: (four ? q4_0_4 : q4_0_8)(row, ahead, panel, scale, offset, k, sums, sum_stride); break;
     default: break;
     }
 #else
-    (void)type; (void)rows; (void)first_row; (void)row_bytes; (void)row_count; (void)panel; (void)scale;
-    (void)offset; (void)k; (void)sums; (void)sum_stride;
+    (void)type; (void)rows; (void)first_row; (void)row_bytes; (void)row_count; (void)next_first_row;
+    (void)next_row_count; (void)panel; (void)scale; (void)offset; (void)k; (void)sums; (void)sum_stride;
 #endif
 }

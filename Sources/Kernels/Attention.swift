@@ -1,3 +1,5 @@
+import CKernels
+
 /// Full bidirectional multi-head attention, softmax(q·kᵀ/√d)·v with no mask, in fp32.
 /// q, out: [T × heads·headDim]; k, v: [T × kvHeads·headDim]. Query head h reads kv head
 /// h / (heads / kvHeads) (grouped KV, repeat-interleave). `keys` may exceed `queries` rows when
@@ -40,29 +42,41 @@ public func bidirectionalAttention(q: UnsafePointer<Float>, queries: Int,
     }
 }
 
-/// destination[d · paddedRows + r] = source[r · stride + d]; rows past `rows` are zero.
+/// destination[d · paddedRows + r] = source[r · stride + d]; rows past `rows` are zero
+/// (CKernels/transpose_rows.c: 16 × 16 tiles in registers).
 private func packTransposed(_ source: UnsafePointer<Float>, rows: Int, stride: Int, width: Int,
                             into destination: UnsafeMutablePointer<Float>, paddedRows: Int) {
-    for d in 0..<width {
-        let column = destination + d * paddedRows
-        for r in 0..<rows { column[r] = source[r &* stride &+ d] }
-        for r in rows..<paddedRows { column[r] = 0 }
-    }
+    dscope_transpose_rows(source, Int32(rows), stride, Int32(width), destination, Int32(paddedRows))
 }
 
-/// scores[s] = scale · Σ_d query[d] · keysT[d][s], sixteen keys per vector.
+/// scores[s] = scale · Σ_d query[d] · keysT[d][s], sixteen keys per vector. Four vectors of keys
+/// at a time: four independent FMA chains (one would wait on its own latency at every d), each
+/// summed over d in order, so the bits are those of one chain per vector.
 @inline(__always)
 private func scoreRow(query: UnsafePointer<Float>, keysT: UnsafePointer<Float>, headDim: Int,
                       paddedKeys: Int, scale: Float, into scores: UnsafeMutablePointer<Float>) {
     let raw = UnsafeRawPointer(keysT)
     let out = UnsafeMutableRawPointer(scores)
+    @inline(__always) func keys(_ d: Int, _ s: Int) -> SIMD16<Float> {
+        raw.loadUnaligned(fromByteOffset: (d &* paddedKeys &+ s) &* 4, as: SIMD16<Float>.self)
+    }
     var s = 0
+    while s + 64 <= paddedKeys {
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+        for d in 0..<headDim {
+            let q = SIMD16(repeating: query[d])
+            a0.addProduct(q, keys(d, s)); a1.addProduct(q, keys(d, s &+ 16))
+            a2.addProduct(q, keys(d, s &+ 32)); a3.addProduct(q, keys(d, s &+ 48))
+        }
+        out.storeBytes(of: a0 * scale, toByteOffset: s * 4, as: SIMD16<Float>.self)
+        out.storeBytes(of: a1 * scale, toByteOffset: (s + 16) * 4, as: SIMD16<Float>.self)
+        out.storeBytes(of: a2 * scale, toByteOffset: (s + 32) * 4, as: SIMD16<Float>.self)
+        out.storeBytes(of: a3 * scale, toByteOffset: (s + 48) * 4, as: SIMD16<Float>.self)
+        s += 64
+    }
     while s < paddedKeys {
         var acc = SIMD16<Float>()
-        for d in 0..<headDim {
-            acc.addProduct(SIMD16(repeating: query[d]),
-                           raw.loadUnaligned(fromByteOffset: (d &* paddedKeys &+ s) &* 4, as: SIMD16<Float>.self))
-        }
+        for d in 0..<headDim { acc.addProduct(SIMD16(repeating: query[d]), keys(d, s)) }
         out.storeBytes(of: acc * scale, toByteOffset: s * 4, as: SIMD16<Float>.self)
         s += 16
     }
@@ -76,13 +90,28 @@ private func weightedValues(_ weights: UnsafePointer<Float>, keys: Int, scale: F
                             into out: UnsafeMutablePointer<Float>) {
     let raw = UnsafeRawPointer(values)
     let destination = UnsafeMutableRawPointer(out)
+    @inline(__always) func value(_ s: Int, _ d: Int) -> SIMD16<Float> {
+        raw.loadUnaligned(fromByteOffset: (s &* stride &+ d) &* 4, as: SIMD16<Float>.self)
+    }
     var d = 0
+    // 64 dimensions at a time: four independent chains, and each key's values read as one run
+    // (one at a time, the chain waited on its latency and every load was a new cache line).
+    while d + 64 <= headDim {
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+        for s in 0..<keys {
+            let weight = SIMD16(repeating: weights[s])
+            a0.addProduct(weight, value(s, d)); a1.addProduct(weight, value(s, d &+ 16))
+            a2.addProduct(weight, value(s, d &+ 32)); a3.addProduct(weight, value(s, d &+ 48))
+        }
+        destination.storeBytes(of: a0 * scale, toByteOffset: d * 4, as: SIMD16<Float>.self)
+        destination.storeBytes(of: a1 * scale, toByteOffset: (d + 16) * 4, as: SIMD16<Float>.self)
+        destination.storeBytes(of: a2 * scale, toByteOffset: (d + 32) * 4, as: SIMD16<Float>.self)
+        destination.storeBytes(of: a3 * scale, toByteOffset: (d + 48) * 4, as: SIMD16<Float>.self)
+        d += 64
+    }
     while d + 16 <= headDim {
         var acc = SIMD16<Float>()
-        for s in 0..<keys {
-            acc.addProduct(SIMD16(repeating: weights[s]),
-                           raw.loadUnaligned(fromByteOffset: (s &* stride &+ d) &* 4, as: SIMD16<Float>.self))
-        }
+        for s in 0..<keys { acc.addProduct(SIMD16(repeating: weights[s]), value(s, d)) }
         destination.storeBytes(of: acc * scale, toByteOffset: d * 4, as: SIMD16<Float>.self)
         d += 16
     }

@@ -49,17 +49,18 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                 let sums = b + blockRows * units
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)
-                    if fewRows {
-                        // The tile runs from cache: meanwhile, have the weights of the block this
-                        // worker will likely claim next on their way from memory.
-                        let ahead = firstRow + max(1, threads) * blockRows
-                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
-                    }
+                    // The few-row tiles run from cache: meanwhile, have the weights of the block
+                    // this worker will likely claim next on their way from memory.
+                    let ahead = firstRow + max(1, threads) * blockRows
                     if fewRows && inPlace {
-                        // Read in place: the tile assembles the codes and factors itself.
+                        // Read in place: the tile assembles the codes and factors itself, and
+                        // prefetches the next block a slice per 64 columns.
                         dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
-                                                      Int32(rowCount), codes, scales, offsets, Int32(K), sums, paddedT)
+                                                      Int32(rowCount), ahead < N ? w.rowAddress(ahead) : nil,
+                                                      Int32(min(blockRows, N - ahead)), codes, scales, offsets,
+                                                      Int32(K), sums, paddedT)
                     } else if fewRows {
+                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         for i in 0..<rowCount {
                             // The few-row tile reads the factors run by run: a[u · 16 + i].
                             dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,

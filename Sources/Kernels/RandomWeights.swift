@@ -9,7 +9,8 @@ public final class RandomWeights: @unchecked Sendable {
     public init(rows: Int, columns: Int, dtype: WeightDType, seed: UInt64, scale: Float = 0.02) {
         let count = rows * columns
         let byteCount = rows * dtype.byteCount(values: columns)
-        storage = .allocate(byteCount: max(1, byteCount), alignment: 64)
+        storage = .allocate(byteCount: max(1, byteCount), alignment: HugePages.alignment(forBytes: byteCount))
+        HugePages.advise(storage, bytes: byteCount)
         var generator = SplitMix64(seed: seed)
         switch dtype {
         case .f32:

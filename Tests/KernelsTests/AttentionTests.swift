@@ -53,6 +53,11 @@ final class AttentionTests: XCTestCase {
         check(rows: 5, heads: 6, kvHeads: 1, headDim: 16)
     }
 
+    func testKeysSpanningSeveralTransposeTilesAndChainsAttendLikeTheNaiveSum() {
+        check(rows: 37, heads: 4, kvHeads: 2, headDim: 40)
+        check(rows: 70, heads: 4, kvHeads: 2, headDim: 72)
+    }
+
     func testSingleTokenAttendsOnlyToItself() {
         check(rows: 1, heads: 2, kvHeads: 2, headDim: 35)
     }

@@ -80,6 +80,34 @@ final class FewRowMatmulTests: XCTestCase {
         }
     }
 
+    /// Q8_0/Q4_0 scales that are ∞ or NaN (a signalling one, which the few-row tile's vcvtph2ps
+    /// quiets and the unpacker's conversion keeps) give the panel tile's bits too.
+    func testInt8FewRowsKeepNonFiniteScalesBitForBit() throws {
+        try XCTSkipUnless(Int8InstructionSet.avx512vnni.isSupported, "this CPU has no AVX512-VNNI")
+        let saved = (MatmulMode.current, MatmulMode.int8InstructionSet)
+        defer { (MatmulMode.current, MatmulMode.int8InstructionSet) = saved }
+        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.int8, .avx512vnni)
+        for dtype in [WeightDType.q8_0, .q4_0] {
+            let k = 96, n = 21
+            let w = RandomWeights(rows: n, columns: k, dtype: dtype, seed: 43, scale: 0.5)
+            let raw = UnsafeMutableRawPointer(mutating: w.matrix.base)
+            let blockBytes = dtype.byteCount(values: 32)
+            raw.storeBytes(of: UInt16(0x7C01), toByteOffset: 3 * w.matrix.rowBytes + blockBytes, as: UInt16.self)
+            raw.storeBytes(of: UInt16(0xFC00), toByteOffset: 18 * w.matrix.rowBytes, as: UInt16.self)
+            var random = SplitMix64(seed: 44)
+            let x = random.floats(16 * k)
+            var all = [Float](repeating: 0, count: 16 * n)
+            matmul(x, rows: 16, w.matrix, into: &all, threads: 2)
+            XCTAssertTrue(all[3].isNaN && !all[18].isFinite, "\(dtype)")
+            for rows in 1..<FewRows.limit {
+                var part = [Float](repeating: 0, count: rows * n)
+                matmul(x, rows: rows, w.matrix, into: &part, threads: 2)
+                XCTAssertEqual(bits(part), bits(Array(all[0..<(rows * n)])), "\(dtype) rows \(rows)")
+            }
+            withExtendedLifetime(w) {}
+        }
+    }
+
     /// The old few-row path: each weight row converted to Floats, then `dot` with each input row.
     private func dotReference(_ x: [Float], rows: Int, _ w: WeightMatrix) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * w.rows)

@@ -56,12 +56,21 @@ int dscope_int8_few_rows_reads_in_place(dscope_qtype type);
 
 /// dscope_int8_few_rows_tile for `row_count` (≤ 16) rows read in place from `first_row` (row stride
 /// row_bytes), without unpacking: the same sums, bit for bit. VNNI; `type` as the predicate says.
+/// `next_first_row` (NULL for none) and `next_row_count`: the rows to prefetch meanwhile.
 void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
-                                   const int8_t *panel, const float *scale, const float *offset, int k,
-                                   float *sums, size_t sum_stride);
+                                   const void *next_first_row, int next_row_count, const int8_t *panel,
+                                   const float *scale, const float *offset, int k, float *sums, size_t sum_stride);
 
 /// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
 void dscope_prefetch(const void *start, size_t bytes);
+
+/// destination[c · padded_rows + r] = source[r · stride + c] for r < rows, c < width; zero for
+/// rows ≥ rows up to padded_rows (a multiple of 16 takes the AVX-512 tiles).
+void dscope_transpose_rows(const float *source, int rows, size_t stride, int width, float *destination,
+                           int padded_rows);
+
+/// Asks the kernel to back [start, start + bytes) with huge pages (start aligned to 2 MiB); a hint.
+void dscope_advise_huge_pages(void *start, size_t bytes);
 
 /// Weight rows one dscope_int8_tile call computes with `isa`.
 int dscope_int8_tile_rows(dscope_isa isa);

@@ -30,7 +30,9 @@ public final class QuantizedWeights: WeightSource, @unchecked Sendable {
         let float = try source.matrix(name, rows: rows, columns: columns)
         guard !float.dtype.isQuantized, columns % dtype.blockLength == 0 else { return float }
         let rowBytes = dtype.byteCount(values: columns)
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
+        let bytes = rows * rowBytes
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes), alignment: HugePages.alignment(forBytes: bytes))
+        HugePages.advise(storage, bytes: bytes)
         let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
         defer { row.deallocate() }
         for r in 0..<rows {
