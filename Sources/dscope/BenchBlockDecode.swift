@@ -17,6 +17,7 @@ struct BlockBench {
 extension BenchDecodeCommand {
     func syntheticModel(_ synthetic: BenchForwardCommand.Synthetic) throws -> BlockBench {
         MatmulMode.current = model.exactMatmul ? .exact : .int8
+        let weights = model.weights ?? .bf16
         let config = synthetic.config(layers: layers)
         fprint("building \(layers) random \(weights.rawValue) blocks of \(synthetic.rawValue) shapes…")
         let built = TransformerModel(config: config, weights: try TransformerWeights(config: config, source: SyntheticWeights(dtype: weights),

@@ -33,9 +33,8 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Whole decodes to time (after one warm-up step).") var repeats = 1
     @Option(help: "Random weights of a block model's real shapes instead of --model: sdar-1.7b, fastdllm-v2-7b or llada2-mini.")
     var synthetic: BenchForwardCommand.Synthetic?
-    @Option(help: "Blocks to build with --synthetic.") var layers = 2
-    @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k.")
-    var weights: WeightDType = .bf16
+    @Option(help: "Blocks to build with --synthetic (whose --weights may be bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k; default bf16).")
+    var layers = 2
 
     func validate() throws {
         try FlagBounds.check("--repeats", repeats, FlagBounds.repeats)

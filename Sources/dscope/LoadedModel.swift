@@ -69,6 +69,7 @@ extension ModelOptions {
             let location = try ModelLocation(try mirror(of: remote).path)
             return try loaded(location: location, name: remote.displayName, identity: remote.identity, model: remote)
         }
+        try QuantizeOnLoad.check(weights)   // here, not in validate(): bench decode's --synthetic takes any type
         let location = try location()
         let configuration = try location.configuration()
         let model = try location.model(configuration, threads: threads, quantizingTo: weights)

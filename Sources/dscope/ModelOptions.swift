@@ -27,7 +27,6 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         try FlagBounds.check("--threads", threads, FlagBounds.threads)
-        try QuantizeOnLoad.check(weights)
         if weights != nil && isRemote { throw ValidationError("--weights quantises a local checkpoint; a dscope-server loads its own") }
         guard serverTimeout > 0, serverTimeout.isFinite else { throw ValidationError("--server-timeout must be a positive number of seconds") }
     }
