@@ -64,10 +64,11 @@ final class BlockDecodeCommandTests: XCTestCase {
         // Only the first 10 of the 22 recorded steps are re-run; the rest decode live.
         let tmux = try TmuxSession(width: 120, height: 40, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model) "
             + "--rerun-steps 10 --paused; sleep 60")
-        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        // the frame is drawn top to bottom: wait for the status bar too
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") && $0.contains(" fwd") }
         XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps"), first)
         try tmux.send("G")
-        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") && $0.contains(" fwd") }
         XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
     }
 
@@ -111,16 +112,17 @@ final class BlockDecodeCommandTests: XCTestCase {
         let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
             + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
         let tmux = try TmuxSession(width: 120, height: 40, command: command)
-        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") }
+        // the frame is drawn top to bottom: wait for the status bar too
+        let first = try tmux.waitFor("the first frame") { $0.contains("step 0") && $0.contains("cache: 0 blocks") }
         XCTAssertTrue(first.contains("⟦░░░⟧········│········│········"), first)
         XCTAssertTrue(first.contains("llada2 τ>0.95 edit>0.3 block 8 · 4 steps │ cache: 0 blocks · 0 pos"), first)
         try tmux.send("G")
-        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") }
+        let done = try tmux.waitFor("the decode to finish") { $0.contains("■ done") && $0.contains(" fwd") }
         XCTAssertTrue(done.contains("cache: 4 blocks · 32 pos") && done.contains("22 fwd"), done)
         try tmux.send("g")
         try tmux.waitFor("the start") { $0.contains("step 0") && $0.contains("cache: 0 blocks") }
         try tmux.send("G")
-        let again = try tmux.waitFor("the end again") { $0.contains("■ done") }
+        let again = try tmux.waitFor("the end again") { $0.contains("■ done") && $0.contains(" fwd") }
         XCTAssertTrue(again.contains("22 fwd"), "scrubbing ran the model:\n\(again)")
         try tmux.send("o")
         try tmux.waitFor("the order key's answer") { $0.contains("not settings of llada2's official loop") }
