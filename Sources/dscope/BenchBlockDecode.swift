@@ -18,18 +18,9 @@ extension BenchDecodeCommand {
     func syntheticModel(_ synthetic: BenchForwardCommand.Synthetic) throws -> BlockBench {
         MatmulMode.current = model.exactMatmul ? .exact : .int8
         let weights = model.weights ?? .bf16
-        let config = synthetic.config(layers: layers)
-        fprint("building \(layers) random \(weights.rawValue) blocks of \(synthetic.rawValue) shapes…")
-        let built = TransformerModel(config: config, weights: try TransformerWeights(config: config, source: SyntheticWeights(dtype: weights),
-                                                                                     layout: synthetic.layout),
-                                     threads: model.threads)
-        let architecture = switch synthetic {
-        case .sdar1_7b: SDARArchitecture.name
-        case .fastDLLMv2_7b: FastDLLMv2Architecture.name
-        default: LLaDA2Architecture.name
-        }
+        let built = try synthetic.model(layers: layers, dtype: weights, threads: model.threads)
         return BlockBench(model: built, name: "synthetic \(synthetic.rawValue) (random \(weights.rawValue) weights)",
-                          architecture: architecture, defaults: GenerationDefaults(), vocabulary: built.vocabulary,
+                          architecture: synthetic.architecture.name, defaults: GenerationDefaults(), vocabulary: built.vocabulary,
                           fullDepth: synthetic.fullDepth)
     }
 

@@ -47,14 +47,23 @@ struct BenchForwardCommand: ParsableCommand {
             }
         }
 
-        var layout: TensorLayout {
+        var architecture: any ModelArchitecture {
             switch self {
-            case .llada8b: LLaDAArchitecture().huggingFaceLayout
-            case .lladaMoE7b: LLaDAMoEArchitecture().huggingFaceLayout
-            case .llada2Mini: LLaDA2Architecture().huggingFaceLayout
-            case .sdar1_7b: SDARArchitecture().huggingFaceLayout
-            case .fastDLLMv2_7b: FastDLLMv2Architecture().huggingFaceLayout
+            case .llada8b: LLaDAArchitecture()
+            case .lladaMoE7b: LLaDAMoEArchitecture()
+            case .llada2Mini: LLaDA2Architecture()
+            case .sdar1_7b: SDARArchitecture()
+            case .fastDLLMv2_7b: FastDLLMv2Architecture()
             }
+        }
+
+        /// `layers` blocks of these shapes with random weights stored as `dtype`.
+        func model(layers: Int, dtype: WeightDType, threads: Int) throws -> TransformerModel {
+            let config = config(layers: layers)
+            fprint("building \(layers) random \(dtype.rawValue) blocks of \(rawValue) shapes…")
+            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: dtype),
+                                                 layout: architecture.huggingFaceLayout)
+            return TransformerModel(config: config, weights: weights, threads: threads)
         }
     }
 
@@ -99,11 +108,7 @@ struct BenchForwardCommand: ParsableCommand {
             loaded = try ModelLocation(model).model(threads: threads, quantizingTo: weights)
             fullDepth = loaded.config.nLayers
         } else {
-            let config = synthetic!.config(layers: layers), dtype = weights ?? .bf16
-            fprint("building \(layers) random \(dtype.rawValue) blocks of \(synthetic!.rawValue) shapes…")
-            let weights = try TransformerWeights(config: config, source: SyntheticWeights(dtype: dtype),
-                                                 layout: synthetic!.layout)
-            loaded = TransformerModel(config: config, weights: weights, threads: threads)
+            loaded = try synthetic!.model(layers: layers, dtype: weights ?? .bf16, threads: threads)
             fullDepth = synthetic!.fullDepth
         }
         let config = loaded.config
