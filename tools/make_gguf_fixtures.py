@@ -140,6 +140,23 @@ def write_tensors(writer: gguf.GGUFWriter, state: dict[str, torch.Tensor], table
     return stored
 
 
+def add_llada_keys(writer: gguf.GGUFWriter, cfg, fixtures: Path) -> None:
+    """The `llada` architecture's hyperparameters as llama.cpp's converter writes them, and the tokenizer."""
+    writer.add_context_length(cfg.max_sequence_length)
+    writer.add_embedding_length(cfg.d_model)
+    writer.add_block_count(cfg.n_layers)
+    writer.add_feed_forward_length(cfg.mlp_hidden_size)
+    writer.add_head_count(cfg.n_heads)
+    writer.add_head_count_kv(cfg.n_kv_heads)
+    writer.add_rope_freq_base(cfg.rope_theta)
+    writer.add_layer_norm_rms_eps(cfg.rms_norm_eps)
+    writer.add_vocab_size(cfg.vocab_size)
+    writer.add_rope_dimension_count(cfg.head_dim)
+    writer.add_causal_attention(False)
+    writer.add_diffusion_shift_logits(False)
+    add_tokenizer(writer, fixtures)
+
+
 def add_tokenizer(writer: gguf.GGUFWriter, fixtures: Path) -> None:
     """The digits-bytelevel fixture tokenizer as convert_hf_to_gguf.py's _set_vocab_gpt2 writes it."""
     tokenizer = json.loads((fixtures / TOKENIZER / "tokenizer.json").read_text())
@@ -179,19 +196,7 @@ def write_llada_gguf(out: Path, fixtures: Path, qtype: Q, tied: bool, ids: torch
     writer.add_name(f"dscope fixture llada {qtype.name}")
     writer.add_file_type(FILE_TYPES[qtype])
     writer.add_quantization_version(gguf.GGML_QUANT_VERSION)
-    writer.add_context_length(cfg.max_sequence_length)
-    writer.add_embedding_length(cfg.d_model)
-    writer.add_block_count(cfg.n_layers)
-    writer.add_feed_forward_length(cfg.mlp_hidden_size)
-    writer.add_head_count(cfg.n_heads)
-    writer.add_head_count_kv(cfg.n_kv_heads)
-    writer.add_rope_freq_base(cfg.rope_theta)
-    writer.add_layer_norm_rms_eps(cfg.rms_norm_eps)
-    writer.add_vocab_size(cfg.vocab_size)
-    writer.add_rope_dimension_count(cfg.head_dim)
-    writer.add_causal_attention(False)
-    writer.add_diffusion_shift_logits(False)
-    add_tokenizer(writer, fixtures)
+    add_llada_keys(writer, cfg, fixtures)
     stored = write_tensors(writer, state, LLADA_NAMES, qtype, cfg.n_heads, cfg.n_kv_heads)
     finish(writer)
 

@@ -34,7 +34,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llada_reference import LLaDAModel  # noqa: E402
-from make_gguf_fixtures import (LLADA_NAMES, add_tokenizer, check_file_stores, finish, gguf_name,  # noqa: E402
+from make_gguf_fixtures import (LLADA_NAMES, add_llada_keys, check_file_stores, finish, gguf_name,  # noqa: E402
                                 llada_config, save_expected, unpermute)
 from make_llada_fixtures import canvas_ids  # noqa: E402
 
@@ -100,19 +100,7 @@ def write_llada_q4_k_m(out: Path, fixtures: Path, rng: np.random.Generator) -> N
     writer.add_name("dscope fixture llada Q4_K_M mix")
     writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q4_K_M)
     writer.add_quantization_version(gguf.GGML_QUANT_VERSION)
-    writer.add_context_length(cfg.max_sequence_length)
-    writer.add_embedding_length(cfg.d_model)
-    writer.add_block_count(cfg.n_layers)
-    writer.add_feed_forward_length(cfg.mlp_hidden_size)
-    writer.add_head_count(cfg.n_heads)
-    writer.add_head_count_kv(cfg.n_kv_heads)
-    writer.add_rope_freq_base(cfg.rope_theta)
-    writer.add_layer_norm_rms_eps(cfg.rms_norm_eps)
-    writer.add_vocab_size(cfg.vocab_size)
-    writer.add_rope_dimension_count(cfg.head_dim)
-    writer.add_causal_attention(False)
-    writer.add_diffusion_shift_logits(False)
-    add_tokenizer(writer, fixtures)
+    add_llada_keys(writer, cfg, fixtures)
     stored = {}
     for hf_name, shape in shapes.items():
         name = gguf_name(hf_name, LLADA_NAMES)

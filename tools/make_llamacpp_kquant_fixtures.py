@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llada_reference import LLaDAModel  # noqa: E402
-from make_gguf_fixtures import (LLADA_NAMES, add_tokenizer, finish, gguf_name, llada_config,  # noqa: E402
+from make_gguf_fixtures import (LLADA_NAMES, add_llada_keys, finish, gguf_name, llada_config,  # noqa: E402
                                 permute, save_expected, unpermute)
 from make_llada_fixtures import canvas_ids, random_model  # noqa: E402
 
@@ -50,19 +50,7 @@ def write_f32(path: Path, fixtures: Path, cfg) -> None:
     writer = gguf.GGUFWriter(str(path), "llada")
     writer.add_name("dscope fixture llada F32 for llama-quantize")
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    writer.add_context_length(cfg.max_sequence_length)
-    writer.add_embedding_length(cfg.d_model)
-    writer.add_block_count(cfg.n_layers)
-    writer.add_feed_forward_length(cfg.mlp_hidden_size)
-    writer.add_head_count(cfg.n_heads)
-    writer.add_head_count_kv(cfg.n_kv_heads)
-    writer.add_rope_freq_base(cfg.rope_theta)
-    writer.add_layer_norm_rms_eps(cfg.rms_norm_eps)
-    writer.add_vocab_size(cfg.vocab_size)
-    writer.add_rope_dimension_count(cfg.head_dim)
-    writer.add_causal_attention(False)
-    writer.add_diffusion_shift_logits(False)
-    add_tokenizer(writer, fixtures)
+    add_llada_keys(writer, cfg, fixtures)
     for hf_name, tensor in state.items():
         name = gguf_name(hf_name, LLADA_NAMES)
         w = tensor.float().numpy()
