@@ -20,13 +20,8 @@ final class Int8ForwardTests: XCTestCase {
             let exact = try model.logits(tokens: ids, positions: Array(ids.indices)).values
             MatmulMode.current = .int8
             let int8 = try model.logits(tokens: ids, positions: Array(ids.indices)).values
-            let scale = exact.reduce(0) { max($0, abs($1)) }
-            var maxDelta: Float = 0
-            for (a, b) in zip(int8, exact) {
-                // Written so that NaN fails.
-                guard abs(a - b) <= 0.05 * scale else { return XCTFail("\(folder): int8 logit \(a) against exact \(b)") }
-                maxDelta = max(maxDelta, abs(a - b))
-            }
+            guard let (maxDelta, scale) = maxDeltaWithinShareOfLargest(int8, exact, share: 0.05,
+                                                                       "\(folder): int8 vs exact") else { return }
             XCTAssertGreaterThan(maxDelta, 0, "\(folder): the int8 path did not run")
             print("\(folder): int8 vs exact logits max |Δ| \(maxDelta) (max |logit| \(scale))")
         }

@@ -54,12 +54,8 @@ final class LlamaQuantizeFixtureTests: XCTestCase {
             let model = try ModelLocation(Fixture.path(folder + "/model.gguf")).model(threads: 2)
             let expected = try Fixture.expected(folder)
             let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
-            let scale = expected.logits.reduce(0) { max($0, abs($1)) }
-            var maxDelta: Float = 0
-            for (a, b) in zip(logits.values, expected.logits) {
-                guard abs(a - b) <= 0.05 * scale else { return XCTFail("\(folder): int8 logit \(a) against the reference's \(b)") }
-                maxDelta = max(maxDelta, abs(a - b))
-            }
+            guard let (maxDelta, scale) = maxDeltaWithinShareOfLargest(logits.values, expected.logits, share: 0.05,
+                                                                       "\(folder): int8 vs reference") else { return }
             XCTAssertGreaterThan(maxDelta, 0, "\(folder): the int8 path did not run")
             print("\(folder): int8 vs reference logits max |Δ| \(maxDelta) (max |logit| \(scale))")
         }
