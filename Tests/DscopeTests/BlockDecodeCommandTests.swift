@@ -4,6 +4,10 @@ import XCTest
 
 /// `dscope decode` and `dscope logits` on the block-diffusion fixtures (tools/fixtures-block).
 final class BlockDecodeCommandTests: XCTestCase {
+    /// The LLaDA2 fixture's decode with editing (fixture "llada2/s4-t0.95-e0.3-post3").
+    private let llada2Settings = ["--prompt-ids", "24,151,24,207,222", "--gen-length", "24", "--block", "8", "--steps-per-block", "4",
+                                  "--threshold", "0.95", "--edit-threshold", "0.3", "--post-steps", "3"]
+
     private func ids(_ json: String) throws -> [Int] {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         return object["ids"] as! [Int]
@@ -39,9 +43,7 @@ final class BlockDecodeCommandTests: XCTestCase {
         let transcript = NSTemporaryDirectory() + "block-transcript-\(UUID().uuidString).jsonl"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
         // fixture "llada2/s4-t0.95-e0.3-post3": 43 edits in the official pipeline's trace.
-        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
-                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
-                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript, "--json"])
+        let decode = try DscopeBinary.run(["decode", "--model", model] + llada2Settings + ["--transcript", transcript, "--json"])
         XCTAssertEqual(decode.status, 0, decode.stderr)
         let lines = try String(contentsOfFile: transcript, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(lines[0].contains("\"block_rule\":{") && lines[0].contains("\"cache\":\"exact_block\""), String(lines[0]))
@@ -57,9 +59,7 @@ final class BlockDecodeCommandTests: XCTestCase {
         let model = try blockFixture("llada2-tiny", maskId: 285)
         let transcript = NSTemporaryDirectory() + "block-branch-\(UUID().uuidString).jsonl"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
-        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
-                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
-                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        let decode = try DscopeBinary.run(["decode", "--model", model] + llada2Settings + ["--transcript", transcript])
         XCTAssertEqual(decode.status, 0, decode.stderr)
         // Only the first 10 of the 22 recorded steps are re-run; the rest decode live.
         let tmux = try TmuxSession(width: 120, height: 40, command: "\(DscopeBinary.url.path) replay \(transcript) --model \(model) "
@@ -77,9 +77,7 @@ final class BlockDecodeCommandTests: XCTestCase {
         let model = try blockFixture("llada2-tiny", maskId: 285)
         let transcript = NSTemporaryDirectory() + "block-tampered-\(UUID().uuidString).jsonl"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: transcript) }
-        let decode = try DscopeBinary.run(["decode", "--model", model, "--prompt-ids", "24,151,24,207,222", "--gen-length", "24",
-                                           "--block", "8", "--steps-per-block", "4", "--threshold", "0.95",
-                                           "--edit-threshold", "0.3", "--post-steps", "3", "--transcript", transcript])
+        let decode = try DscopeBinary.run(["decode", "--model", model] + llada2Settings + ["--transcript", transcript])
         XCTAssertEqual(decode.status, 0, decode.stderr)
         // What other weights would have decoded: the last commit that no later step edits takes
         // another token (in its step and in the summary, so the file itself stays consistent).
@@ -109,8 +107,7 @@ final class BlockDecodeCommandTests: XCTestCase {
     func testTheScopeStepsABlockModelInATerminal() throws {
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
         let model = try blockFixture("llada2-tiny", maskId: 285)
-        let command = "\(DscopeBinary.url.path) --model \(model) --prompt-ids 24,151,24,207,222 --gen-length 24 --block 8 "
-            + "--steps-per-block 4 --threshold 0.95 --edit-threshold 0.3 --post-steps 3 --paused; sleep 60"
+        let command = "\(DscopeBinary.url.path) --model \(model) \(llada2Settings.joined(separator: " ")) --paused; sleep 60"
         let tmux = try TmuxSession(width: 120, height: 40, command: command)
         // the frame is drawn top to bottom: wait for the status bar too
         let first = try tmux.waitFor("the first frame") { $0.contains("step 0") && $0.contains("cache: 0 blocks") }
