@@ -44,7 +44,7 @@ NOTES = train_tiny.DATA / "TRAINING.md"
 
 
 def export(run: Path, which: str, out: Path) -> dict:
-    state = torch.load(run / f"{which}.pt", weights_only=False)
+    state = torch.load(run / f"{which}.pt", weights_only=False, map_location="cpu")
     cfg = LLaDAConfig.from_json_dict(state["config"])
     model = LLaDAModel(cfg)
     model.load_state_dict(state["model"])
@@ -102,7 +102,7 @@ def write_parity_fixture(out: Path, path: Path) -> None:
 
 def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
     """The hand-written notes (tools/data/tiny-arith-v2/TRAINING.md), then this export's figures."""
-    last = torch.load(run / "last.pt", weights_only=False)
+    last = torch.load(run / "last.pt", weights_only=False, map_location="cpu")
     recipe, history = last["recipe"], last["history"]
     log_lines = (run / "train.log").read_text().splitlines()
     loss_lines = [l for l in log_lines if " loss " in l]

@@ -126,11 +126,12 @@ def make_batch(tasks: list[word_problems.Task], tokenizer, gen_length: int, eos_
 def masked_diffusion_loss(model: LLaDAModel, ids: torch.Tensor, answer: torch.Tensor, attend: torch.Tensor,
                           mask_id: int, gen_length: int, eps: float, generator: torch.Generator) -> torch.Tensor:
     """LLaDA SFT loss: CE on masked answer positions / t, normalised by batch size x answer length."""
-    B = ids.shape[0]
+    B, device = ids.shape[0], ids.device
     # stratified t: one draw in each of B equal slices of [0, 1), shuffled; marginally U(0, 1)
     u = (torch.randperm(B, generator=generator) + torch.rand(B, generator=generator)) / B
-    p_mask = (1 - eps) * u + eps                                             # (B,)
-    masked = (torch.rand(ids.shape, generator=generator) < p_mask[:, None]) & answer
+    p_mask = ((1 - eps) * u + eps).to(device)                                # (B,)
+    # drawn on the CPU generator whatever the device, so a run's masks do not depend on it
+    masked = (torch.rand(ids.shape, generator=generator).to(device) < p_mask[:, None]) & answer
     noisy = torch.where(masked, torch.full_like(ids, mask_id), ids)
     hidden = model.hidden_states(noisy, attend)                              # (B, T, d)
     logits = model.logits(hidden[masked])                                    # (masked, V): the head only where CE is read
@@ -152,7 +153,7 @@ def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, 
     (= llada_generate with one block of gen_length, low_confidence). Same result as llada_generate
     row by row (and as dscope with `--rule k --values 1`); batched so evaluation stays cheap.
     """
-    B = len(prompts)
+    B, device = len(prompts), next(model.parameters()).device
     lengths = torch.tensor([len(p) for p in prompts])
     T = int(lengths.max()) + gen_length
     canvas = torch.full((B, T), pad_id, dtype=torch.long)
@@ -161,7 +162,8 @@ def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, 
         canvas[row, :len(p)] = torch.tensor(p)
         canvas[row, len(p):len(p) + gen_length] = mask_id
         attend[row, :len(p) + gen_length] = True
-    rows = torch.arange(B)
+    canvas, attend, lengths = canvas.to(device), attend.to(device), lengths.to(device)
+    rows = torch.arange(B, device=device)
     for step in range(gen_length):
         logits = model(canvas, attend).double()
         if order == "ar":
@@ -175,6 +177,7 @@ def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, 
             position = confidence.argmax(dim=-1)
             token = x0[rows, position]
         canvas[rows, position] = token
+    canvas = canvas.cpu()
     return [canvas[row, len(p):len(p) + gen_length].tolist() for row, p in enumerate(prompts)]
 
 
@@ -332,7 +335,7 @@ def prepare_tokenizer(run: Path):
     return arith_tokenizer.load_tokenizer(tok_dir)
 
 
-def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int) -> None:
+def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int, device: torch.device) -> None:
     run.mkdir(parents=True, exist_ok=True)
     (run / "pid").write_text(f"{os.getpid()}\n")
     log = Log(run / "train.log")
@@ -342,12 +345,12 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int) ->
     copy_eval_sets(run)
     cfg = model_config(r, tokenizer)
     torch.manual_seed(r.seed)
-    model = LLaDAModel(cfg)
+    model = LLaDAModel(cfg).to(device)
     optimizer = new_optimizer(model, r)
     step, history, best = 0, [], None
     last = run / "last.pt"
     if last.exists():
-        state = torch.load(last, weights_only=False)
+        state = torch.load(last, weights_only=False, map_location=device)
         if state["recipe"] != asdict(r):
             changed = {k: (state["recipe"].get(k), v) for k, v in asdict(r).items() if state["recipe"].get(k) != v}
             log(f"recipe changed on resume (old, new): {changed}")
@@ -355,12 +358,12 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int) ->
             raise SystemExit(f"{last}: model shape or gen_length differ from the flags; use a new run folder")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
-        torch.set_rng_state(state["torch_rng"])
+        torch.set_rng_state(state["torch_rng"].cpu())
         step, history, best = state["step"], state["history"], state.get("best")
-        log(f"resumed from step {step}")
+        log(f"resumed from step {step} on {device}")
     else:
         n_params = sum(p.numel() for p in model.parameters())
-        log(f"new run: {n_params:,} parameters, gen_length {r.gen_length}, "
+        log(f"new run on {device}: {n_params:,} parameters, gen_length {r.gen_length}, "
             f"recipe {json.dumps(asdict(r))}")
         (run / "config.json").write_text(json.dumps(cfg.to_json_dict(), indent=2) + "\n")
 
@@ -413,7 +416,8 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int) ->
             break
         count = threads.choose(step)
         step_start = time.time()
-        ids, answer, attend = make_batch(batch_tasks(r, step), tokenizer, r.gen_length, cfg.eos_token_id)
+        ids, answer, attend = (t.to(device) for t in
+                               make_batch(batch_tasks(r, step), tokenizer, r.gen_length, cfg.eos_token_id))
         generator = torch.Generator().manual_seed(r.seed * 1_000_003 + step)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, r)
@@ -489,6 +493,8 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=None, help="stop (with a checkpoint) after this many minutes")
     ap.add_argument("--threads", type=int, default=0,
                     help="torch intra-op threads; 0 (default): 2 or 1, whichever the measured step time favours")
+    ap.add_argument("--device", default="cpu",
+                    help="torch device to train on (cpu, cuda); the checkpoints load on any device")
     ap.add_argument("--bench", type=int, default=0, help="only time this many training steps and print seq/s")
     ap.add_argument("--compile", action="store_true", help="with --bench: torch.compile the model")
     ap.add_argument("--bf16", action="store_true", help="with --bench: bf16 autocast")
@@ -500,7 +506,7 @@ def main() -> None:
     if args.bench:
         bench(recipe, args.run, args.bench, args.threads or 2, args.compile, args.bf16)
     else:
-        train(recipe, args.run, args.minutes, args.threads)
+        train(recipe, args.run, args.minutes, args.threads, torch.device(args.device))
 
 
 if __name__ == "__main__":
