@@ -6,13 +6,14 @@ import Tolerance
 /// bit for bit the arithmetic its kernel documents, and within the activations' bf16 rounding of
 /// the exact product.
 final class BF16DotMatmulTests: XCTestCase {
-    override func setUpWithError() throws {
+    private func skipWithoutTheInstruction() throws {
         try XCTSkipUnless(BF16Dot.isSupported, "this CPU has no AVX512-BF16 (vdpbf16ps)")
     }
 
     /// Rows in one, two and three panels (a two-panel tile and a one-panel one), blocks of 32 rows
     /// and a partial one, spans of 64 columns with a partial last span.
-    func testEveryOutputIsTheDocumentedChainOfBF16ProductsBitForBit() {
+    func testEveryOutputIsTheDocumentedChainOfBF16ProductsBitForBit() throws {
+        try skipWithoutTheInstruction()
         let K = 200, N = 41, span = 64
         let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 31, scale: 0.5)
         for rows in [8, 19, 40] {
@@ -27,7 +28,8 @@ final class BF16DotMatmulTests: XCTestCase {
     }
 
     /// NaN and ∞ in the activations, subnormals, and values that round up to a new power of two.
-    func testSpecialActivationsFollowTheModelToo() {
+    func testSpecialActivationsFollowTheModelToo() throws {
+        try skipWithoutTheInstruction()
         let K = 96, N = 9, rows = 16
         let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 32, scale: 0.5)
         var random = SplitMix64(seed: 33)
@@ -51,7 +53,8 @@ final class BF16DotMatmulTests: XCTestCase {
     /// Against a float64 product of the stored weights: each activation moves by at most 2⁻⁹ of its
     /// magnitude when rounded to bf16, plus fp32 rounding of one chain per 4,096 columns. Long rows
     /// (three spans, as LLaDA-8B's ffn_down) and several workers.
-    func testTheProductIsWithinTheActivationsBF16RoundingOfTheExactOne() {
+    func testTheProductIsWithinTheActivationsBF16RoundingOfTheExactOne() throws {
+        try skipWithoutTheInstruction()
         let K = 2 * BF16Dot.span + 260, N = 37, rows = 24
         let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 34, scale: 0.5)
         var random = SplitMix64(seed: 35)
@@ -76,7 +79,8 @@ final class BF16DotMatmulTests: XCTestCase {
 
     /// `matmul` in the default mode takes this path for 8 rows and more; exact mode, and fewer
     /// rows, keep the fp32 kernels; `rowStableMatmul` keeps fp32 at every row count.
-    func testMatmulTakesThePathOnlyForManyRowsOutsideExactMode() {
+    func testMatmulTakesThePathOnlyForManyRowsOutsideExactMode() throws {
+        try skipWithoutTheInstruction()
         let K = 64, N = 20
         let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 36, scale: 0.5)
         var random = SplitMix64(seed: 37)
@@ -97,6 +101,23 @@ final class BF16DotMatmulTests: XCTestCase {
         MatmulMode.current = .exact
         XCTAssertEqual(fewRows.map(\.bitPattern), product(Array(x[0..<(7 * K)]), rows: 7, w.matrix, matmul).map(\.bitPattern),
                        "7 rows keep the few-row fp32 path")
+        withExtendedLifetime(w) {}
+    }
+
+    /// Without the instruction (`bf16DotProducts` false, as detection sets it on such a CPU) bf16
+    /// weights take the fp32 kernels in the default mode too.
+    func testWithoutTheInstructionBF16TakesTheFP32Path() {
+        let K = 64, N = 20
+        let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 38, scale: 0.5)
+        var random = SplitMix64(seed: 39)
+        let x = random.floats(16 * K)
+        let saved = (MatmulMode.current, MatmulMode.bf16DotProducts)
+        defer { (MatmulMode.current, MatmulMode.bf16DotProducts) = saved }
+        MatmulMode.bf16DotProducts = false
+        MatmulMode.current = .int8
+        let fast = product(x, rows: 16, w.matrix, matmul)
+        MatmulMode.current = .exact
+        XCTAssertEqual(fast.map(\.bitPattern), product(x, rows: 16, w.matrix, matmul).map(\.bitPattern))
         withExtendedLifetime(w) {}
     }
 
