@@ -26,8 +26,9 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
 /// `matmul` whose every output element is summed in one order whatever `rows` is (the packed
 /// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
 /// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
-/// interleaved accumulators instead. bf16 weights stay in fp32 here at every row count (the bf16
-/// dot path would round a canvas's rows differently from a block's few). Few rows of bf16 weights take a kernel that keeps the packed
+/// interleaved accumulators instead. bf16 weights stay in fp32 here at every row count: a block's
+/// few rows are memory-bound and keep fp32, so a canvas in vdpbf16ps would not give their bits.
+/// Few rows of bf16 weights take a kernel that keeps the packed
 /// order while reading each weight once (FewRowMatmul.swift); other float types pay up to 16/rows
 /// times their multiplies there. Quantised weights keep the int8 path at every row count: it
 /// quantises each input row on its own and folds each row's integer sums in one order, so it is
