@@ -43,19 +43,17 @@ void dscope_bf16_dot_panel(const float *x, int rows, int k, uint32_t *panel) {
             continue;
         }
         const float *row = x + (size_t)lane * k;
-        int p = 0;
-        for (; p + 16 <= pairs; p += 16) {
-            // 32 columns rounded to bf16 in order: the 32-bit words are the column pairs.
-            const __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + 2 * p + 16), _mm512_loadu_ps(row + 2 * p));
+        for (int p = 0; p < pairs; p += 16) {
+            // 32 columns rounded to bf16 in order: the 32-bit words are the column pairs. The last
+            // step's missing columns load as zeros.
+            const int count = pairs - p < 16 ? pairs - p : 16;
+            const __mmask16 low = (__mmask16)(count >= 8 ? 0xFFFFu : (1u << (2 * count)) - 1);
+            const __mmask16 high = (__mmask16)(count >= 16 ? 0xFFFFu : count > 8 ? (1u << (2 * (count - 8))) - 1 : 0);
+            const __m512bh h = _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(high, row + 2 * p + 16),
+                                                   _mm512_maskz_loadu_ps(low, row + 2 * p));
             uint32_t words[16];
             _mm512_storeu_si512(words, (__m512i)h);
-            for (int i = 0; i < 16; i++) panel[(size_t)(p + i) * LANES + lane] = words[i];
-        }
-        for (; p < pairs; p++) {
-            const __m128bh h = _mm_cvtneps_pbh(_mm_set_ps(0, 0, row[2 * p + 1], row[2 * p]));
-            uint32_t word;
-            memcpy(&word, &h, 4);
-            panel[(size_t)p * LANES + lane] = word;
+            for (int i = 0; i < count; i++) panel[(size_t)(p + i) * LANES + lane] = words[i];
         }
     }
 }

@@ -11,10 +11,17 @@ final class BF16DotMatmulTests: XCTestCase {
     }
 
     /// Rows in one, two and three panels (a two-panel tile and a one-panel one), blocks of 32 rows
-    /// and a partial one, spans of 64 columns with a partial last span.
+    /// and a partial one, spans of 64 columns with a partial last span, rows whose last 32 columns
+    /// are partial (4 and 12 column pairs).
     func testEveryOutputIsTheDocumentedChainOfBF16ProductsBitForBit() throws {
         try skipWithoutTheInstruction()
-        let K = 200, N = 41, span = 64
+        for K in [200, 216] {
+            assertMatchesTheModel(k: K)
+        }
+    }
+
+    private func assertMatchesTheModel(k K: Int) {
+        let N = 41, span = 64
         let w = RandomWeights(rows: N, columns: K, dtype: .bf16, seed: 31, scale: 0.5)
         for rows in [8, 19, 40] {
             var random = SplitMix64(seed: UInt64(rows))
@@ -22,7 +29,7 @@ final class BF16DotMatmulTests: XCTestCase {
             let out = dotProduct(x, rows: rows, w.matrix, span: span)
             let expected = BF16DotModel.product(x, rows: rows, w.matrix, span: span)
             let differing = out.indices.filter { out[$0].bitPattern != expected[$0].bitPattern }
-            XCTAssertEqual(differing.count, 0, "\(rows) rows: first at \(differing.first.map { "\(out[$0]) against \(expected[$0])" } ?? "")")
+            XCTAssertEqual(differing.count, 0, "K \(K), \(rows) rows: first at \(differing.first.map { "\(out[$0]) against \(expected[$0])" } ?? "")")
         }
         withExtendedLifetime(w) {}
     }
