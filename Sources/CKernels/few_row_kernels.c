@@ -133,6 +133,11 @@ static void group8(const uint16_t *const *row, const float *panel, int k, int sp
 
 #endif
 
+// Its caller checks dscope_few_rows_supported first; the attribute lets a build for a CPU without
+// AVX-512 (-march=znver3, x86-64-v3) compile the 512-bit stores.
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw")))
+#endif
 void dscope_few_rows_bf16(const uint16_t *w, size_t row_stride, int n, int first_group, int group_count,
                           const float *panel, int lanes, int rows, int k, int span, float *out) {
 #if defined(__x86_64__)

@@ -5,13 +5,17 @@
 /// 16-row panels, mixed so a canvas is padded as little as possible (128 = 4 × 24 + 2 × 16).
 /// Few rows (logits of a handful of positions) take FewRowMatmul.swift's path: each weight read
 /// once, `dot` of it with every input row; that path is memory-bound. Quantised weights take the
-/// int8 path (Int8Matmul.swift) at any row count unless `MatmulMode.current` is `.exact`.
+/// int8 path (Int8Matmul.swift) at any row count unless `MatmulMode.current` is `.exact`; bf16
+/// weights against many rows take vdpbf16ps (BF16DotMatmul.swift) where the CPU has it, likewise.
 public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                    into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
     if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
         matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
+    } else if MatmulMode.current == .int8, MatmulMode.bf16DotProducts, w.dtype == .bf16, rows >= FewRows.limit,
+              w.columns % 2 == 0 {
+        matmulBF16Dot(x, rows: rows, w, into: out, threads: threads)
     } else if rows < FewRows.limit {
         matmulFewRows(x, rows: rows, w, into: out, threads: threads)
     } else {
@@ -22,7 +26,9 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
 /// `matmul` whose every output element is summed in one order whatever `rows` is (the packed
 /// kernel's: one fp32 FMA chain over each span of k, spans added in order), so rows computed alone
 /// equal, bit for bit, the same rows inside a longer product. `matmul`'s few-row path sums with
-/// interleaved accumulators instead. Few rows of bf16 weights take a kernel that keeps the packed
+/// interleaved accumulators instead. bf16 weights stay in fp32 here at every row count: a block's
+/// few rows are memory-bound and keep fp32, so a canvas in vdpbf16ps would not give their bits.
+/// Few rows of bf16 weights take a kernel that keeps the packed
 /// order while reading each weight once (FewRowMatmul.swift); other float types pay up to 16/rows
 /// times their multiplies there. Quantised weights keep the int8 path at every row count: it
 /// quantises each input row on its own and folds each row's integer sums in one order, so it is

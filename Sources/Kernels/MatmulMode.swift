@@ -1,10 +1,12 @@
 import CKernels
 
-/// How the matmul multiplies quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) against a canvas.
-/// Float weights (f32, bf16, f16) always take the exact path.
+/// How the matmul multiplies quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K), and bf16 weights
+/// where the CPU has AVX512-BF16, against a canvas. f32 and f16 weights always take the exact path.
 public enum MatmulMode: String, Sendable {
     /// Activations quantised to int8 per 32-value block, integer dot products (Int8Matmul.swift):
-    /// faster, and off from the exact product by at most half an activation step per value.
+    /// faster, and off from the exact product by at most half an activation step per value. bf16
+    /// weights against 8 or more rows: activations rounded to bf16, vdpbf16ps (BF16DotMatmul.swift),
+    /// where `bf16DotProducts`.
     case int8
     /// Weights dequantised to fp32 and multiplied with fp32 FMAs: the reference.
     case exact
@@ -19,6 +21,10 @@ public enum MatmulMode: String, Sendable {
     nonisolated(unsafe) public static var int8InstructionSet: Int8InstructionSet? = bestInt8InstructionSet
 
     public static let bestInt8InstructionSet = Int8InstructionSet(dscope_int8_best_isa())
+
+    /// Whether bf16 weights take vdpbf16ps in `.int8` mode: where this CPU has it, by detection at
+    /// run time (a benchmark or test may turn it off); elsewhere they take the exact path.
+    nonisolated(unsafe) public static var bf16DotProducts: Bool = BF16Dot.isSupported
 }
 
 /// The instruction sets the int8 tiles are written for, chosen by CPU detection at run time.

@@ -81,7 +81,7 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them); a block model's own by default, else 32.") var block: Int?
     @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k; with --model, q8_0 or q4_0 quantises a float checkpoint as it loads.")
     var weights: WeightDType?
-    @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
+    @Flag(help: "Multiply quantised and bf16 weights exactly (converted to fp32) instead of in int8 or with vdpbf16ps.")
     var exactMatmul = false
 
     func validate() throws {

@@ -6,7 +6,7 @@ struct BenchMatmulCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matmul",
         abstract: "Time out[M×N] = x[M×K]·wᵀ with random weights stored as f32, bf16, f16, q8_0, q4_0, q4_k, q5_k or q6_k.",
-        discussion: "Quantised weights run the int8 path (activations quantised to int8, integer dot products) unless --exact-matmul."
+        discussion: "Quantised weights run the int8 path (activations quantised to int8, integer dot products), and bf16 weights against 8 or more rows vdpbf16ps where the CPU has AVX512-BF16 (activations rounded to bf16), unless --exact-matmul."
     )
 
     @Option(help: "Rows of the activation (canvas positions).") var m = 128
@@ -14,7 +14,7 @@ struct BenchMatmulCommand: ParsableCommand {
     @Option(help: "Rows of the weight matrix (output features).") var n = 4096
     @Option(help: "Stored precision of the weights: f32, bf16, f16, q8_0, q4_0 (K a multiple of 32), q4_k, q5_k or q6_k (K a multiple of 256).")
     var weights: WeightDType = .bf16
-    @Flag(help: "Multiply quantised weights exactly (dequantised to fp32) instead of in int8.")
+    @Flag(help: "Multiply quantised and bf16 weights exactly (converted to fp32) instead of in int8 or with vdpbf16ps.")
     var exactMatmul = false
     @Option(help: "The int8 path's instructions: avx2 or avx512vnni (default: the best this CPU has).")
     var int8Instructions: Int8InstructionSet?
@@ -84,6 +84,9 @@ struct BenchMatmulCommand: ParsableCommand {
 
     /// Which arithmetic the timed matmul runs.
     private var pathName: String {
+        if weights == .bf16, !exactMatmul, !rowStable, m >= 8, MatmulMode.bf16DotProducts {
+            return "bf16 dot (AVX512-BF16 vdpbf16ps, activations rounded to bf16)"
+        }
         guard weights.isQuantized, !exactMatmul else {
             let fewRows = m < 8 ? (rowStable ? " (few rows, packed order)" : " (few rows, dot order)") : ""
             return "exact fp32" + fewRows

@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 import XCTest
 import Models
@@ -10,6 +11,16 @@ import DecoderTestFixtures
 /// tokens at the same steps, steps that commit nothing included. origin reads dscope's own noise
 /// streams on both sides.
 final class DreamScheduleParityTests: XCTestCase {
+    // Against fp32 references: the exact matmul (bf16 weights take vdpbf16ps otherwise, where the
+    // CPU has AVX512-BF16; BF16DotForwardTests measures that path's distance).
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     private struct Case: Decodable {
         var name: String
         var gen_length: Int

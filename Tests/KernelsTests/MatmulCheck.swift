@@ -2,9 +2,14 @@ import XCTest
 import Kernels
 import Tolerance
 
-/// matmul against a naive float64 loop over the exact values the stored weights hold.
+/// matmul's fp32 kernels (exact mode: bf16 weights would otherwise take vdpbf16ps where the CPU has
+/// it, which BF16DotMatmulTests checks) against a naive float64 loop over the exact values the
+/// stored weights hold.
 func assertMatmulMatchesNaive(rows: Int, k: Int, n: Int, dtype: WeightDType, threads: Int = 2,
                               file: StaticString = #filePath, line: UInt = #line) {
+    let saved = MatmulMode.current
+    defer { MatmulMode.current = saved }
+    MatmulMode.current = .exact
     var random = SplitMix64(seed: UInt64(rows * 1_000_003 + k * 1_009 + n))
     let x = random.floats(rows * k)
     let w = StoredWeights(random.floats(n * k), rows: n, columns: k, dtype: dtype)

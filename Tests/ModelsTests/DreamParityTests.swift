@@ -1,3 +1,4 @@
+import Kernels
 import XCTest
 @testable import Models
 import Tolerance
@@ -5,6 +6,16 @@ import Tolerance
 /// A random Dream checkpoint in the Hugging Face layout (tools/make_dream_fixtures.py) against
 /// tools/dream_reference.py.
 final class DreamParityTests: XCTestCase {
+    // Against fp32 references: the exact matmul (bf16 weights take vdpbf16ps otherwise, where the
+    // CPU has AVX512-BF16; BF16DotForwardTests measures that path's distance).
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     func testBFloat16DreamMatchesReferenceLogits() throws {
         let model = try ModelLocation(Fixture.path("dream-bf16")).model(threads: 2)
         let expected = try Fixture.expected("dream-bf16")

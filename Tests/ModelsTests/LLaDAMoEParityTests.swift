@@ -1,9 +1,20 @@
+import Kernels
 import XCTest
 @testable import Models
 
 /// A random LLaDA-MoE checkpoint in the official Hugging Face layout (tools/make_llada_moe_fixtures.py)
 /// against tools/llada_moe_reference.py, written from dInfer's modeling code.
 final class LLaDAMoEParityTests: XCTestCase {
+    // Against fp32 references: the exact matmul (bf16 weights take vdpbf16ps otherwise, where the
+    // CPU has AVX512-BF16; BF16DotForwardTests measures that path's distance).
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     func testBFloat16LLaDAMoEMatchesReferenceLogits() throws {
         for threads in [1, 2] {
             let model = try ModelLocation(Fixture.path("llada-moe-bf16")).model(threads: threads)

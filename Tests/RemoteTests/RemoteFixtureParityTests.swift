@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 import XCTest
 import Decoder
@@ -10,6 +11,16 @@ import Models
 /// decodes to the same tokens and step map remotely; Dream (shifted logits) decodes as dscope's
 /// own forward and the reference loop do.
 final class RemoteFixtureParityTests: XCTestCase {
+    // Against fp32 references: the exact matmul (bf16 weights take vdpbf16ps otherwise, where the
+    // CPU has AVX512-BF16; BF16DotForwardTests measures that path's distance).
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .int8
+    }
+
     private static let repository = ServerProcess.repository
 
     func testEveryReferenceParityCaseDecodesIdenticallyThroughTheServer() throws {

@@ -92,4 +92,25 @@ void dscope_few_rows_panel(const float *x, int rows, int k, int lanes, float *pa
 void dscope_few_rows_bf16(const uint16_t *w, size_t row_stride, int n, int first_group, int group_count,
                           const float *panel, int lanes, int rows, int k, int span, float *out);
 
+/// bf16 weights against a canvas with AVX512-BF16 vdpbf16ps (bf16_dot_kernels.c): activations
+/// rounded to bf16 once, 16 rows to a panel, fp32 sums. Whether this CPU has the instruction
+/// (and AVX-512F/BW).
+int dscope_bf16_dot_supported(void);
+
+/// Rounds `rows` (≤ 16) rows of x (row stride k, k even) to bf16, nearest-even, into one panel of
+/// k / 2 column pairs × 16 lanes, a pair per 32-bit word (column 2p low, 2p + 1 high); lanes past
+/// `rows` are zero.
+void dscope_bf16_dot_panel(const float *x, int rows, int k, uint32_t *panel);
+
+/// sums[r · sum_stride + lane] = Σ_column w[r][column] · x_lane[column] for the `row_count` rows of
+/// w (row stride row_stride bf16 values) against `panel_count` consecutive panels (k / 2 · 16
+/// words each). Each sum is one vdpbf16ps chain per `span` columns (even) from +0; the first
+/// span's chain is stored, later ones added in order. sums needs rows up to a multiple of
+/// dscope_bf16_dot_tile_rows().
+void dscope_bf16_dot_block(const uint16_t *w, size_t row_stride, int row_count, const uint32_t *panels,
+                           int panel_count, int k, int span, float *sums, size_t sum_stride);
+
+/// Weight rows one tile of dscope_bf16_dot_block computes.
+int dscope_bf16_dot_tile_rows(void);
+
 #endif
