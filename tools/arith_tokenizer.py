@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 import itertools
+from collections import Counter
 
 import word_problems
 
@@ -69,6 +71,51 @@ def train_tokenizer(vocab_size: int = DEFAULT_VOCAB_SIZE, corpus_tasks: int = CO
     for i, token in enumerate(SPECIAL_TOKENS):
         assert tokenizer.token_to_id(token) == i, (token, tokenizer.token_to_id(token))
     return tokenizer
+
+
+def extend_tokenizer(base: Tokenizer, vocab_size: int = DEFAULT_VOCAB_SIZE,
+                     corpus_tasks: int = CORPUS_TASKS) -> Tokenizer:
+    """`base` with merges learnt on the v2 corpus appended until `vocab_size` entries: every id and merge
+    of `base` keeps its meaning, so a model trained with `base` can go on training with the result (v2
+    starts from v1's weights; its new embedding rows start from the tokens they merge).
+
+    Byte-pair merging as the BPE trainer does it: on the corpus's pre-tokenized words, spelt with
+    `base`, repeatedly merge the most frequent adjacent pair (ties: the lexically first)."""
+    tasks = itertools.islice(word_problems.training_stream(CORPUS_SEED), corpus_tasks)
+    specials = "|".join(map(re.escape, SPECIAL_TOKENS))
+    words: Counter = Counter()
+    for task in tasks:
+        for text in re.split(specials, render_prompt(task.question) + task.solution):
+            for piece, _ in base.pre_tokenizer.pre_tokenize_str(text):
+                words[tuple(t.value for t in base.model.tokenize(piece))] += 1
+    spec = json.loads(base.to_str())
+    vocab, merges = spec["model"]["vocab"], spec["model"]["merges"]
+    words = {w: c for w, c in words.items() if len(w) > 1}
+    while len(vocab) < vocab_size:
+        pairs: Counter = Counter()
+        for word, count in words.items():
+            for pair in zip(word, word[1:]):
+                pairs[pair] += count
+        if not pairs:
+            break
+        best = min(pairs, key=lambda pair: (-pairs[pair], pair))
+        joined = best[0] + best[1]
+        vocab[joined] = len(vocab)
+        merges.append(list(best))
+        merged = {}
+        for word, count in words.items():
+            out, i = [], 0
+            while i < len(word):
+                if i + 1 < len(word) and (word[i], word[i + 1]) == best:
+                    out.append(joined)
+                    i += 2
+                else:
+                    out.append(word[i])
+                    i += 1
+            if len(out) > 1:
+                merged[tuple(out)] = merged.get(tuple(out), 0) + count
+        words = merged
+    return Tokenizer.from_str(json.dumps(spec))
 
 
 def tokenizer_config() -> dict:

@@ -49,7 +49,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import word_problems  # noqa: E402
-from llada_reference import LLaDAConfig, LLaDAModel  # noqa: E402
+from llada_reference import LLaDAConfig, LLaDAModel, load_llada  # noqa: E402
 
 ANSWER_PATTERN = re.compile(r"The answer is (\d+)\.")
 DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"
@@ -327,21 +327,50 @@ def new_optimizer(model: LLaDAModel, r: Recipe) -> torch.optim.Optimizer:
                              lr=r.lr, betas=(0.9, r.beta2), eps=1e-8)
 
 
-def prepare_tokenizer(run: Path):
-    """The run's tokenizer: trained once (arith_tokenizer, v2 corpus) and kept in the run folder."""
+def prepare_tokenizer(run: Path, init: Optional[Path] = None):
+    """The run's tokenizer, made once and kept in the run folder: trained on the v2 corpus, or, for a
+    run that starts from a trained model (`init`), that model's tokenizer extended on the v2 corpus."""
     tok_dir = run / "tokenizer"
     if not (tok_dir / "tokenizer.json").exists():
-        arith_tokenizer.write_tokenizer(arith_tokenizer.train_tokenizer(), tok_dir)
+        tokenizer = (arith_tokenizer.extend_tokenizer(arith_tokenizer.load_tokenizer(init)) if init
+                     else arith_tokenizer.train_tokenizer())
+        arith_tokenizer.write_tokenizer(tokenizer, tok_dir)
     return arith_tokenizer.load_tokenizer(tok_dir)
 
 
-def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int, device: torch.device) -> None:
+@torch.no_grad()
+def start_from(model: LLaDAModel, init: Path, tokenizer) -> None:
+    """Copies a trained model (an HF folder whose tokenizer the run's extends) into `model`. Every
+    matrix keeps its values; the embedding and head rows of tokens the old vocabulary lacks start as
+    the mean of the rows of the old tokens that spell them, so they begin where the old model read them."""
+    _, old = load_llada(init)
+    old_tokenizer = arith_tokenizer.load_tokenizer(init)
+    new_state, old_state = model.state_dict(), old.state_dict()
+    vocabulary_rows = ("model.transformer.wte.weight", "model.transformer.ff_out.weight")
+    if any(new_state[k].shape != v.shape for k, v in old_state.items() if k not in vocabulary_rows):
+        raise SystemExit(f"{init}: its layers differ in shape from the recipe's model")
+    old_rows = old_tokenizer.get_vocab_size()
+    for name in vocabulary_rows:
+        rows = new_state[name]
+        rows[:old_rows] = old_state[name][:old_rows]
+        for token_id in range(old_rows, rows.shape[0]):
+            token = tokenizer.id_to_token(token_id)
+            spelling = [old_tokenizer.token_to_id(t.value) for t in old_tokenizer.model.tokenize(token)] if token else []
+            rows[token_id] = old_state[name][spelling].mean(0) if spelling else 0.0
+    for name, value in old_state.items():
+        if name not in vocabulary_rows:
+            new_state[name].copy_(value)
+    model.load_state_dict(new_state)
+
+
+def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int, device: torch.device,
+          init: Optional[Path]) -> None:
     run.mkdir(parents=True, exist_ok=True)
     (run / "pid").write_text(f"{os.getpid()}\n")
     log = Log(run / "train.log")
     threads = ThreadChooser(counts=(fixed_threads,) * 2 if fixed_threads else (2, 1))
     torch.set_num_threads(threads.current)
-    tokenizer = prepare_tokenizer(run)
+    tokenizer = prepare_tokenizer(run, init if not (run / "last.pt").exists() else None)
     copy_eval_sets(run)
     cfg = model_config(r, tokenizer)
     torch.manual_seed(r.seed)
@@ -362,6 +391,9 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int, de
         step, history, best = state["step"], state["history"], state.get("best")
         log(f"resumed from step {step} on {device}")
     else:
+        if init:
+            start_from(model, init, tokenizer)
+            log(f"new run starts from the weights of {init}")
         n_params = sum(p.numel() for p in model.parameters())
         log(f"new run on {device}: {n_params:,} parameters, gen_length {r.gen_length}, "
             f"recipe {json.dumps(asdict(r))}")
@@ -495,6 +527,9 @@ def main() -> None:
                     help="torch intra-op threads; 0 (default): 2 or 1, whichever the measured step time favours")
     ap.add_argument("--device", default="cpu",
                     help="torch device to train on (cpu, cuda); the checkpoints load on any device")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="a new run starts from this trained model's folder (its tokenizer is extended on the "
+                         "v2 corpus, new token rows start from their spelling); ignored on resume")
     ap.add_argument("--bench", type=int, default=0, help="only time this many training steps and print seq/s")
     ap.add_argument("--compile", action="store_true", help="with --bench: torch.compile the model")
     ap.add_argument("--bf16", action="store_true", help="with --bench: bf16 autocast")
@@ -506,7 +541,7 @@ def main() -> None:
     if args.bench:
         bench(recipe, args.run, args.bench, args.threads or 2, args.compile, args.bf16)
     else:
-        train(recipe, args.run, args.minutes, args.threads, torch.device(args.device))
+        train(recipe, args.run, args.minutes, args.threads, torch.device(args.device), args.init)
 
 
 if __name__ == "__main__":
