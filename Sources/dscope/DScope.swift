@@ -12,6 +12,13 @@ struct DScope: AsyncParsableCommand {
         *.safetensors and tokenizer.json, or llama.cpp GGUF files) and shows, step by step, which \
         masked positions get decoded and how uncertain the model was about each of them. With no \
         subcommand it opens the full-screen scope (dscope watch) on the bundled model.
+
+        The bundled model, tiny-arith, answers small arithmetic word problems about one person's \
+        count of one kind of item (numbers up to 20, results up to 50) and bare sums; anything else \
+        gets "I can only solve small arithmetic word problems." In the scope press n and type, e.g.:
+          Mia has 5 apples. She buys 3 more. How many apples does she have now?
+          Tom has 12 marbles. He gives 4 to Sam. How many marbles are left?
+          What is 7 + 5?
         """,
         version: DScopeVersion.string,
         subcommands: [WatchCommand.self, ReplayCommand.self, ExportCommand.self, DecodeCommand.self,

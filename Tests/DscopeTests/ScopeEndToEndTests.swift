@@ -15,29 +15,30 @@ final class ScopeEndToEndTests: XCTestCase {
         let command = "\(DscopeBinary.url.path) --paused --prompt '\(prompt)' --export-dir \(exports.path); "
             + "echo \"dscope exited $?\"; stty -a; sleep 60"
         let tmux = try TmuxSession(width: 120, height: 40, command: command)
+        let n = try BundledModelFacts.generationLength()
 
-        try tmux.waitFor("the first frame") { $0.contains("step 0/80") && $0.contains("How many more cookies") }
+        try tmux.waitFor("the first frame") { $0.contains("step 0/\(n)") && $0.contains("How many more cookies") }
         try tmux.send("l", "l", "l")
-        try tmux.waitFor("three steps") { $0.contains("step 3/80") && $0.contains("masks 77") }
+        try tmux.waitFor("three steps") { $0.contains("step 3/\(n)") && $0.contains("masks \(n - 3)") }
         try tmux.send("h")
-        try tmux.waitFor("one step back") { $0.contains("step 2/80") && $0.contains("masks 78") }
+        try tmux.waitFor("one step back") { $0.contains("step 2/\(n)") && $0.contains("masks \(n - 2)") }
 
         try tmux.send("o")
         try tmux.waitFor("the order to change") { $0.contains("order margin") && $0.contains("branches from step 2") }
         try tmux.send("l")
-        try tmux.waitFor("a step under the new order") { $0.contains("step 3/80") && $0.contains("branched at step 2") }
+        try tmux.waitFor("a step under the new order") { $0.contains("step 3/\(n)") && $0.contains("branched at step 2") }
 
         try tmux.resize(width: 80, height: 24)
         try tmux.waitFor("the relayout at 80×24") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            return screen.contains("step 3/80") && lines.count <= 25
+            return screen.contains("step 3/\(n)") && lines.count <= 25
                 && lines.allSatisfy { $0.count <= 80 } && lines.first?.hasPrefix("── canvas") == true
         }
         try tmux.resize(width: 30, height: 8)
         try tmux.waitFor("the too-small notice") { $0.contains("small") }
         try tmux.resize(width: 120, height: 40)
         try tmux.waitFor("the relayout at 120×40") { screen in
-            screen.contains("step 3/80") && screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 40
+            screen.contains("step 3/\(n)") && screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 40
         }
 
         try tmux.send("e")

@@ -12,9 +12,10 @@ final class ScopeInspectorEndToEndTests: XCTestCase {
         // xterm-256color: ncurses then reads xterm's SGR mouse reports, which the test types.
         let tmux = try TmuxSession(width: 120, height: 40,
                                    command: "TERM=xterm-256color \(DscopeBinary.url.path) --paused --prompt '\(prompt)'")
-        try tmux.waitFor("the first frame") { $0.contains("step 0/80") }
+        let n = try BundledModelFacts.generationLength()
+        try tmux.waitFor("the first frame") { $0.contains("step 0/\(n)") }
         try tmux.send("l", "l", "l", "l", "l")
-        try tmux.waitFor("five steps") { $0.contains("step 5/80") }
+        try tmux.waitFor("five steps") { $0.contains("step 5/\(n)") }
         try tmux.send("i")
         let opened = try tmux.waitFor("the inspector") { $0.contains("── position ") && $0.contains("top 5 at step 5") }
         let first = try XCTUnwrap(Self.inspected(opened))
@@ -23,7 +24,7 @@ final class ScopeInspectorEndToEndTests: XCTestCase {
         try tmux.send("Tab")
         try tmux.waitFor("Tab to move to the next position") { Self.inspected($0) == first + 1 }
 
-        // At step 5 the 80 positions are one line of one-cell glyphs (masks, the ∎ tail) under the
+        // At step 5 the answer's first line is one-cell glyphs (masks, the ∎ tail) under the
         // prompt, so the cell in column c is position c. Click the last mask left of the panel.
         let lines = opened.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
         let row = try XCTUnwrap(lines.firstIndex { $0.first == "░" || $0.first == "∎" }, opened)
@@ -41,13 +42,14 @@ final class ScopeInspectorEndToEndTests: XCTestCase {
     func testCompareHeadersKeepTheTrueMaskCountsAtEveryWidthAndMessagesEndWithTheNextAction() throws {
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
         let tmux = try TmuxSession(width: 200, height: 40, command: "\(DscopeBinary.url.path) --paused --prompt '\(prompt)'")
-        try tmux.waitFor("the first frame") { $0.contains("step 0/80") }
+        let n = try BundledModelFacts.generationLength()
+        try tmux.waitFor("the first frame") { $0.contains("step 0/\(n)") }
         try tmux.send("v")
         try tmux.waitFor("the colour message") { $0.contains("colour: confidence") }
         try tmux.send("c")
         try tmux.waitFor("compare mode, the old message gone") { $0.contains("compare: ar vs") && !$0.contains("colour: confidence") }
         try tmux.send("l", "l", "l")
-        let wide = try tmux.waitFor("three lockstep steps") { $0.contains("step 3/80 / 3/80") }
+        let wide = try tmux.waitFor("three lockstep steps") { $0.contains("step 3/\(n) / 3/\(n)") }
         // The status bar's counts at full width are the truth the headers must show.
         let status = try XCTUnwrap(wide.split(separator: "\n").first { $0.contains("order ar / confidence") })
         let counts = try XCTUnwrap(status.firstMatch(of: #/masks (\d+) \/ (\d+)/#), String(status))
@@ -63,7 +65,7 @@ final class ScopeInspectorEndToEndTests: XCTestCase {
         try tmux.send("o")
         try tmux.waitFor("the order message") { $0.contains("order confidence→margin") }
         try tmux.send("l")
-        try tmux.waitFor("the message gone with the next step") { $0.contains("step 4/80") && !$0.contains("order confidence→margin:") }
+        try tmux.waitFor("the message gone with the next step") { $0.contains("step 4/\(n)") && !$0.contains("order confidence→margin:") }
     }
 
     private static func inspected(_ screen: String) -> Int? {

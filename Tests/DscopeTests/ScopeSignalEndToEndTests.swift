@@ -34,26 +34,27 @@ final class ScopeSignalEndToEndTests: XCTestCase {
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
         // Job control needs an interactive shell in the pane.
         let tmux = try TmuxSession(width: 120, height: 40, command: "env PS1='$ ' bash --norc --noprofile -i")
+        let n = try BundledModelFacts.generationLength()
         try tmux.send("\(DscopeBinary.url.path) --paused --prompt '\(prompt)'", "Enter")
-        try tmux.waitFor("the first frame") { $0.contains("step 0/80") }
+        try tmux.waitFor("the first frame") { $0.contains("step 0/\(n)") }
         try tmux.send("l")
-        try tmux.waitFor("one step") { $0.contains("step 1/80") }
+        try tmux.waitFor("one step") { $0.contains("step 1/\(n)") }
 
         try tmux.send("C-z")
         try tmux.waitFor("the shell to report the stop", seconds: 5) { $0.contains("Stopped") }
         try tmux.send("fg", "Enter")
         let redrawn = try tmux.waitFor("the scope redrawn by fg", seconds: 5) {
-            $0.contains("step 1/80") && !$0.contains("Stopped")
+            $0.contains("step 1/\(n)") && !$0.contains("Stopped")
         }
         XCTAssertTrue(redrawn.contains("paused"), redrawn)
         try tmux.send("l")
-        try tmux.waitFor("the next key to act once") { $0.contains("step 2/80") }
+        try tmux.waitFor("the next key to act once") { $0.contains("step 2/\(n)") }
         try tmux.send("q")
         // Typed before the scope has quit, the shell's next line would reach the scope as keys.
-        try tmux.waitFor("the scope to quit") { !$0.contains("step 2/80") }
+        try tmux.waitFor("the scope to quit") { !$0.contains("step 2/\(n)") }
         try tmux.send("echo \"dscope exited $?\"; stty -a", "Enter")
         let after = try tmux.waitFor("the shell after quitting") { $0.contains("dscope exited") && $0.contains("icanon") }
         XCTAssertTrue(after.contains("dscope exited 0"), after)
-        XCTAssertFalse(after.contains("step 3/80"), "no key acted twice:\n\(after)")
+        XCTAssertFalse(after.contains("step 3/\(n)"), "no key acted twice:\n\(after)")
     }
 }

@@ -15,14 +15,27 @@ final class TaskFileTests: XCTestCase {
                                EvalTask(id: "c", prompt: "half of 5?", answer: "2.5")])
     }
 
-    func testTheBundledHeldOutTasksParse() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// Every task file shipped beside the bundled model reads as a plain JSON reader reads it, line
+    /// by line (whichever export ships: the files come from tools/data/).
+    func testTheBundledTaskFilesParseAsJSONLines() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/Models/Resources/tiny-arith/heldout.jsonl")
-        let tasks = try TaskFile.read(path: url.path)
-        XCTAssertEqual(tasks.count, 300)
-        XCTAssertEqual(tasks.first?.id, "heldout-000")
-        XCTAssertEqual(tasks.first?.answer, "20")
+            .appendingPathComponent("Sources/Models/Resources/tiny-arith")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".jsonl") }
+        XCTAssertTrue(files.contains("heldout.jsonl"), "\(files)")
+        for name in files {
+            let path = folder.appendingPathComponent(name).path
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.allSatisfy(\.isWhitespace) }
+            let expected = try lines.map { line -> EvalTask in
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let answer = try XCTUnwrap(object["answer"] as? NSNumber, "\(name): \(line)")
+                return EvalTask(id: try XCTUnwrap(object["id"] as? String), prompt: try XCTUnwrap(object["prompt"] as? String),
+                                answer: answer.stringValue)
+            }
+            XCTAssertFalse(expected.isEmpty, name)
+            XCTAssertEqual(try TaskFile.read(path: path), expected, name)
+        }
     }
 
     func testErrorsNameTheFileTheLineAndTheProblem() {
