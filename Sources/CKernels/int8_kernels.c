@@ -1,8 +1,9 @@
-// The int8 matmul's kernels. Activations: int8 codes per 32-value block with an fp32 scale (as
-// ggml's Q8_0), packed 16 rows to a panel. Weights: ggml's quantised blocks unpacked to one byte
-// per value plus per-run factors (value = a · code − b). A tile multiplies unsigned weight codes by
-// signed activation codes in integers (AVX512-VNNI vpdpbusd, or AVX2 vpmaddubsw + vpmaddwd), and
-// folds each 16- or 32-value run into fp32 sums: a · d_x · Σ code·x − b · d_x · Σ x.
+// The int8 matmul's kernels for Q8_0 and Q4_0 (the k-quants: int8_kquant.c). Activations: int8
+// codes per 32-value block with an fp32 scale (as ggml's Q8_0), packed 16 rows to a panel. Weights:
+// ggml's blocks unpacked to one byte per value plus per-block factors (value = a · code − b). A tile
+// multiplies unsigned weight codes by signed activation codes in integers (AVX512-VNNI vpdpbusd,
+// or AVX2 vpmaddubsw + vpmaddwd), and folds each 32-value run into fp32 sums:
+// a · d_x · Σ code·x − b · d_x · Σ x.
 #include "CKernels.h"
 #include "block_scales.h"
 
@@ -100,63 +101,7 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
             b[(size_t)block * factor_stride] = 8.0f * d;
         }
         break;
-    case DSCOPE_Q4_K:
-    case DSCOPE_Q5_K: {
-        const int five = type == DSCOPE_Q5_K, bytes = five ? 176 : 144;
-        for (int block = 0; block < k / 256; block++, src += bytes) {
-            const float d = half_to_float(src), dmin = half_to_float(src + 2);
-            const uint8_t *scales = src + 4, *qh = src + 16, *qs = src + (five ? 48 : 16);
-            uint8_t *restrict out = codes + block * 256;
-            float sc[8], m[8];
-            scales_and_mins_k4(scales, d, dmin, sc, m);
-            for (int j = 0; j < 8; j++) {
-                a[(size_t)(block * 8 + j) * factor_stride] = sc[j];
-                b[(size_t)(block * 8 + j) * factor_stride] = m[j];
-            }
-            for (int pair = 0; pair < 4; pair++) {
-                const uint8_t *nibbles = qs + pair * 32;
-#if defined(__AVX2__)
-                // Left to itself the compiler widens the bytes to 16 bits and back (two thirds of
-                // a few-row Q4_K matmul went here); a 16-bit shift and a mask do it in place.
-                const __m256i v = _mm256_loadu_si256((const __m256i *)nibbles), low = _mm256_set1_epi8(0x0F);
-                _mm256_storeu_si256((__m256i *)(out + pair * 64), _mm256_and_si256(v, low));
-                _mm256_storeu_si256((__m256i *)(out + pair * 64 + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
-#else
-                for (int l = 0; l < 32; l++) {
-                    out[pair * 64 + l] = nibbles[l] & 0x0F;
-                    out[pair * 64 + 32 + l] = nibbles[l] >> 4;
-                }
-#endif
-            }
-            if (five) {
-                for (int j = 0; j < 8; j++) {
-                    for (int l = 0; l < 32; l++) out[j * 32 + l] |= (uint8_t)(((qh[l] >> j) & 1) << 4);
-                }
-            }
-        }
-        break;
-    }
-    case DSCOPE_Q6_K:
-        for (int block = 0; block < k / 256; block++, src += 210) {
-            const float d = half_to_float(src + 208);
-            const int8_t *scales = (const int8_t *)(src + 192);
-            uint8_t *restrict out = codes + block * 256;
-            for (int s = 0; s < 16; s++) {
-                const float factor = d * (float)scales[s];
-                a[(size_t)(block * 16 + s) * factor_stride] = factor;
-                b[(size_t)(block * 16 + s) * factor_stride] = 32.0f * factor;  // value = d·sc·(q − 32)
-            }
-            for (int h = 0; h < 2; h++) {
-                const uint8_t *ql = src + h * 64, *qh = src + 128 + h * 32;
-                uint8_t *half = out + h * 128;
-                for (int l = 0; l < 32; l++) {
-                    half[l] = (ql[l] & 0x0F) | (uint8_t)((qh[l] & 3) << 4);
-                    half[32 + l] = (ql[32 + l] & 0x0F) | (uint8_t)(((qh[l] >> 2) & 3) << 4);
-                    half[64 + l] = (ql[l] >> 4) | (uint8_t)(((qh[l] >> 4) & 3) << 4);
-                    half[96 + l] = (ql[32 + l] >> 4) | (uint8_t)(((qh[l] >> 6) & 3) << 4);
-                }
-            }
-        }
+    default:  // the k-quants unpack with dscope_unpack_row_k (int8_kquant.c)
         break;
     }
 }
@@ -198,12 +143,6 @@ static inline void tile_vnni(const uint8_t *codes, const float *a, const float *
         }
     }
     for (int r = 0; r < 8; r++) _mm512_storeu_ps(sums + r * sum_stride, f[r]);
-}
-
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-static void tile_vnni16(const uint8_t *c, const float *a, const float *b, const int8_t *p, const float *s,
-                        const float *o, int k, float *sums, size_t stride) {
-    tile_vnni(c, a, b, p, s, o, k, 16, sums, stride);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
@@ -257,7 +196,6 @@ static inline void tile_avx2(const uint8_t *codes, const float *a, const float *
         int k, float *sums, size_t stride) {                                                             \
         tile_avx2(c, a, b, p, s, o, k, unit, signed_codes, sums, stride);                                \
     }
-AVX2_TILE(tile_avx2_16, 16, 0)
 AVX2_TILE(tile_avx2_32, 32, 0)
 AVX2_TILE(tile_avx2_32_signed, 32, 1)
 
@@ -268,9 +206,9 @@ void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const
                       const float *offset, int k, int unit, float *sums, size_t sum_stride) {
 #if defined(__x86_64__)
     if (isa == DSCOPE_ISA_AVX512VNNI) {
-        (unit == 16 ? tile_vnni16 : tile_vnni32)(codes, a, b, panel, scale, offset, k, sums, sum_stride);
+        tile_vnni32(codes, a, b, panel, scale, offset, k, sums, sum_stride);
     } else if (isa == DSCOPE_ISA_AVX2) {
-        (unit == 16 ? tile_avx2_16 : signed_q8 ? tile_avx2_32_signed : tile_avx2_32)(
+        (signed_q8 ? tile_avx2_32_signed : tile_avx2_32)(
             codes, a, b, panel, scale, offset, k, sums, sum_stride);
     }
 #endif

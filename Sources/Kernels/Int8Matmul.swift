@@ -17,21 +17,29 @@ import Dispatch
 func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                 into out: UnsafeMutablePointer<Float>, threads: Int, instructionSet: Int8InstructionSet) {
     guard let layout = w.dtype.int8Layout else { preconditionFailure("\(w.dtype) has no int8 path") }
-    let K = w.columns, N = w.rows, unit = layout.unit
+    let K = w.columns, N = w.rows, unit = layout.unit, superblocks = layout.superblocks
     let lanes = Int(DSCOPE_PANEL_ROWS), panels = (rows + lanes - 1) / lanes, paddedT = panels * lanes
     let units = K / unit
     let isa = instructionSet.isa
     // AVX2's vpmaddubsw would saturate on Q8_0 codes offset to unsigned: those keep their sign.
     let signedQ8: Int32 = instructionSet == .avx2 && w.dtype == .q8_0 ? 1 : 0
+    // Per panel: the codes; per run and lane a scale and an offset (Q8_0/Q4_0), or per superblock
+    // a scale and per two sub-blocks a pair of code sums (k-quants): the same room at most.
     let panelCodeFloats = K * lanes / 4, panelScaleFloats = units * lanes
     ScratchPool.shared.withBuffer(panels * (panelCodeFloats + 2 * panelScaleFloats)) { buffer in
         let codes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Int8.self)
         let scales = buffer + panels * panelCodeFloats, offsets = scales + panels * panelScaleFloats
+        let sumPairs = UnsafeMutableRawPointer(offsets).assumingMemoryBound(to: Int32.self)
         parallelFor(panels, threads: threads) { range in
             for p in range {
-                dscope_quantize_panel(x + p * lanes * K, Int32(min(lanes, rows - p * lanes)), Int32(K), Int32(unit),
-                                      codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                      offsets + p * panelScaleFloats)
+                let panelRows = Int32(min(lanes, rows - p * lanes)), panelCodes = codes + p * panelCodeFloats * 4
+                if superblocks {
+                    dscope_quantize_panel_k(x + p * lanes * K, panelRows, Int32(K), Int32(unit), panelCodes,
+                                            scales + p * panelScaleFloats, sumPairs + p * panelScaleFloats)
+                } else {
+                    dscope_quantize_panel(x + p * lanes * K, panelRows, Int32(K), Int32(unit), panelCodes,
+                                          scales + p * panelScaleFloats, offsets + p * panelScaleFloats)
+                }
             }
         }
 
@@ -39,12 +47,18 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         // 1–7 rows fill one panel; with VNNI a tile whose lanes are (weight row, input row) pairs
         // does the same sums with a quarter (or half) of the dot products (int8_few_rows.c).
         let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
-        let inPlace = dscope_int8_few_rows_reads_in_place(layout.type) != 0
+        let inPlace = dscope_int8_few_rows_reads_in_place(layout.type) != 0 || layout.type == DSCOPE_Q4_K
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
                 let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
                 let a = scratch + blockRows * K / 4, b = a + blockRows * units
+                // k-quants: the integer scales where a goes, the min pairs, d and dmin where b goes.
+                let superblockFloats = blockRows * K / 256
+                var factors = dscope_k_factors(
+                    scale: UnsafeMutableRawPointer(a).assumingMemoryBound(to: Int32.self),
+                    min_pairs: UnsafeMutableRawPointer(b).assumingMemoryBound(to: Int32.self),
+                    d: b + blockRows * units / 2, dmin: b + blockRows * units / 2 + superblockFloats)
                 // Sums of the block's weight rows for every input row, transposed into `out` at the end.
                 let sums = b + blockRows * units
                 while let block = blocks.claim() {
@@ -52,26 +66,38 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                     // The few-row tiles run from cache: meanwhile, have the weights of the block
                     // this worker will likely claim next on their way from memory.
                     let ahead = firstRow + max(1, threads) * blockRows
+                    let next = ahead < N ? w.rowAddress(ahead) : nil, nextCount = Int32(min(blockRows, N - ahead))
                     if fewRows && inPlace {
                         // Read in place: the tile assembles the codes and factors itself, and
                         // prefetches the next block a slice per 64 columns.
-                        dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
-                                                      Int32(rowCount), ahead < N ? w.rowAddress(ahead) : nil,
-                                                      Int32(min(blockRows, N - ahead)), codes, scales, offsets,
-                                                      Int32(K), sums, paddedT)
-                    } else if fewRows {
-                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
+                        if superblocks {
+                            dscope_int8_few_rows_q4_k_in_place(Int32(rows), w.rowAddress(firstRow), w.rowBytes, Int32(rowCount),
+                                                               next, nextCount, codes, scales, sumPairs, Int32(K), sums, paddedT)
+                        } else {
+                            dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
+                                                          Int32(rowCount), next, nextCount, codes, scales, offsets,
+                                                          Int32(K), sums, paddedT)
+                        }
+                    } else if superblocks {
+                        if fewRows, ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         for i in 0..<rowCount {
-                            // The few-row tile reads the factors run by run: a[u · 16 + i].
-                            dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
-                                              a + i, b + i, Int32(blockRows))
+                            dscope_unpack_row_k(layout.type, w.rowAddress(firstRow + i), Int32(K), weightCodes + i * K, factors, Int32(i))
                         }
-                        for u in 0..<units where rowCount < blockRows {
-                            (a + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
-                            (b + u * blockRows + rowCount).update(repeating: 0, count: blockRows - rowCount)
+                        // Rows past the matrix: a tile reading them multiplies by zero factors.
+                        for i in rowCount..<blockRows { zeroFactors(&factors, row: i, units: units, superblocks: K / 256) }
+                        if fewRows {
+                            dscope_int8_few_rows_tile_k(Int32(rows), layout.type, weightCodes, &factors, codes, scales, sumPairs,
+                                                        Int32(K), sums, paddedT)
+                        } else {
+                            for tile in stride(from: 0, to: rowCount, by: tileRows) {
+                                for p in 0..<panels {
+                                    dscope_int8_tile_k(isa, layout.type, weightCodes + tile * K, &factors, Int32(tile),
+                                                       codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
+                                                       sumPairs + p * panelScaleFloats, Int32(K),
+                                                       sums + tile * paddedT + p * lanes, paddedT)
+                                }
+                            }
                         }
-                        dscope_int8_few_rows_tile(Int32(rows), weightCodes, a, b, codes, scales, offsets,
-                                                  Int32(K), Int32(unit), sums, paddedT)
                     } else {
                         for i in 0..<rowCount {
                             dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
@@ -102,6 +128,14 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
     }
 }
 
+/// Row `row`'s k-quant factors (row-interleaved by 16, dscope_k_factors) set to zero.
+private func zeroFactors(_ factors: inout dscope_k_factors, row: Int, units: Int, superblocks: Int) {
+    let rows = Int(DSCOPE_PANEL_ROWS)
+    for u in 0..<units { factors.scale[u * rows + row] = 0 }
+    for pair in 0..<(units / 2) { factors.min_pairs[pair * rows + row] = 0 }
+    for s in 0..<superblocks { (factors.d[s * rows + row], factors.dmin[s * rows + row]) = (0, 0) }
+}
+
 enum Int8Tile {
     /// Weight rows a worker unpacks at a time: a multiple of both tiles' rows (8 and 4); 16 rows
     /// of 4,096 codes (64 KiB) stay in L2 while the tiles sweep the panels.
@@ -109,16 +143,17 @@ enum Int8Tile {
 }
 
 extension WeightDType {
-    /// The unpacker's name for this type and the run of values that share one weight factor
-    /// (Q6_K's sub-blocks are 16 values; the other types' 32); nil for the float types.
-    var int8Layout: (type: dscope_qtype, unit: Int)? {
+    /// The unpacker's name for this type, the run of values that share one weight factor (Q6_K's
+    /// sub-blocks are 16 values; the other types' 32), and whether the type takes the k-quant
+    /// arithmetic (activations per 256 values, int8_kquant.c); nil for the float types.
+    var int8Layout: (type: dscope_qtype, unit: Int, superblocks: Bool)? {
         switch self {
         case .f32, .bf16, .f16: nil
-        case .q8_0: (DSCOPE_Q8_0, 32)
-        case .q4_0: (DSCOPE_Q4_0, 32)
-        case .q4_k: (DSCOPE_Q4_K, 32)
-        case .q5_k: (DSCOPE_Q5_K, 32)
-        case .q6_k: (DSCOPE_Q6_K, 16)
+        case .q8_0: (DSCOPE_Q8_0, 32, false)
+        case .q4_0: (DSCOPE_Q4_0, 32, false)
+        case .q4_k: (DSCOPE_Q4_K, 32, true)
+        case .q5_k: (DSCOPE_Q5_K, 32, true)
+        case .q6_k: (DSCOPE_Q6_K, 16, true)
         }
     }
 }

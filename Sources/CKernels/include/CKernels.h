@@ -31,8 +31,8 @@ typedef enum {
     DSCOPE_Q8_0 = 0, DSCOPE_Q4_0 = 1, DSCOPE_Q4_K = 2, DSCOPE_Q5_K = 3, DSCOPE_Q6_K = 4,
 } dscope_qtype;
 
-/// Unpacks one row of k stored values into unsigned codes and, per `unit` values, factors a and b
-/// with value = a · code − b, run u's at a[u · factor_stride]. With `signed_q8` (AVX2's Q8_0),
+/// Unpacks one Q8_0 or Q4_0 row of k stored values into unsigned codes and, per 32 values, factors a
+/// and b with value = a · code − b, run u's at a[u · factor_stride]. With `signed_q8` (AVX2's Q8_0),
 /// Q8_0 codes stay signed and b = 0.
 void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
                        uint8_t *codes, float *a, float *b, int factor_stride);
@@ -51,7 +51,7 @@ void dscope_int8_few_rows_tile(int rows, const uint8_t *codes, const float *a_by
                                const int8_t *panel, const float *scale, const float *offset, int k, int unit,
                                float *sums, size_t sum_stride);
 
-/// Whether dscope_int8_few_rows_in_place reads `type` (Q8_0, Q4_0, Q4_K).
+/// Whether dscope_int8_few_rows_in_place reads `type` (Q8_0, Q4_0).
 int dscope_int8_few_rows_reads_in_place(dscope_qtype type);
 
 /// dscope_int8_few_rows_tile for `row_count` (≤ 16) rows read in place from `first_row` (row stride
@@ -60,6 +60,51 @@ int dscope_int8_few_rows_reads_in_place(dscope_qtype type);
 void dscope_int8_few_rows_in_place(dscope_qtype type, int rows, const void *first_row, size_t row_bytes, int row_count,
                                    const void *next_first_row, int next_row_count, const int8_t *panel,
                                    const float *scale, const float *offset, int k, float *sums, size_t sum_stride);
+
+// ---- k-quants (int8_kquant.c): ggml's Q8_K arithmetic -------------------------------------------
+
+/// Quantises `rows` (≤ 16) rows of x (row stride k, a multiple of 256) into one panel for the
+/// k-quant tiles: codes as dscope_quantize_panel's, one scale d = max|x| / 127 per 256 values
+/// (scale[superblock · 16 + lane]) and the code sums of every `unit`-value sub-block (16 or 32) as
+/// int16 pairs, sub-block 2i in the low half, 2i + 1 in the high (sum_pairs[i · 16 + lane]).
+void dscope_quantize_panel_k(const float *x, int rows, int k, int unit,
+                             int8_t *codes, float *scale, int32_t *sum_pairs);
+
+/// A k-quant row's factors, for up to 16 rows, row r's i-th at [i · 16 + r]: per sub-block the
+/// integer scale, per two sub-blocks the integer mins as int16 pairs (Q6_K: 32 · scale, its
+/// codes' offset), per superblock the float factors d and dmin (Q6_K: d only).
+typedef struct {
+    int32_t *scale;
+    int32_t *min_pairs;
+    float *d;
+    float *dmin;
+} dscope_k_factors;
+
+/// Unpacks one Q4_K, Q5_K or Q6_K row of k values into unsigned codes (value = d · scale · code −
+/// dmin · min per sub-block; Q6_K: d · scale · (code − 32)) and row r's factors.
+void dscope_unpack_row_k(dscope_qtype type, const void *row, int k, uint8_t *codes,
+                         dscope_k_factors factors, int r);
+
+/// sums[r · sum_stride + lane] for dscope_int8_tile_rows(isa) weight rows (codes row stride k;
+/// factors of rows first_row ..< first_row + tile rows) against one dscope_quantize_panel_k panel,
+/// per superblock s = Σ scale · Σ code · x and m = Σ min · Σ x in int32, then
+/// Q6_K: out += d · (d_x · (s − m)); Q4_K/Q5_K: out += d · (d_x · s), out −= dmin · (d_x · m).
+void dscope_int8_tile_k(dscope_isa isa, dscope_qtype type, const uint8_t *codes, const dscope_k_factors *factors,
+                        int first_row, const int8_t *panel, const float *scale, const int32_t *sum_pairs, int k,
+                        float *sums, size_t sum_stride);
+
+/// dscope_int8_tile_k's sums for 1–7 activation rows and 16 weight rows at once with AVX512-VNNI,
+/// bit for bit (int8_few_rows.c).
+void dscope_int8_few_rows_tile_k(int rows, dscope_qtype type, const uint8_t *codes, const dscope_k_factors *factors,
+                                 const int8_t *panel, const float *scale, const int32_t *sum_pairs, int k,
+                                 float *sums, size_t sum_stride);
+
+/// dscope_int8_few_rows_tile_k for `row_count` (≤ 16) Q4_K rows read in place (row stride
+/// row_bytes), prefetching `next_first_row`'s block (NULL for none) meanwhile.
+void dscope_int8_few_rows_q4_k_in_place(int rows, const void *first_row, size_t row_bytes, int row_count,
+                                        const void *next_first_row, int next_row_count, const int8_t *panel,
+                                        const float *scale, const int32_t *sum_pairs, int k, float *sums,
+                                        size_t sum_stride);
 
 /// Asks for `bytes` from `start` to be brought into the caches (prefetch hints, no faults).
 void dscope_prefetch(const void *start, size_t bytes);
