@@ -168,8 +168,16 @@ static inline void tile_vnni_k(const uint8_t *codes, const dscope_k_factors *fac
         for (int r = 0; r < 8; r++) s[r] = _mm512_setzero_si512();
         for (int j = 0; j < per; j++) {
             const int u = superblock * per + j;
+            // Q6_K's mins are 32 · its scales: each row's run starts at −32 · Σ x instead of 0, so
+            // s comes out as s − m and the superblock needs no pass over the mins.
+            __m512i start = _mm512_setzero_si512();
+            if (six) {
+                const __m512i pair = _mm512_loadu_si512((const void *)(sum_pairs + (size_t)(u / 2) * LANES));
+                const __m512i sum32 = _mm512_srai_epi32(u % 2 ? pair : _mm512_slli_epi32(pair, 16), 11);  // 32 · Σ x
+                start = _mm512_sub_epi32(start, u % 2 ? _mm512_andnot_si512(_mm512_set1_epi32(31), sum32) : sum32);
+            }
             __m512i acc[8];
-            for (int r = 0; r < 8; r++) acc[r] = _mm512_setzero_si512();
+            for (int r = 0; r < 8; r++) acc[r] = start;
             const int8_t *p = panel + (size_t)u * groups * 64;
             const uint8_t *c = codes + (size_t)u * unit;
             for (int g = 0; g < groups; g++) {
@@ -184,7 +192,7 @@ static inline void tile_vnni_k(const uint8_t *codes, const dscope_k_factors *fac
         }
         __m512i m[8];
         for (int r = 0; r < 8; r++) m[r] = _mm512_setzero_si512();
-        for (int pair = 0; pair < pairs; pair++) {
+        for (int pair = 0; pair < pairs && !six; pair++) {
             const int index = superblock * pairs + pair;
             const __m512i x = _mm512_loadu_si512((const void *)(sum_pairs + (size_t)index * LANES));
             for (int r = 0; r < 8; r++) {
@@ -195,8 +203,7 @@ static inline void tile_vnni_k(const uint8_t *codes, const dscope_k_factors *fac
         for (int r = 0; r < 8; r++) {
             const int at = superblock * LANES + r0 + r;
             if (six) {
-                f[r] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(s[r], m[r])), dx),
-                                       _mm512_set1_ps(fac->d[at]), f[r]);
+                f[r] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(s[r]), dx), _mm512_set1_ps(fac->d[at]), f[r]);
             } else {
                 f[r] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(s[r]), dx), _mm512_set1_ps(fac->d[at]), f[r]);
                 f[r] = _mm512_fnmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(m[r]), dx), _mm512_set1_ps(fac->dmin[at]), f[r]);
