@@ -5,6 +5,7 @@
 // or AVX2 vpmaddubsw + vpmaddwd), and folds each 32-value run into fp32 sums:
 // a · d_x · Σ code·x − b · d_x · Σ x.
 #include "CKernels.h"
+#include "activation_codes.h"
 #include "block_scales.h"
 
 #include <math.h>
@@ -40,28 +41,9 @@ void dscope_quantize_panel(const float *x, int rows, int k, int unit,
     for (int lane = 0; lane < LANES; lane++) {
         const float *row = x + (size_t)lane * k;
         for (int block = 0; block < blocks; block++) {
-            int8_t q[32];
-            float d = 0;
-            if (lane < rows) {
-                float amax = 0;
-                int finite = 1;
-                for (int i = 0; i < 32; i++) {
-                    const float v = row[block * 32 + i];
-                    finite &= isfinite(v) != 0;
-                    amax = fmaxf(amax, fabsf(v));
-                }
-                // A NaN or infinity makes the whole block's scale NaN, so it reaches the output
-                // as the exact path's would.
-                d = finite ? amax / 127.0f : NAN;
-                const float id = (finite && d != 0) ? 1.0f / d : 0.0f;
-                for (int i = 0; i < 32; i++) q[i] = (int8_t)roundf(finite ? row[block * 32 + i] * id : 0.0f);
-            } else {
-                memset(q, 0, sizeof q);
-            }
-            for (int i = 0; i < 32; i++) {
-                const int column = block * 32 + i;
-                codes[(size_t)(column / 4) * (4 * LANES) + lane * 4 + column % 4] = q[i];
-            }
+            int8_t q[32] = {0};
+            const float d = lane < rows ? quantize_block(row + block * 32, 32, q) : 0;
+            for (int i = 0; i < 32; i += 4) memcpy(codes + (size_t)(block * 8 + i / 4) * (4 * LANES) + lane * 4, q + i, 4);
             for (int u = 0; u < units_per_block; u++) {
                 int sum = 0;
                 for (int i = 0; i < unit; i++) sum += q[u * unit + i];

@@ -10,6 +10,7 @@
 // AVX512-VNNI, AVX2, the few-row tiles of int8_few_rows.c — gives the same bits.
 // Bounds: |Σ code · x| ≤ 32 · 63 · 127 per sub-block, |s| ≤ 256 · 63 · 127 · 128 < 2³¹.
 #include "CKernels.h"
+#include "activation_codes.h"
 #include "block_scales.h"
 
 #include <math.h>
@@ -29,26 +30,10 @@ void dscope_quantize_panel_k(const float *x, int rows, int k, int unit,
     for (int lane = 0; lane < LANES; lane++) {
         const float *row = x + (size_t)lane * k;
         for (int superblock = 0; superblock < k / 256; superblock++) {
-            int8_t q[256];
-            float d = 0;
-            if (lane < rows) {
-                const float *v = row + superblock * 256;
-                float amax = 0;
-                int finite = 1;
-                for (int i = 0; i < 256; i++) {
-                    finite &= isfinite(v[i]) != 0;
-                    amax = fmaxf(amax, fabsf(v[i]));
-                }
-                // A NaN or infinity makes the superblock's scale NaN, so it reaches the output.
-                d = finite ? amax / 127.0f : NAN;
-                const float id = (finite && d != 0) ? 1.0f / d : 0.0f;
-                for (int i = 0; i < 256; i++) q[i] = (int8_t)roundf(finite ? v[i] * id : 0.0f);
-            } else {
-                memset(q, 0, sizeof q);
-            }
-            for (int i = 0; i < 256; i++) {
-                const int column = superblock * 256 + i;
-                codes[(size_t)(column / 4) * (4 * LANES) + lane * 4 + column % 4] = q[i];
+            int8_t q[256] = {0};
+            const float d = lane < rows ? quantize_block(row + superblock * 256, 256, q) : 0;
+            for (int i = 0; i < 256; i += 4) {
+                memcpy(codes + (size_t)((superblock * 256 + i) / 4) * (4 * LANES) + lane * 4, q + i, 4);
             }
             scale[(size_t)superblock * LANES + lane] = d;
             for (int pair = 0; pair < per / 2; pair++) {

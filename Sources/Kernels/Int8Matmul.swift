@@ -79,10 +79,12 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                                                           Int32(K), sums, paddedT)
                         }
                     } else if superblocks {
-                        if fewRows, ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         for i in 0..<rowCount {
                             dscope_unpack_row_k(layout.type, w.rowAddress(firstRow + i), Int32(K), weightCodes + i * K, factors, Int32(i))
                         }
+                        // The unpacking waited on memory (a sixth of a Q4_K_M forward went there):
+                        // the next block's rows come in while this block's tiles run.
+                        if ahead < N { dscope_prefetch(w.rowAddress(ahead), min(blockRows, N - ahead) * w.rowBytes) }
                         // Rows past the matrix: a tile reading them multiplies by zero factors.
                         for i in rowCount..<blockRows { zeroFactors(&factors, row: i, units: units, superblocks: K / 256) }
                         if fewRows {
