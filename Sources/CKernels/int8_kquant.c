@@ -121,7 +121,11 @@ void dscope_unpack_row_k(dscope_qtype type, const void *row, int k, uint8_t *cod
             factors.d[superblock * LANES + r] = half_to_float(src);
             factors.dmin[superblock * LANES + r] = half_to_float(src + 2);
         }
+        // Sixteen values apart: plain stores (vectorised, these became scatters, slow on Zen 4:
+        // a third of the unpacking).
+#pragma clang loop vectorize(disable)
         for (int j = 0; j < per; j++) factors.scale[(superblock * per + j) * LANES + r] = scales[j];
+#pragma clang loop vectorize(disable)
         for (int pair = 0; pair < per / 2; pair++) {
             factors.min_pairs[(superblock * per / 2 + pair) * LANES + r] = int16_pair(mins[2 * pair], mins[2 * pair + 1]);
         }
