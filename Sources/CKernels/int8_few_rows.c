@@ -1,7 +1,7 @@
-// The int8 tile for 1–7 activation rows (Int8Matmul.swift picks it with AVX512-VNNI). The panel
-// tile spends a 16-lane vpdpbusd per weight row and 4 columns whatever the row count; here a
-// vector's lanes are (weight row i, activation row t) — 4 × 4 for up to 4 rows, 2 × 8 for 5–7 —
-// so one vpdpbusd serves 4 or 2 weight rows. Each output's integer sums are exact and fold into
+// The Q8_0/Q4_0 int8 tile for 1–7 activation rows (Int8Matmul.swift picks it with AVX512-VNNI; the
+// k-quants' is int8_few_rows_kquant.c). The panel tile spends a 16-lane vpdpbusd per weight row and
+// 4 columns whatever the row count; here a vector's lanes are (weight row i, activation row t) — 4 ×
+// 4 for up to 4 rows, 2 × 8 for 5–7 — so one vpdpbusd serves 4 or 2 weight rows. Each output's integer sums are exact and fold into
 // fp32 in the panel tile's order (per run: a · (d_x · Σ) then − b · (d_x · Σ code_x), fused the
 // same way), so a row's bits are those it gets inside a longer product.
 #include "CKernels.h"

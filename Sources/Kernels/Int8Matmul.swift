@@ -1,19 +1,22 @@
 import CKernels
 import Dispatch
 
-/// The int8 path for quantised weights (CKernels/int8_kernels.c does the arithmetic). The canvas
-/// is quantised once into 16-row panels of int8 codes, one fp32 scale per 32 values (as ggml's
-/// Q8_0). Weight rows go in blocks of 16 to whichever worker is free; a worker unpacks its block's
-/// codes to one byte per value with per-run factors a, b (value = a · code − b), then runs the
-/// integer tiles over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32
-/// and fold each run into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
+/// The int8 path for quantised weights (CKernels does the arithmetic). The canvas is quantised
+/// once into 16-row panels of int8 codes. Weight rows go in blocks of 16 to whichever worker is
+/// free; a worker unpacks its block's codes to one byte per value, then runs the integer tiles
+/// over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32.
+/// - Q8_0, Q4_0 (int8_kernels.c): one activation scale per 32 values (as ggml's Q8_0); per-run
+///   factors a, b (value = a · code − b), each run folded into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
+/// - Q4_K, Q5_K, Q6_K (int8_kquant.c): ggml's Q8_K way — one activation scale per 256 values and
+///   the code sum of every sub-block; the integer sub-block scales and mins multiply the int32
+///   sums, and each superblock folds into fp32 once.
 ///
 /// Fewer than 8 rows with AVX512-VNNI take a tile that packs 4 (or 2) weight rows into each
-/// vector's lanes beside the input rows (int8_few_rows.c), with the same sums bit for bit; it
-/// reads Q8_0, Q4_0 and Q4_K rows in place instead of unpacking them first.
+/// vector's lanes beside the input rows (int8_few_rows.c, int8_few_rows_kquant.c), with the same
+/// sums bit for bit; it reads Q8_0, Q4_0 and Q4_K rows in place instead of unpacking them first.
 ///
 /// Error against the exact product: each activation is off by at most half its block's step
-/// d_x / 2 = max|x| / 254, so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
+/// d_x / 2 = max|x| / 254 (over 32 or 256 values), so |Δ out| ≤ Σ_k |w_k| · d_x(k) / 2 plus fp32 rounding.
 func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                 into out: UnsafeMutablePointer<Float>, threads: Int, instructionSet: Int8InstructionSet) {
     guard let layout = w.dtype.int8Layout else { preconditionFailure("\(w.dtype) has no int8 path") }

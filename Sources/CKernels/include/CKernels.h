@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// The int8 matmul's integer kernels (int8_kernels.c): activations quantised to int8 per 32-value
-/// block, weight codes unpacked to unsigned bytes, integer dot products, scaled into fp32.
+/// The int8 matmul's integer kernels (int8_kernels.c; the k-quants' int8_kquant.c): activations
+/// quantised to int8 per 32-value block (k-quants: per 256), weight codes unpacked to unsigned
+/// bytes, integer dot products, scaled into fp32.
 
 /// Instruction sets an integer tile can use, best last; dscope_int8_best_isa picks by CPU detection.
 typedef enum {
