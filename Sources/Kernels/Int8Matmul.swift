@@ -123,10 +123,9 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                             }
                         }
                     }
-                    for t in 0..<rows {
-                        let destination = out + (t &* N &+ firstRow)
-                        for i in 0..<rowCount { destination[i] = sums[i &* paddedT &+ t] }
-                    }
+                    // out[t][firstRow + i] = sums[i][t], in 16 × 16 register tiles (a scalar
+                    // loop was 3 % of a Q4_K_M forward).
+                    dscope_transpose_block(sums, Int32(rowCount), paddedT, Int32(rows), out + firstRow, N)
                 }
             }
         }

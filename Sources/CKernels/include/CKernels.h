@@ -115,6 +115,11 @@ void dscope_prefetch(const void *start, size_t bytes);
 void dscope_transpose_rows(const float *source, int rows, size_t stride, int width, float *destination,
                            int padded_rows);
 
+/// destination[c · destination_stride + r] = source[r · stride + c] for r < rows, c < width: a
+/// block of the int8 matmul's sums (rows ≤ 16 take AVX-512 16 × 16 tiles where there are).
+void dscope_transpose_block(const float *source, int rows, size_t stride, int width, float *destination,
+                            size_t destination_stride);
+
 /// Asks the kernel to back [start, start + bytes) with huge pages (start aligned to 2 MiB); a hint.
 void dscope_advise_huge_pages(void *start, size_t bytes);
 
