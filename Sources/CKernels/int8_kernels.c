@@ -185,7 +185,7 @@ AVX2_TILE(tile_avx2_32_signed, 32, 1)
 
 void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const float *a,
                       const float *b, const int8_t *panel, const float *scale,
-                      const float *offset, int k, int unit, float *sums, size_t sum_stride) {
+                      const float *offset, int k, float *sums, size_t sum_stride) {
 #if defined(__x86_64__)
     if (isa == DSCOPE_ISA_AVX512VNNI) {
         tile_vnni32(codes, a, b, panel, scale, offset, k, sums, sum_stride);

@@ -118,7 +118,7 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                             for p in 0..<panels {
                                 dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
                                                  codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                                 offsets + p * panelScaleFloats, Int32(K), Int32(unit),
+                                                 offsets + p * panelScaleFloats, Int32(K),
                                                  sums + tile * paddedT + p * lanes, paddedT)
                             }
                         }

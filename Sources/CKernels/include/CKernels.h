@@ -39,11 +39,11 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
                        uint8_t *codes, float *a, float *b, int factor_stride);
 
 /// sums[r · sum_stride + lane] = Σ_units (a_r · scale_lane · Σ code_r · x_lane − b_r · offset_lane)
-/// for `tile_rows` weight rows (8 for VNNI, 4 for AVX2; codes row stride k, a/b row stride
-/// k / unit) against one 16-lane panel, over k columns.
+/// for `tile_rows` weight rows of Q8_0 or Q4_0 (8 for VNNI, 4 for AVX2; codes row stride k, a/b row
+/// stride k / 32) against one 16-lane panel, over k columns.
 void dscope_int8_tile(dscope_isa isa, int signed_q8, const uint8_t *codes, const float *a,
                       const float *b, const int8_t *panel, const float *scale,
-                      const float *offset, int k, int unit, float *sums, size_t sum_stride);
+                      const float *offset, int k, float *sums, size_t sum_stride);
 
 /// dscope_int8_tile's sums for 1–7 activation rows (`rows`) and 16 weight rows at once with
 /// AVX512-VNNI, bit for bit, reading each code once (int8_few_rows.c): the factors come by run,
