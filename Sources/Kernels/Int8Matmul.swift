@@ -5,8 +5,9 @@ import Dispatch
 /// once into 16-row panels of int8 codes. Weight rows go in blocks of 16 to whichever worker is
 /// free; a worker unpacks its block's codes to one byte per value, then runs the integer tiles
 /// over every panel, which sum Σ code_w · code_x per 16- or 32-value run in int32.
-/// - Q8_0, Q4_0 (int8_kernels.c): one activation scale per 32 values (as ggml's Q8_0); per-run
-///   factors a, b (value = a · code − b), each run folded into fp32 as a · d_x · Σ − b · d_x · Σ code_x.
+/// - Q8_0, Q4_0 (int8_kernels.c): one activation scale per 32 values (as ggml's Q8_0) and its code
+///   sum; value = d · (code − c), each run's integer sum Σ (code − c) · x exact, folded into fp32
+///   once as d · (d_x · Σ).
 /// - Q4_K, Q5_K, Q6_K (int8_kquant.c): ggml's Q8_K way — one activation scale per 256 values and
 ///   the code sum of every sub-block; the integer sub-block scales and mins multiply the int32
 ///   sums, and each superblock folds into fp32 once.
@@ -26,22 +27,22 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
     let isa = instructionSet.isa
     // AVX2's vpmaddubsw would saturate on Q8_0 codes offset to unsigned: those keep their sign.
     let signedQ8: Int32 = instructionSet == .avx2 && w.dtype == .q8_0 ? 1 : 0
-    // Per panel: the codes; per run and lane a scale and an offset (Q8_0/Q4_0), or per superblock
-    // a scale and per two sub-blocks a pair of code sums (k-quants): the same room at most.
+    // Per panel: the codes; per run and lane a scale and a code sum (Q8_0/Q4_0), or per
+    // superblock a scale and per two sub-blocks a pair of code sums (k-quants): the same room at most.
     let panelCodeFloats = K * lanes / 4, panelScaleFloats = units * lanes
     ScratchPool.shared.withBuffer(panels * (panelCodeFloats + 2 * panelScaleFloats)) { buffer in
         let codes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Int8.self)
-        let scales = buffer + panels * panelCodeFloats, offsets = scales + panels * panelScaleFloats
-        let sumPairs = UnsafeMutableRawPointer(offsets).assumingMemoryBound(to: Int32.self)
+        let scales = buffer + panels * panelCodeFloats
+        let codeSums = UnsafeMutableRawPointer(scales + panels * panelScaleFloats).assumingMemoryBound(to: Int32.self)
         parallelFor(panels, threads: threads) { range in
             for p in range {
                 let panelRows = Int32(min(lanes, rows - p * lanes)), panelCodes = codes + p * panelCodeFloats * 4
                 if superblocks {
                     dscope_quantize_panel_k(x + p * lanes * K, panelRows, Int32(K), Int32(unit), panelCodes,
-                                            scales + p * panelScaleFloats, sumPairs + p * panelScaleFloats)
+                                            scales + p * panelScaleFloats, codeSums + p * panelScaleFloats)
                 } else {
-                    dscope_quantize_panel(x + p * lanes * K, panelRows, Int32(K), Int32(unit), panelCodes,
-                                          scales + p * panelScaleFloats, offsets + p * panelScaleFloats)
+                    dscope_quantize_panel(x + p * lanes * K, panelRows, Int32(K), panelCodes,
+                                          scales + p * panelScaleFloats, codeSums + p * panelScaleFloats)
                 }
             }
         }
@@ -50,13 +51,15 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         // 1–7 rows fill one panel; with VNNI a tile whose lanes are (weight row, input row) pairs
         // does the same sums with a quarter (or half) of the dot products (int8_few_rows.c).
         let fewRows = rows < FewRows.limit && instructionSet == .avx512vnni
-        let inPlace = dscope_int8_few_rows_reads_in_place(layout.type) != 0 || layout.type == DSCOPE_Q4_K
+        // Q8_0, Q4_0 and Q4_K rows the few-row tiles read in place; Q5_K and Q6_K are unpacked first.
+        let inPlace = !superblocks || layout.type == DSCOPE_Q4_K
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
                 let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
                 let a = scratch + blockRows * K / 4, b = a + blockRows * units
-                // k-quants: the integer scales where a goes, the min pairs, d and dmin where b goes.
+                // Q8_0/Q4_0: each block's d in a; k-quants: the integer scales in a, the min pairs, d
+                // and dmin in b.
                 let superblockFloats = blockRows * K / 256
                 var factors = dscope_k_factors(
                     scale: UnsafeMutableRawPointer(a).assumingMemoryBound(to: Int32.self),
@@ -75,10 +78,10 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         // prefetches the next block a slice per 64 columns.
                         if superblocks {
                             dscope_int8_few_rows_q4_k_in_place(Int32(rows), w.rowAddress(firstRow), w.rowBytes, Int32(rowCount),
-                                                               next, nextCount, codes, scales, sumPairs, Int32(K), sums, paddedT)
+                                                               next, nextCount, codes, scales, codeSums, Int32(K), sums, paddedT)
                         } else {
                             dscope_int8_few_rows_in_place(layout.type, Int32(rows), w.rowAddress(firstRow), w.rowBytes,
-                                                          Int32(rowCount), next, nextCount, codes, scales, offsets,
+                                                          Int32(rowCount), next, nextCount, codes, scales, codeSums,
                                                           Int32(K), sums, paddedT)
                         }
                     } else if superblocks {
@@ -91,14 +94,14 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                         // Rows past the matrix: a tile reading them multiplies by zero factors.
                         for i in rowCount..<blockRows { zeroFactors(&factors, row: i, units: units, superblocks: K / 256) }
                         if fewRows {
-                            dscope_int8_few_rows_tile_k(Int32(rows), layout.type, weightCodes, &factors, codes, scales, sumPairs,
+                            dscope_int8_few_rows_tile_k(Int32(rows), layout.type, weightCodes, &factors, codes, scales, codeSums,
                                                         Int32(K), sums, paddedT)
                         } else {
                             for tile in stride(from: 0, to: rowCount, by: tileRows) {
                                 for p in 0..<panels {
                                     dscope_int8_tile_k(isa, layout.type, weightCodes + tile * K, &factors, Int32(tile),
                                                        codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                                       sumPairs + p * panelScaleFloats, Int32(K),
+                                                       codeSums + p * panelScaleFloats, Int32(K),
                                                        sums + tile * paddedT + p * lanes, paddedT)
                                 }
                             }
@@ -106,19 +109,16 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                     } else {
                         for i in 0..<rowCount {
                             dscope_unpack_row(layout.type, w.rowAddress(firstRow + i), Int32(K), signedQ8, weightCodes + i * K,
-                                              a + i * units, b + i * units, 1)
+                                              a + i * units, 1)
                         }
-                        // Rows past the matrix: a tile reading them multiplies by a = b = 0.
+                        // Rows past the matrix: a tile reading them multiplies by d = 0.
                         let tiles = (rowCount + tileRows - 1) / tileRows * tileRows
-                        if tiles > rowCount {
-                            (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                            (b + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units)
-                        }
+                        if tiles > rowCount { (a + rowCount * units).update(repeating: 0, count: (tiles - rowCount) * units) }
                         for tile in stride(from: 0, to: rowCount, by: tileRows) {
                             for p in 0..<panels {
-                                dscope_int8_tile(isa, signedQ8, weightCodes + tile * K, a + tile * units, b + tile * units,
+                                dscope_int8_tile(isa, layout.type, weightCodes + tile * K, a + tile * units,
                                                  codes + p * panelCodeFloats * 4, scales + p * panelScaleFloats,
-                                                 offsets + p * panelScaleFloats, Int32(K),
+                                                 codeSums + p * panelScaleFloats, Int32(K),
                                                  sums + tile * paddedT + p * lanes, paddedT)
                             }
                         }
