@@ -1,4 +1,5 @@
-// Scales of ggml's quantised blocks, shared by the int8 kernels (int8_kernels.c, int8_few_rows.c).
+// Scales of ggml's quantised blocks, shared by the int8 kernels (int8_kernels.c, int8_kquant.c,
+// int8_few_rows.c).
 #ifndef DSCOPE_BLOCK_SCALES_H
 #define DSCOPE_BLOCK_SCALES_H
 
@@ -43,30 +44,23 @@ static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m
     }
 }
 
-// d · scale and dmin · min of all eight sub-blocks, each product rounded once as
-// scale_min_k4's callers do; with AVX2 the 6-bit fields come out of the 12 bytes with 32-bit
-// masks (ggml's utmp arrangement) and convert and multiply eight at a time.
-static inline void scales_and_mins_k4(const uint8_t *q, float d, float dmin, float *sc, float *m) {
+// The eight 6-bit scales and mins of a Q4_K/Q5_K superblock from its 12 packed bytes, as
+// scale_min_k4 gives them; with AVX2's build, ggml's utmp arrangement (32-bit masks, no loop).
+static inline void scale_and_min_codes_k4(const uint8_t *q, uint8_t *sc, uint8_t *m) {
 #if defined(__AVX2__)
     uint32_t u[4];
     memcpy(u, q, 12);
     const uint32_t low6 = 0x3f3f3f3fu, low4 = 0x0f0f0f0fu, low2 = 0x03030303u;
-    u[3] = ((u[2] >> 4) & low4) | (((u[1] >> 6) & low2) << 4);  // mins 4–7
-    const uint32_t mins = u[1] & low6;                          // mins 0–3
-    u[1] = (u[2] & low4) | (((u[0] >> 6) & low2) << 4);         // scales 4–7
-    u[2] = mins;
-    u[0] &= low6;                                               // scales 0–3
-    const __m256 scales = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)u)));
-    const __m256 minimums = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(u + 2))));
-    _mm256_storeu_ps(sc, _mm256_mul_ps(_mm256_set1_ps(d), scales));
-    _mm256_storeu_ps(m, _mm256_mul_ps(_mm256_set1_ps(dmin), minimums));
+    const uint32_t mins_high = ((u[2] >> 4) & low4) | (((u[1] >> 6) & low2) << 4);  // mins 4–7
+    const uint32_t mins_low = u[1] & low6;                                          // mins 0–3
+    const uint32_t scales_high = (u[2] & low4) | (((u[0] >> 6) & low2) << 4);       // scales 4–7
+    const uint32_t scales_low = u[0] & low6;                                        // scales 0–3
+    memcpy(sc, &scales_low, 4);
+    memcpy(sc + 4, &scales_high, 4);
+    memcpy(m, &mins_low, 4);
+    memcpy(m + 4, &mins_high, 4);
 #else
-    for (int j = 0; j < 8; j++) {
-        uint8_t scale, minimum;
-        scale_min_k4(j, q, &scale, &minimum);
-        sc[j] = d * (float)scale;
-        m[j] = dmin * (float)minimum;
-    }
+    for (int j = 0; j < 8; j++) scale_min_k4(j, q, &sc[j], &m[j]);
 #endif
 }
 

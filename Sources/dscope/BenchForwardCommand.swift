@@ -137,7 +137,7 @@ struct BenchForwardCommand: ParsableCommand {
             + "\(tokens) tokens, logits for \(positions.count) positions, threads \(threads)")
         print(String(format: "per block  %8.1f ms  (%.1f GFLOP/s)", perBlock * 1e3, blockFlop / perBlock / 1e9))
         print(String(format: "head       %8.1f ms  (%.1f GFLOP/s)", head * 1e3, headFlop / max(head, 1e-9) / 1e9))
-        print(String(format: "step       %8.1f ms  measured (%d blocks); %.1f core-seconds of CPU per step",
+        print(String(format: "step       %8.1f ms  measured (%d blocks); %.2f core-seconds of CPU per step",
                      step * 1e3, config.nLayers, cpuPerStep))
         if fullDepth != config.nLayers {
             print(String(format: "step       %8.1f ms  extrapolated to %d blocks", fullStep * 1e3, fullDepth))

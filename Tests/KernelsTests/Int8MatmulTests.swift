@@ -3,8 +3,10 @@ import XCTest
 
 /// The int8 path against the exact product of the same stored weights, on every instruction set
 /// this CPU has. Its only approximation is the activations' quantisation: each x is rounded to a
-/// multiple of its 32-value block's step d = max|x| / 127, so |Δ out| ≤ Σ_k |w_k| · d(k) / 2,
-/// plus fp32 rounding of the per-run sums. A wrong code, scale or lane is far outside that bound.
+/// multiple of its block's step d = max|x| / 127, so |Δ out| ≤ Σ_k |w_k| · d(k) / 2, plus fp32
+/// rounding of the per-run sums. The bound below takes d over 32 values for every type, though
+/// the k-quants' blocks are 256 values (a larger d): it holds them to the Q8_0-style path's bound.
+/// A wrong code, scale or lane is far outside that bound.
 final class Int8MatmulTests: XCTestCase {
     private let types: [WeightDType] = [.q8_0, .q4_0, .q4_k, .q5_k, .q6_k]
 
