@@ -37,7 +37,7 @@ final class BlockInt8ArithmeticTests: XCTestCase {
         let k = w.columns, blocks = k / 32, bytes = w.dtype.blockBytes
         var out = [Float](repeating: 0, count: rows * w.rows)
         for t in 0..<rows {
-            let activations = (0..<blocks).map { quantise(Array(x[(t * k + $0 * 32)..<(t * k + $0 * 32 + 32)])) }
+            let activations = (0..<blocks).map { int8ActivationBlock(Array(x[(t * k + $0 * 32)..<(t * k + $0 * 32 + 32)])) }
             for j in 0..<w.rows {
                 let row = UnsafeRawPointer(w.base) + j * w.rowBytes
                 var f: Float = 0
@@ -58,21 +58,4 @@ final class BlockInt8ArithmeticTests: XCTestCase {
         return out
     }
 
-    /// d_x and codes of 32 values; a NaN or ∞ makes d_x NaN.
-    private func quantise(_ values: [Float]) -> (Float, [Int]) {
-        guard values.allSatisfy(\.isFinite) else { return (.nan, [Int](repeating: 0, count: 32)) }
-        let d = values.map(abs).reduce(0, Swift.max) / 127
-        let inverse: Float = d == 0 ? 0 : 1 / d
-        return (d, values.map { Int(($0 * inverse).rounded()) })
-    }
-
-    private func int8Product(_ x: [Float], rows: Int, _ w: WeightMatrix, _ instructionSet: Int8InstructionSet) -> [Float] {
-        var out = [Float](repeating: .nan, count: rows * w.rows)
-        x.withUnsafeBufferPointer { xs in
-            out.withUnsafeMutableBufferPointer { o in
-                matmulInt8(xs.baseAddress!, rows: rows, w, into: o.baseAddress!, threads: 2, instructionSet: instructionSet)
-            }
-        }
-        return out
-    }
 }

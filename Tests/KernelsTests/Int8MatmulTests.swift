@@ -136,16 +136,6 @@ final class Int8MatmulTests: XCTestCase {
         XCTAssertTrue(differs, "\(dtype) \(instructionSet): the int8 path gave the exact product", file: file, line: line)
     }
 
-    private func int8Product(_ x: [Float], rows: Int, _ w: WeightMatrix, _ instructionSet: Int8InstructionSet) -> [Float] {
-        var out = [Float](repeating: .nan, count: rows * w.rows)
-        x.withUnsafeBufferPointer { xs in
-            out.withUnsafeMutableBufferPointer { o in
-                matmulInt8(xs.baseAddress!, rows: rows, w, into: o.baseAddress!, threads: 2, instructionSet: instructionSet)
-            }
-        }
-        return out
-    }
-
     private func product(_ x: [Float], rows: Int, _ w: WeightMatrix) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * w.rows)
         x.withUnsafeBufferPointer { xs in

@@ -80,7 +80,7 @@ final class KQuantInt8ArithmeticTests: XCTestCase {
         let k = w.columns, superblocks = k / 256
         var out = [Float](repeating: 0, count: rows * w.rows)
         for t in 0..<rows {
-            let activations = (0..<superblocks).map { quantise(Array(x[(t * k + $0 * 256)..<(t * k + $0 * 256 + 256)])) }
+            let activations = (0..<superblocks).map { int8ActivationBlock(Array(x[(t * k + $0 * 256)..<(t * k + $0 * 256 + 256)])) }
             for j in 0..<w.rows {
                 let row = UnsafeRawPointer(w.base) + j * w.rowBytes
                 var f: Float = 0
@@ -107,13 +107,6 @@ final class KQuantInt8ArithmeticTests: XCTestCase {
         return out
     }
 
-    /// d_x and codes of 256 values; a NaN or ∞ makes d_x NaN.
-    private func quantise(_ values: [Float]) -> (Float, [Int]) {
-        guard values.allSatisfy(\.isFinite) else { return (.nan, [Int](repeating: 0, count: 256)) }
-        let d = values.map(abs).reduce(0, Swift.max) / 127
-        let inverse: Float = d == 0 ? 0 : 1 / d
-        return (d, values.map { Int(($0 * inverse).rounded()) })
-    }
 
     /// One superblock as ggml's dequantize_row_q4_K/q5_K/q6_K read it: value = d · scale · code −
     /// dmin · min per sub-block (Q6_K: min = 32 · scale, 16-value sub-blocks).
@@ -154,15 +147,5 @@ final class KQuantInt8ArithmeticTests: XCTestCase {
             }
         }
         return (half(0), half(2), scales, mins, codes)
-    }
-
-    private func int8Product(_ x: [Float], rows: Int, _ w: WeightMatrix, _ instructionSet: Int8InstructionSet) -> [Float] {
-        var out = [Float](repeating: .nan, count: rows * w.rows)
-        x.withUnsafeBufferPointer { xs in
-            out.withUnsafeMutableBufferPointer { o in
-                matmulInt8(xs.baseAddress!, rows: rows, w, into: o.baseAddress!, threads: 2, instructionSet: instructionSet)
-            }
-        }
-        return out
     }
 }
