@@ -64,7 +64,7 @@ EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
 @dataclass
 class Recipe:
     seed: int = 1234
-    gen_length: int = 104               # answers (<= 101 tokens with the v2 tokenizer) EOS-padded to this
+    gen_length: int = 128               # answers (<= 119 tokens with the v2 tokenizer) EOS-padded to this
     drill: float = 0.155                # weight of drills in the training mixture (word_problems.Mixture)
     # model
     d_model: int = 192
@@ -94,11 +94,12 @@ class Recipe:
 # ----------------------------------------------------------------------------------------------
 # Data
 
-def batch_tasks(r: Recipe, step: int) -> list[word_problems.Task]:
+def batch_tasks(r: Recipe, step: int, tokenizer) -> list[word_problems.Task]:
     """The batch of step `step`: drawn from a stream seeded with (seed, step), so a resumed run
-    sees the same data as an uninterrupted one."""
+    sees the same data as an uninterrupted one; tasks whose answer does not fit gen_length are skipped."""
     stream = word_problems.training_stream(r.seed * 1_000_003 + step, word_problems.Mixture(drill=r.drill))
-    return [next(stream) for _ in range(r.batch_size)]
+    fitting = (t for t in stream if len(tokenizer.encode(t.solution, add_special_tokens=False).ids) < r.gen_length)
+    return [next(fitting) for _ in range(r.batch_size)]
 
 
 def make_batch(tasks: list[word_problems.Task], tokenizer, gen_length: int, eos_id: int):
@@ -449,7 +450,7 @@ def train(r: Recipe, run: Path, minutes: Optional[float], fixed_threads: int, de
         count = threads.choose(step)
         step_start = time.time()
         ids, answer, attend = (t.to(device) for t in
-                               make_batch(batch_tasks(r, step), tokenizer, r.gen_length, cfg.eos_token_id))
+                               make_batch(batch_tasks(r, step, tokenizer), tokenizer, r.gen_length, cfg.eos_token_id))
         generator = torch.Generator().manual_seed(r.seed * 1_000_003 + step)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, r)
@@ -497,7 +498,7 @@ def bench(r: Recipe, run: Path, steps: int, threads: int, compile_model: bool, b
     times, cpu_times, data_times, lengths = [], [], [], []
     for step in range(steps):
         t0, c0 = time.time(), time.process_time()
-        ids, answer, attend = make_batch(batch_tasks(r, step), tokenizer, r.gen_length, cfg.eos_token_id)
+        ids, answer, attend = make_batch(batch_tasks(r, step, tokenizer), tokenizer, r.gen_length, cfg.eos_token_id)
         t1 = time.time()
         generator = torch.Generator().manual_seed(step)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
