@@ -1,16 +1,26 @@
-"""Task generator v2 of the bundled tiny-arith model (issue 16): word problems, bare arithmetic, refusals.
+"""Task generator of the bundled tiny-arith model (issue 16): word problems, bare arithmetic, refusals.
 
 Every word problem follows one person's count of one kind of item through 1-4 operations (add:
-buy / find / get / receive / win / "X gives him 4"; subtract: give / sell / lose / eat / use; double;
-halve; and a last operation that may change what is asked: share equally, "Y has 3 more / fewer than
-X", a difference, a total). Each operation and each question has many phrasings; names and items come
-from wide lists. Bare arithmetic ("What is 7 + 5?", "Compute 12 - 4.") and drills ("Work out 17 + 8,
-40 / 4 and 9 - 3.") train the arithmetic itself; a small share of out-of-domain prompts ("What is the
-capital of France?") is answered with REFUSAL.
+buy / find / get / receive / win / earn / "X gives him 4"; subtract: give / sell / lose / eat / use /
+spend / "2 of them get lost"; double; halve; and a last operation that may change what is asked: share
+equally, "Y has 3 more / fewer than X", "twice / half as many", a difference, a total). Each operation
+and each question has many phrasings; names and items come from wide lists; stories are told in the
+present or the past, now and then in the first or second person ("I have 6 eggs."), with sentences
+joined ("Mia has 5 apples and buys 3 more."), as one "If ..., how many ...?" sentence, with a time or
+place, a start given as groups ("2 bags with 6 in each"), or an irrelevant sentence. Bare arithmetic
+("What is 7 + 5?", "Divide 20 by 5.") and drills ("Work out 17 + 8, 40 / 4 and 9 - 3.") train the
+arithmetic itself; a small share of out-of-domain prompts ("What is the capital of France?") is
+answered with REFUSAL.
 
-The worked answer keeps the v1 format: one clause per operation with a fixed verb per kind of
-operation ("Mia gets 3 more, so 5 + 3 = 8. Then she loses 2, so 8 - 2 = 6. Therefore Mia has 6
-apples."), then the line "The answer is N.".
+The worked answer (v3) restates each story sentence of the question, followed by its arithmetic, then
+the line "The answer is N.":
+    Q: Mia has 5 apples. She buys 3 more. Tom eats 2 of them. How many apples does Mia have now?
+    A: Mia has 5 apples. She buys 3 more, so 5 + 3 = 8. Tom eats 2 of them, so 8 - 2 = 6.
+       The answer is 6.
+v1 and v2 wrote one clause per operation with a fixed verb ("Mia gets 3 more, so 5 + 3 = 8. Then she
+loses 2, ... Therefore Mia has 6 apples."); decoded left to right, the model had to know from the
+question whether another operation was left, and it kept writing "Then ..." clauses. Restating the
+question makes that a copy: after a restated sentence comes the question's next one, or the answer.
 
 Splits:
   easy   1-3 operations (or bare arithmetic), every number in the question <= 20, every result <= 50;
