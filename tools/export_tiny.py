@@ -116,6 +116,9 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
         f"| {h['step']} | " + " | ".join(
             f"{h[s]['ar']:.0%} | {h[s]['confidence']:.0%}" if s in h else "- | -" for s in sets) + " |"
         for h in history)
+    limit = recipe.get("eval_limit", 0)
+    evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in train_tiny.EVAL_SETS.values())
+    evaluated = f"first {evaluated} tasks"
     final_rows = "not run" if final is None else "\n".join(
         f"- {name}: AR **{r['ar']:.1%}**, confidence **{r['confidence']:.1%}** ({r['tasks']} tasks)"
         for name, r in final.items())
@@ -139,8 +142,7 @@ Recipe of the run (train_tiny.py flags):
 
 ### Greedy accuracy against training steps (fp32, during training)
 
-Sets: easy / hard generator splits, hand-written questions, out-of-domain refusals (first 50 / 30 /
-60 / 10 tasks).
+Sets: easy / hard generator splits, hand-written questions, out-of-domain refusals ({evaluated}).
 
 {header}
 {rule}
