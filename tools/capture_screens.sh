@@ -6,8 +6,9 @@
 #   tools/capture_screens.sh                 # release build, the default prompt below
 #   PROMPT="Ana has 7 pens. …" tools/capture_screens.sh
 #
-# Writes docs/screens/main-120x40.txt (`:MAIN_STEP`, default half the generation length),
-# compare-120x40.txt (`c`, `:COMPARE_STEP`, default 3/8 of it) and inspector-120x40.txt (`:MAIN_STEP`,
+# Writes docs/screens/main-120x40.txt (`:MAIN_STEP`, default 13/16 of the generation length: the
+# restated question is in, its arithmetic still masked), compare-120x40.txt (`c`, `:COMPARE_STEP`,
+# default 5/16 of it) and inspector-120x40.txt (`:MAIN_STEP`,
 # `i`, Tab). Each step the scope decodes is the model's (greedy, deterministic), so a capture changes
 # only with the model or the prompt; the status bar's timings are this machine's. The README's
 # copies of these screens (and the prose about them) are updated by hand from these files.
@@ -15,10 +16,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DSCOPE=${DSCOPE:-.build/release/dscope}
-PROMPT=${PROMPT:-"Mia has 5 apples. She buys 3 apples. How many apples does Mia have?"}
+PROMPT=${PROMPT:-"Tom has 12 marbles. He gives 4 to Sam. How many marbles are left?"}
 GEN=$(python3 -c 'import json; print(json.load(open("Sources/Models/Resources/tiny-arith/generation_config.json"))["gen_length"])')
-MAIN_STEP=${MAIN_STEP:-$((GEN / 2))}
-COMPARE_STEP=${COMPARE_STEP:-$((GEN * 3 / 8))}
+MAIN_STEP=${MAIN_STEP:-$((GEN * 13 / 16))}
+COMPARE_STEP=${COMPARE_STEP:-$((GEN * 5 / 16))}
 OUT=${OUT:-docs/screens}
 SOCKET=dscope-capture-$$
 [ -x "$DSCOPE" ] || { echo "error: $DSCOPE is not built (swift build -c release)" >&2; exit 1; }
