@@ -119,7 +119,7 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
     limit = recipe.get("eval_limit", 0)
     evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in train_tiny.EVAL_SETS.values())
     evaluated = f"first {evaluated} tasks"
-    final_rows = "not run" if final is None else "\n".join(
+    final_rows = "not run here (`--eval 0`); the notes above give dscope's own figures" if final is None else "\n".join(
         f"- {name}: AR **{r['ar']:.1%}**, confidence **{r['confidence']:.1%}** ({r['tasks']} tasks)"
         for name, r in final.items())
     return f"""{NOTES.read_text().rstrip()}
