@@ -1,5 +1,5 @@
-// Scales of ggml's quantised blocks, shared by the int8 kernels (int8_kernels.c, int8_kquant.c,
-// int8_few_rows.c).
+// Scales and codes of ggml's quantised blocks, shared by the int8 kernels (int8_kernels.c,
+// int8_kquant.c, int8_few_rows.c).
 #ifndef DSCOPE_BLOCK_SCALES_H
 #define DSCOPE_BLOCK_SCALES_H
 
@@ -9,6 +9,13 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
+
+// Four consecutive code bytes as one 32-bit lane (a vpdpbusd operand), from any alignment.
+static inline int32_t load4(const uint8_t *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
 
 static inline float half_to_float(const uint8_t *p) {
     const uint16_t h = (uint16_t)(p[0] | p[1] << 8);

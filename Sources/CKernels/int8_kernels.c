@@ -86,12 +86,6 @@ void dscope_unpack_row(dscope_qtype type, const void *row, int k, int signed_q8,
 
 #if defined(__x86_64__)
 
-static inline int32_t load4(const uint8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 // Each row's run starts at −c · Σ x (c = 2^shift: 128 or 8; none for AVX2's signed Q8_0 codes).
 __attribute__((target("avx2"), always_inline))
 static inline __m256i run_start_avx2(const int32_t *code_sum, const int shift) {

@@ -136,12 +136,6 @@ void dscope_unpack_row_k(dscope_qtype type, const void *row, int k, uint8_t *cod
 
 #if defined(__x86_64__)
 
-static inline int32_t load4(const uint8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 // 8 weight rows × 16 lanes: per sub-block one vpdpbusd per row and four columns from zero, then
 // vpmulld by the row's scale into the superblock's sum; per superblock the mins against the code
 // sums with vpdpwssd, and the fold.
