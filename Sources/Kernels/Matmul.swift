@@ -11,9 +11,9 @@ public func matmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
                    into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
-    if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
+    if MatmulMode.current == .fast, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
         matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
-    } else if MatmulMode.current == .int8, MatmulMode.bf16DotProducts, w.dtype == .bf16, rows >= FewRows.limit,
+    } else if MatmulMode.current == .fast, MatmulMode.bf16DotProducts, w.dtype == .bf16, rows >= FewRows.limit,
               w.columns % 2 == 0 {
         matmulBF16Dot(x, rows: rows, w, into: out, threads: threads)
     } else if rows < FewRows.limit {
@@ -37,7 +37,7 @@ public func rowStableMatmul(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMat
                             into out: UnsafeMutablePointer<Float>, threads: Int) {
     precondition(rows >= 0)
     if rows == 0 || w.rows == 0 { return }
-    if MatmulMode.current == .int8, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
+    if MatmulMode.current == .fast, w.dtype.isQuantized, let instructionSet = MatmulMode.int8InstructionSet {
         matmulInt8(x, rows: rows, w, into: out, threads: threads, instructionSet: instructionSet)
     } else if rows < FewRows.limit, w.dtype == .bf16, FewRows.rowStableSupported {
         rowStableFewRowsBF16(x, rows: rows, w, into: out, threads: threads)

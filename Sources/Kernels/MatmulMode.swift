@@ -3,26 +3,26 @@ import CKernels
 /// How the matmul multiplies quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K), and bf16 weights
 /// where the CPU has AVX512-BF16, against a canvas. f32 and f16 weights always take the exact path.
 public enum MatmulMode: String, Sendable {
-    /// Activations quantised to int8 per 32-value block, integer dot products (Int8Matmul.swift):
-    /// faster, and off from the exact product by at most half an activation step per value. bf16
-    /// weights against 8 or more rows: activations rounded to bf16, vdpbf16ps (BF16DotMatmul.swift),
-    /// where `bf16DotProducts`.
-    case int8
+    /// Activations in reduced precision against the stored weights. Quantised weights: activations
+    /// quantised to int8 per 32-value block, integer dot products (Int8Matmul.swift), off from the
+    /// exact product by at most half an activation step per value. bf16 weights against 8 or more
+    /// rows: activations rounded to bf16, vdpbf16ps (BF16DotMatmul.swift), where `bf16DotProducts`.
+    case fast
     /// Weights dequantised to fp32 and multiplied with fp32 FMAs: the reference.
     case exact
 
     /// The mode every matmul of this process uses; set once, before any model runs, from
     /// `--exact-matmul`.
-    nonisolated(unsafe) public static var current: MatmulMode = .int8
+    nonisolated(unsafe) public static var current: MatmulMode = .fast
 
     /// The integer instruction set the int8 path uses: the best this CPU has, by detection at
     /// run time (a benchmark may pick a lesser supported one); `nil` where it has none, and the
-    /// int8 mode then computes exactly.
+    /// quantised weights then take the exact path.
     nonisolated(unsafe) public static var int8InstructionSet: Int8InstructionSet? = bestInt8InstructionSet
 
     public static let bestInt8InstructionSet = Int8InstructionSet(dscope_int8_best_isa())
 
-    /// Whether bf16 weights take vdpbf16ps in `.int8` mode: where this CPU has it, by detection at
+    /// Whether bf16 weights take vdpbf16ps in `.fast` mode: where this CPU has it, by detection at
     /// run time (a benchmark or test may turn it off); elsewhere they take the exact path.
     nonisolated(unsafe) public static var bf16DotProducts: Bool = BF16Dot.isSupported
 }

@@ -101,7 +101,7 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
-        MatmulMode.current = exactMatmul ? .exact : .int8
+        MatmulMode.current = exactMatmul ? .exact : .fast
         let loaded: TransformerModel
         let fullDepth: Int
         if let model {

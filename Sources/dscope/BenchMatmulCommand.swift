@@ -39,7 +39,7 @@ struct BenchMatmulCommand: ParsableCommand {
     }
 
     func run() throws {
-        MatmulMode.current = exactMatmul ? .exact : .int8
+        MatmulMode.current = exactMatmul ? .exact : .fast
         if let int8Instructions { MatmulMode.int8InstructionSet = int8Instructions }
         let weightsBuffer = RandomWeights(rows: n, columns: k, dtype: weights, seed: 1)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: m * k)

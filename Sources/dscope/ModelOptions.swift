@@ -43,7 +43,7 @@ struct ModelOptions: ParsableArguments {
     /// The model's location; every command that runs a model resolves it first, so this is also
     /// where the process takes its matmul mode.
     func location() throws -> ModelLocation {
-        MatmulMode.current = exactMatmul ? .exact : .int8
+        MatmulMode.current = exactMatmul ? .exact : .fast
         return try ModelLocation(model)
     }
 

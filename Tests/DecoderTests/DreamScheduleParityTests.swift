@@ -18,7 +18,7 @@ final class DreamScheduleParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     private struct Case: Decodable {

@@ -96,14 +96,14 @@ final class BF16DotMatmulTests: XCTestCase {
         defer { (MatmulMode.current, MatmulMode.bf16DotProducts) = saved }
         MatmulMode.bf16DotProducts = true
         let dot = dotProduct(x, rows: 16, w.matrix, span: BF16Dot.span)
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
         XCTAssertEqual(product(x, rows: 16, w.matrix, matmul).map(\.bitPattern), dot.map(\.bitPattern))
         let stable = product(x, rows: 16, w.matrix, rowStableMatmul)
         MatmulMode.current = .exact
         let exact = product(x, rows: 16, w.matrix, matmul)
         XCTAssertEqual(stable.map(\.bitPattern), exact.map(\.bitPattern), "rowStableMatmul stays fp32")
         XCTAssertNotEqual(exact.map(\.bitPattern), dot.map(\.bitPattern), "exact mode takes the fp32 kernel")
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
         let fewRows = product(Array(x[0..<(7 * K)]), rows: 7, w.matrix, matmul)
         MatmulMode.current = .exact
         XCTAssertEqual(fewRows.map(\.bitPattern), product(Array(x[0..<(7 * K)]), rows: 7, w.matrix, matmul).map(\.bitPattern),
@@ -121,7 +121,7 @@ final class BF16DotMatmulTests: XCTestCase {
         let saved = (MatmulMode.current, MatmulMode.bf16DotProducts)
         defer { (MatmulMode.current, MatmulMode.bf16DotProducts) = saved }
         MatmulMode.bf16DotProducts = false
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
         let fast = product(x, rows: 16, w.matrix, matmul)
         MatmulMode.current = .exact
         XCTAssertEqual(fast.map(\.bitPattern), product(x, rows: 16, w.matrix, matmul).map(\.bitPattern))

@@ -61,7 +61,7 @@ final class FewRowMatmulTests: XCTestCase {
         try XCTSkipUnless(Int8InstructionSet.avx512vnni.isSupported, "this CPU has no AVX512-VNNI")
         let saved = (MatmulMode.current, MatmulMode.int8InstructionSet)
         defer { (MatmulMode.current, MatmulMode.int8InstructionSet) = saved }
-        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.int8, .avx512vnni)
+        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.fast, .avx512vnni)
         for dtype in [WeightDType.q8_0, .q4_0, .q4_k, .q5_k, .q6_k] {
             let k = dtype.blockLength == 256 ? 768 : 96, n = 37
             let w = RandomWeights(rows: n, columns: k, dtype: dtype, seed: 41, scale: 0.5)
@@ -86,7 +86,7 @@ final class FewRowMatmulTests: XCTestCase {
         try XCTSkipUnless(Int8InstructionSet.avx512vnni.isSupported, "this CPU has no AVX512-VNNI")
         let saved = (MatmulMode.current, MatmulMode.int8InstructionSet)
         defer { (MatmulMode.current, MatmulMode.int8InstructionSet) = saved }
-        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.int8, .avx512vnni)
+        (MatmulMode.current, MatmulMode.int8InstructionSet) = (.fast, .avx512vnni)
         for dtype in [WeightDType.q8_0, .q4_0] {
             let k = 96, n = 21
             let w = RandomWeights(rows: n, columns: k, dtype: dtype, seed: 43, scale: 0.5)

@@ -12,7 +12,7 @@ final class KQuantMatmulTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     func testExactMatmulEqualsTheF32MatmulOfTheDequantisedWeights() {

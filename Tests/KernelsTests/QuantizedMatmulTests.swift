@@ -11,7 +11,7 @@ final class QuantizedMatmulTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     private let quantizedTypes: [WeightDType] = [.q8_0, .q4_0]

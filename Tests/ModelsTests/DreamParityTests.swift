@@ -13,7 +13,7 @@ final class DreamParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     func testBFloat16DreamMatchesReferenceLogits() throws {

@@ -12,7 +12,7 @@ final class GGUFParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     private func assertMatchesReference(_ folder: String, file: StaticString = #filePath, line: UInt = #line) throws {

@@ -8,7 +8,7 @@ import XCTest
 /// codes, scales or rows) moves logits by their own size.
 final class Int8ForwardTests: XCTestCase {
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     func testInt8LogitsStayCloseToTheExactOnes() throws {
@@ -18,7 +18,7 @@ final class Int8ForwardTests: XCTestCase {
             let ids = try Fixture.expected(folder).ids
             MatmulMode.current = .exact
             let exact = try model.logits(tokens: ids, positions: Array(ids.indices)).values
-            MatmulMode.current = .int8
+            MatmulMode.current = .fast
             let int8 = try model.logits(tokens: ids, positions: Array(ids.indices)).values
             guard let (maxDelta, scale) = maxDeltaWithinShareOfLargest(int8, exact, share: 0.05,
                                                                        "\(folder): int8 vs exact") else { return }

@@ -89,7 +89,7 @@ final class LLaDA2ParityTests: XCTestCase {
         // The reference multiplies exactly. (The int8 path's activation rounding flips this random
         // router's near-tied expert choices, so its logits are no parity check here.)
         MatmulMode.current = .exact
-        defer { MatmulMode.current = .int8 }
+        defer { MatmulMode.current = .fast }
         let logits = try model.logits(tokens: expected.ids, positions: Array(expected.ids.indices))
         let delta = maxDelta(logits.values, expected.logits)
         XCTAssertLessThanOrEqual(delta, 1e-4, "max |Δ| = \(delta)")

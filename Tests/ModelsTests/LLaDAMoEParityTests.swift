@@ -12,7 +12,7 @@ final class LLaDAMoEParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     func testBFloat16LLaDAMoEMatchesReferenceLogits() throws {

@@ -12,7 +12,7 @@ final class LLaDAParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     private func assertMatchesReference(_ folder: String, threads: Int = 2,

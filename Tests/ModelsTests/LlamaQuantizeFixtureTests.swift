@@ -10,7 +10,7 @@ final class LlamaQuantizeFixtureTests: XCTestCase {
     private let folders = ["gguf-llamacpp-q4_k_m", "gguf-llamacpp-q5_k_m", "gguf-llamacpp-q6_k"]
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     func testEveryTensorDequantisesLikeGGUFPyBitForBit() throws {
@@ -49,7 +49,7 @@ final class LlamaQuantizeFixtureTests: XCTestCase {
     /// reference (tools/compare_llamacpp_logits.py); dscope's int8 path must stay within 5 %.
     func testInt8LogitsStayWithinFivePercentOfTheLargestLogit() throws {
         try XCTSkipIf(MatmulMode.int8InstructionSet == nil, "this CPU has no int8 dot-product instructions")
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
         for folder in folders {
             let model = try ModelLocation(Fixture.path(folder + "/model.gguf")).model(threads: 2)
             let expected = try Fixture.expected(folder)

@@ -18,7 +18,7 @@ final class RemoteFixtureParityTests: XCTestCase {
     }
 
     override func tearDown() {
-        MatmulMode.current = .int8
+        MatmulMode.current = .fast
     }
 
     private static let repository = ServerProcess.repository
