@@ -8,8 +8,8 @@
 #   DSCOPE=.build/release/dscope OUT=/tmp/findings tools/rerun_findings.sh accuracy
 #
 # `passk` also copies passk.json and analysis.json into docs/data/ (as findings.md cites them).
-# Long: on 2 cores, passk ≈ 30 min, tradeoff ≈ 10 min, accuracy ≈ 15 min (see the report of
-# issue 16's shipping); run it on a quiet machine.
+# Long: on 2 cores with the 128-position model, passk ≈ 39 min, analyze ≈ 5 min, tradeoff ≈ 7 min,
+# accuracy ≈ 13 min; run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
