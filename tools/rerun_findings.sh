@@ -7,7 +7,7 @@
 #   tools/rerun_findings.sh [all|passk|analyze|tradeoff|accuracy]   # default all, in that order
 #   DSCOPE=.build/release/dscope OUT=/tmp/findings tools/rerun_findings.sh accuracy
 #
-# `passk` also copies passk.json and analysis.json into docs/data/ (as findings.md cites them).
+# `passk` and `analyze` copy passk.json and analysis.json into docs/data/ (as findings.md cites them).
 # Long: on 2 cores with the 128-position model, passk ≈ 39 min, analyze ≈ 5 min, tradeoff ≈ 7 min,
 # accuracy ≈ 13 min; run it on a quiet machine.
 set -euo pipefail
