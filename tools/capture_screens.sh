@@ -10,8 +10,8 @@
 # restated question is in, its arithmetic still masked), compare-120x40.txt (`c`, `:COMPARE_STEP`,
 # default 5/16 of it) and inspector-120x40.txt (`:MAIN_STEP`,
 # `i`, Tab). Each step the scope decodes is the model's (greedy, deterministic), so a capture changes
-# only with the model or the prompt; the status bar's timings are this machine's. The README's
-# copies of these screens (and the prose about them) are updated by hand from these files.
+# only with the model or the prompt; the status bar's timings are this machine's.
+# `tools/splice_screens.py` pastes them into README.md; the prose about them is mended by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
