@@ -251,19 +251,26 @@ class ThreadChooser:
     On 2 cores shared with compiler jobs, 2 threads stall at every barrier whenever one core is
     taken, and 1 thread is then several times faster (issue 16, load ~10: 12.4 s/step with 2
     threads, 2.2 s/step with 1); on an idle machine 2 threads win.
-    Every `period` steps the next `trial` steps run with the other count (an exploration window).
+    Every `period` steps the next `trial` steps run with the other count (an exploration window),
+    whose time is measured afresh: blended into a figure taken under a load that has since gone, it
+    would keep the faster count unused for several periods.
     """
 
     def __init__(self, counts=(2, 1), period: int = 400, trial: int = 4, decay: float = 0.8):
         self.counts, self.period, self.trial, self.decay = counts, period, trial, decay
         self.seconds: dict[int, Optional[float]] = {c: None for c in counts}
         self.current = counts[0]
+        self.exploring: Optional[int] = None
 
     def choose(self, step: int) -> int:
-        exploring = step % self.period < self.trial and step >= self.period
-        best = min(self.counts, key=lambda c: self.seconds[c] if self.seconds[c] is not None else 0.0)
-        other = next((c for c in self.counts if c != best), best)
-        count = other if exploring else best
+        if step >= self.period and step % self.period == 0:
+            self.exploring = next((c for c in self.counts if c != self.best()), None)
+            if self.exploring:
+                self.seconds[self.exploring] = None
+        elif step % self.period >= self.trial:
+            self.exploring = None
+        unmeasured = next((c for c in self.counts if self.seconds[c] is None), None)
+        count = self.exploring or unmeasured or self.best()
         if count != self.current:
             torch.set_num_threads(count)
             self.current = count
