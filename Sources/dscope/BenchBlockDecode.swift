@@ -16,7 +16,7 @@ struct BlockBench {
 
 extension BenchDecodeCommand {
     func syntheticModel(_ synthetic: BenchForwardCommand.Synthetic) throws -> BlockBench {
-        MatmulMode.current = model.exactMatmul ? .exact : .fast
+        model.matmulMode.apply()
         let weights = model.weights ?? .bf16
         let built = try synthetic.model(layers: layers, dtype: weights, threads: model.threads)
         return BlockBench(model: built, name: "synthetic \(synthetic.rawValue) (random \(weights.rawValue) weights)",

@@ -57,7 +57,7 @@ struct BenchDecodeCommand: ParsableCommand {
                                             defaults: try loaded.location.generationDefaults, vocabulary: loaded.vocabulary,
                                             fullDepth: nil))
         }
-        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength, tokensPerStep: perStep.k)
         let prompt = try promptIds.map(DecodeCommand.parseIds)
             ?? randomPrompt(vocabulary: loaded.vocabulary, size: loaded.configuration?.transformer.vocabSize)

@@ -81,8 +81,7 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Block length of the timed prefix and dual cache steps (0: skip them); a block model's own by default, else 32.") var block: Int?
     @Option(help: "Stored precision of the --synthetic weights: bf16, f16, f32, q8_0, q4_0, q4_k, q5_k or q6_k; with --model, q8_0 or q4_0 quantises a float checkpoint as it loads.")
     var weights: WeightDType?
-    @Flag(help: "Multiply quantised and bf16 weights exactly (converted to fp32) instead of in int8 or with vdpbf16ps.")
-    var exactMatmul = false
+    @OptionGroup var matmulMode: MatmulOptions
 
     func validate() throws {
         guard (model == nil) != (synthetic == nil) else {
@@ -101,7 +100,7 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
-        MatmulMode.current = exactMatmul ? .exact : .fast
+        matmulMode.apply()
         let loaded: TransformerModel
         let fullDepth: Int
         if let model {

@@ -14,8 +14,7 @@ struct BenchMatmulCommand: ParsableCommand {
     @Option(help: "Rows of the weight matrix (output features).") var n = 4096
     @Option(help: "Stored precision of the weights: f32, bf16, f16, q8_0, q4_0 (K a multiple of 32), q4_k, q5_k or q6_k (K a multiple of 256).")
     var weights: WeightDType = .bf16
-    @Flag(help: "Multiply quantised and bf16 weights exactly (converted to fp32) instead of in int8 or with vdpbf16ps.")
-    var exactMatmul = false
+    @OptionGroup var matmulMode: MatmulOptions
     @Option(help: "The int8 path's instructions: avx2 or avx512vnni (default: the best this CPU has).")
     var int8Instructions: Int8InstructionSet?
     @Flag(help: "Time rowStableMatmul (what block-diffusion models run: each row's bits independent of --m) instead of matmul.")
@@ -39,7 +38,7 @@ struct BenchMatmulCommand: ParsableCommand {
     }
 
     func run() throws {
-        MatmulMode.current = exactMatmul ? .exact : .fast
+        matmulMode.apply()
         if let int8Instructions { MatmulMode.int8InstructionSet = int8Instructions }
         let weightsBuffer = RandomWeights(rows: n, columns: k, dtype: weights, seed: 1)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
@@ -84,10 +83,10 @@ struct BenchMatmulCommand: ParsableCommand {
 
     /// Which arithmetic the timed matmul runs.
     private var pathName: String {
-        if weights == .bf16, !exactMatmul, !rowStable, m >= 8, MatmulMode.bf16DotProducts {
+        if weights == .bf16, !matmulMode.exactMatmul, !rowStable, m >= 8, MatmulMode.bf16DotProducts {
             return "bf16 dot (AVX512-BF16 vdpbf16ps, activations rounded to bf16)"
         }
-        guard weights.isQuantized, !exactMatmul else {
+        guard weights.isQuantized, !matmulMode.exactMatmul else {
             let fewRows = m < 8 ? (rowStable ? " (few rows, packed order)" : " (few rows, dot order)") : ""
             return "exact fp32" + fewRows
         }

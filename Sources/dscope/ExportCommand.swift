@@ -57,7 +57,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func decode() throws -> [ExportPane] {
         let loaded = try model.load()
-        let generationLength = try options.generationLength(defaults: try loaded.location.generationDefaults)
+        let generationLength = try options.generationLength(defaults: loaded.location.generationDefaults)
         let settings = try options.settings(generationLength: generationLength)
         let task = prompt == nil ? try loaded.heldOutTasks().first : nil
         guard let text = prompt ?? task?.prompt else { throw ScopeCommandError.noPrompt(model: loaded.name) }

@@ -19,8 +19,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Worker threads of the forward pass.")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Multiply quantised weights (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K) exactly, dequantised to fp32, instead of with int8 activations, and bf16 weights in fp32 instead of with AVX512-BF16's vdpbf16ps (bf16 activations) where the CPU has it.")
-    var exactMatmul = false
+    @OptionGroup var matmulMode: MatmulOptions
 
     @Option(help: "Quantise a float checkpoint's matrices as it loads: q8_0 or q4_0 (llama.cpp's blocks; for models without a GGUF conversion, such as SDAR/TraDo).")
     var weights: WeightDType?
@@ -43,7 +42,7 @@ struct ModelOptions: ParsableArguments {
     /// The model's location; every command that runs a model resolves it first, so this is also
     /// where the process takes its matmul mode.
     func location() throws -> ModelLocation {
-        MatmulMode.current = exactMatmul ? .exact : .fast
+        matmulMode.apply()
         return try ModelLocation(model)
     }
 
