@@ -46,13 +46,13 @@ def equation_holds(a: int, op: str, b: int, c: int) -> bool:
 
 
 def bucket(text: str, expected) -> str:
-    found = ANSWER_IS.findall(text)
-    if found and str(expected).lstrip("-").isdigit() and int(found[-1]) == int(expected):
-        return "right"
     if not str(expected).lstrip("-").isdigit():   # a refusal: right only as the whole text
         return "right" if text.strip() == expected else "wrong operation or number"
+    found = ANSWER_IS.findall(text)
     if not found:
         return "no answer line"
+    if int(found[-1]) == int(expected):
+        return "right"
     if any(not equation_holds(int(a), op, int(b), int(c)) for a, op, b, c in EQUATION.findall(text)):
         return "wrong equation"
     return "wrong operation or number"
