@@ -611,6 +611,7 @@ class Mixture:
     bare: float = 0.10
     drill: float = 0.155
     ood: float = 0.025
+    forms: float = 0.0          # story_forms.py's shapes; 0 keeps the streams of runs from before it
 
 
 EASY_OPERATIONS = {1: 0.25, 2: 0.30, 3: 0.30, 4: 0.15}
@@ -631,6 +632,9 @@ def draw(rng: random.Random, kind: str) -> Task:
             task = drill(rng, EASY)
         elif kind == "ood":
             task = out_of_domain(rng)
+        elif kind == "forms":
+            import story_forms      # here: story_forms builds on this module
+            task = story_forms.form_task(rng)
         else:
             raise ValueError(kind)
         if task is not None:
@@ -640,7 +644,7 @@ def draw(rng: random.Random, kind: str) -> Task:
 def training_stream(seed: int, mixture: Mixture = Mixture()) -> Iterator[Task]:
     """Endless training tasks; never a held-out canonical task (drills, which no split holds, excepted)."""
     rng = random.Random(seed)
-    kinds = ["easy", "hard", "bare", "drill", "ood"]
+    kinds = ["easy", "hard", "bare", "drill", "ood", "forms"]   # a weight of 0 at the end changes no draw
     weights = [getattr(mixture, k) for k in kinds]
     while True:
         task = draw(rng, rng.choices(kinds, weights=weights)[0])
