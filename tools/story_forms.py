@@ -1,11 +1,11 @@
 """Word problems in shapes the chain generator of word_problems.py does not make (training only).
 
 word_problems.word_problem follows one count through a chain of operations, one per sentence. People
-also write two amounts side by side ("Tara has 7 pencils in her bag and 6 on her desk.", "Emma and
-Kate have 12 and 9 buttons."), two operations in one clause ("She gives 4 cookies to each of her 2
-friends.", "He trades 4 cards for 6 new ones.", "After buying 7 more and losing 2, how many ...?"),
+also write two amounts side by side ("Tara has 7 pencils at home and 6 at school.", "Emma has 12 and
+Kate has 9 buttons."), two operations in one clause ("She gives 4 cookies to each of her 3
+cousins.", "He trades 4 cards for 6 new ones.", "After buying 7 more and losing 2, how many ...?"),
 a count that is nobody's ("There are 12 ducks in the pond. 5 swim away and 3 more join them."), runs ("picks
-5, then 6 more, then 7 more") and "keeps 4 and gives the rest away"; and bare arithmetic in more
+5 and then 6 more") and "keeps 4 and gives the rest away"; and bare arithmetic in more
 words ("What is 9 more than 7?", "How many 5s are in 20?"). The worked answers keep the v3 format:
 each story sentence restated, followed by its arithmetic, then "The answer is N.".
 
@@ -40,10 +40,10 @@ def _amounts(rng: random.Random, count: int, total: int = EASY.max_value) -> lis
 
 
 def _two_places(rng, s: Story):
-    """One person's two amounts, added: "Tara has 7 pencils in her bag and 6 on her desk."."""
+    """One person's two amounts, added: "Tara has 7 pencils at home and 6 pencils at school."."""
     a, b = _amounts(rng, 2)
     if rng.random() < 0.5:
-        here, there = rng.choice([(f"in {s.his} bag", f"on {s.his} desk"), ("at home", "at school"),
+        here, there = rng.choice([(f"in {s.his} backpack", "on the shelf"), ("at home", "at school"),
                                   ("in the kitchen", "in the garden"), (f"in {s.his} room", "in the car"),
                                   ("in one box", "in another box"), (f"in {s.his} left pocket", "in the right one")])
         text = rng.choice([f"{s.name} has {a} {s.items} {here} and {b} {s.items} {there}.",
@@ -52,7 +52,7 @@ def _two_places(rng, s: Story):
                           f"How many {s.items} does {s.name} have altogether?", f"How many {s.items} are there in all?"])
         return [(text, [(a, "+", b, a + b)])], ask, [f"{a} +{b}", f"{b} +{a}", f"{a} total{b}"]
     verb = rng.choice(["buys", "finds", "collects", "gets", "picks" if s.food else "wins"])
-    first, then = rng.choice([("on Monday", "on Tuesday"), ("on Saturday", "on Sunday"),
+    first, then = rng.choice([("on Monday", "on Thursday"), ("on Saturday", "on Sunday"),
                               ("in the morning", "in the afternoon"), ("in May", "in June"), ("today", "yesterday")])
     text = rng.choice([f"{s.name} {verb} {a} {s.items} {first} and {b} {s.items} {then}.",
                        f"{s.name} {verb} {a} {s.items} {first} and {b} more {then}."])
@@ -65,14 +65,14 @@ def _two_places(rng, s: Story):
 
 
 def _two_people(rng, s: Story):
-    """Two people's amounts, added or compared: "Emma and Kate have 12 and 9 buttons."."""
+    """Two people's amounts, added or compared: "Emma has 12 and Kate has 9 buttons."."""
     if s.person != 3:
         return None
     a, b = _amounts(rng, 2)
     N, F = s.name, s.friend
     told = rng.choice([
-        [(f"{N} and {F} have {a} and {b} {s.items}.", True)],
-        [(f"{N} has {a} {s.items} and {F} has {b}.", True)],
+        [(f"{N} has {a} and {F} has {b} {s.items}.", True)],
+        [(f"{N} has {a} {s.items}, and {F} has {b} {s.items}.", True)],
         [(f"{N} has {a} {s.items} while {F} has {b}.", True)],
         [(f"{N} has {a} {s.items}.", False), (f"{F} has {b} {s.items}.", True)],
         [(f"{F} has {b} {s.items}.", False), (f"{N} has {a} {s.items}.", True)],
@@ -95,10 +95,10 @@ def _two_people(rng, s: Story):
 
 
 def _run(rng, s: Story):
-    """Two or three amounts in one sentence: "Marco picks 5 strawberries, then 6 more, then 7 more."."""
+    """Two or three amounts in one sentence: "Marco picks 5 plums and then 6 more and then 7 more."."""
     values = _amounts(rng, rng.choice([2, 3]))
     verb = rng.choice(["buys", "finds", "collects", "gets", "picks" if s.food else "wins"])
-    text = f"{s.name} {verb} {values[0]} {s.items}" + "".join(f", then {v} more" for v in values[1:]) + "."
+    text = f"{s.name} {verb} {values[0]} {s.items}" + "".join(f" and then {v} more" for v in values[1:]) + "."
     steps, total = [], values[0]
     for v in values[1:]:
         steps.append((total, "+", v, total + v))
@@ -131,7 +131,7 @@ def _two_givers(rng, s: Story, x: int):
 
 
 def _each_of(rng, s: Story, x: int):
-    """ "She gives 4 cookies to each of her 2 friends." -- a product taken away (or added)."""
+    """ "She gives 4 cookies to each of her 3 cousins." -- a product taken away (or added)."""
     k = rng.randint(2, 4)
     m = rng.randint(2, 6)
     if rng.random() < 0.5 and k * m < x:
@@ -144,7 +144,7 @@ def _each_of(rng, s: Story, x: int):
 
 
 def _trade(rng, s: Story, x: int):
-    """ "He trades 4 of his cards for 6 new cards." -- one clause, two operations."""
+    """ "He trades 4 of his cards for 6 new ones." -- one clause, two operations."""
     if x < 3:
         return None
     b = rng.randint(2, x - 1)
@@ -190,7 +190,7 @@ def _owned(rng, s: Story):
 
 
 def _keep_rest(rng, s: Story):
-    """ "He keeps 4 and gives the rest to his brother. How many does his brother get?"."""
+    """ "He keeps 4 and gives the rest to his cousin. How many does his cousin get?"."""
     if s.person != 3:                           # two verbs: _agree fixes the first only
         return None
     x = rng.randint(4, EASY.max_start)
