@@ -19,7 +19,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 import itertools
 from collections import Counter
 
-import word_problems
+import task_stream
 
 BOS = "<|startoftext|>"
 EOS = "<|endoftext|>"           # also the padding token, as in LLaDA
@@ -65,7 +65,7 @@ def train_tokenizer(vocab_size: int = DEFAULT_VOCAB_SIZE, corpus_tasks: int = CO
     )
     # v2 corpus (issue 16): with v1's 566 entries, the new names and items were spelled byte by byte
     # and prompts were twice as long (max 145 tokens against 73).
-    tasks = itertools.islice(word_problems.training_stream(CORPUS_SEED), corpus_tasks)
+    tasks = itertools.islice(task_stream.training_stream(CORPUS_SEED), corpus_tasks)
     corpus = [render_prompt(t.question) + t.solution for t in tasks]
     tokenizer.train_from_iterator(corpus, trainer=trainer)
     for i, token in enumerate(SPECIAL_TOKENS):
@@ -81,7 +81,7 @@ def extend_tokenizer(base: Tokenizer, vocab_size: int = DEFAULT_VOCAB_SIZE,
 
     Byte-pair merging as the BPE trainer does it: on the corpus's pre-tokenized words, spelt with
     `base`, repeatedly merge the most frequent adjacent pair (ties: the lexically first)."""
-    tasks = itertools.islice(word_problems.training_stream(CORPUS_SEED), corpus_tasks)
+    tasks = itertools.islice(task_stream.training_stream(CORPUS_SEED), corpus_tasks)
     specials = "|".join(map(re.escape, SPECIAL_TOKENS))
     words: Counter = Counter()
     for task in tasks:
@@ -156,7 +156,7 @@ def main() -> None:
     args = ap.parse_args()
     tokenizer = train_tokenizer(args.vocab_size)
     write_tokenizer(tokenizer, args.out)
-    sample = next(word_problems.training_stream(CORPUS_SEED))
+    sample = next(task_stream.training_stream(CORPUS_SEED))
     ids = tokenizer.encode(render_prompt(sample.question) + sample.solution).ids
     print(f"vocab {tokenizer.get_vocab_size()}, sample of {len(ids)} tokens:")
     print(" ".join(tokenizer.id_to_token(i) for i in ids))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import story_forms  # noqa: E402
-import word_problems  # noqa: E402
+import task_stream  # noqa: E402
 
 HANDWRITTEN = Path(__file__).resolve().parent / "data" / "tiny-arith-v2" / "handwritten.jsonl"
 
@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=200_000)
     args = ap.parse_args()
     seen: set[str] = set()
-    stream = word_problems.training_stream(11, word_problems.Mixture(drill=0.25, forms=0.12))
+    stream = task_stream.training_stream(11, task_stream.Mixture(drill=0.25, forms=0.12))
     for task in itertools.islice(stream, args.draws):
         seen.update(sentences(task.question))
     rng, drawn = random.Random(12), 0
@@ -45,7 +45,7 @@ def main() -> None:
             drawn += 1
             seen.update(sentences(task.question))
     produced = []
-    for task in word_problems.read_jsonl(HANDWRITTEN):
+    for task in task_stream.read_jsonl(HANDWRITTEN):
         unseen = [s for s in sentences(task["prompt"]) if s not in seen]
         if not unseen:
             produced.append(task)

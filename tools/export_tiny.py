@@ -33,7 +33,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import train_tiny  # noqa: E402
-import word_problems  # noqa: E402
+import task_stream  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada, save_llada  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def evaluate_export(out: Path, count: int) -> dict:
     gen_length = json.loads((out / "generation_config.json").read_text())["gen_length"]
     results = {}
     for name in SHIPPED_TASK_FILES:
-        tasks = word_problems.read_jsonl(out / name)[:count]
+        tasks = task_stream.read_jsonl(out / name)[:count]
         results[name] = train_tiny.evaluate(model, tokenizer, tasks, gen_length, model.config.mask_token_id,
                                             model.config.eos_token_id)
         results[name]["tasks"] = len(tasks)
@@ -88,7 +88,7 @@ def write_parity_fixture(out: Path, path: Path) -> None:
     _, model = load_llada(out)
     tokenizer = arith_tokenizer.load_tokenizer(out)
     gen_length = json.loads((out / "generation_config.json").read_text())["gen_length"]
-    task = word_problems.heldout_split("easy_heldout", word_problems.EASY_SEED, 1)[0]   # heldout.jsonl's first
+    task = task_stream.heldout_split("easy_heldout", task_stream.EASY_SEED, 1)[0]   # heldout.jsonl's first
     prompt = tokenizer.encode(arith_tokenizer.render_prompt(task.question), add_special_tokens=False).ids
     answer = tokenizer.encode(task.solution, add_special_tokens=False).ids
     answer = (answer + [model.config.eos_token_id] * gen_length)[:gen_length]
@@ -177,7 +177,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--fixture", type=Path, default=None,
                     help="parity fixture path (default: the test fixture when --out is the bundled folder, else none)")
-    ap.add_argument("--eval", type=int, default=word_problems.EASY_COUNT,
+    ap.add_argument("--eval", type=int, default=task_stream.EASY_COUNT,
                     help="evaluate the exported weights on this many tasks of each shipped file (0: skip)")
     args = ap.parse_args()
     torch.set_num_threads(2)

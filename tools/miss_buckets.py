@@ -25,7 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import train_tiny  # noqa: E402
-import word_problems  # noqa: E402
+import task_stream  # noqa: E402
 from llada_reference import load_llada  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    tasks = word_problems.read_jsonl(args.tasks or args.model / "heldout.jsonl")
+    tasks = task_stream.read_jsonl(args.tasks or args.model / "heldout.jsonl")
     tasks = tasks[:args.limit] if args.limit else tasks
     _, model = load_llada(args.model)
     model.eval()

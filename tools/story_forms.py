@@ -9,7 +9,7 @@ a count that is nobody's ("There are 12 ducks in the pond. 5 swim away and 3 mor
 words ("What is 9 more than 7?", "How many 5s are in 20?"). The worked answers keep the v3 format:
 each story sentence restated, followed by its arithmetic, then "The answer is N.".
 
-These tasks are their own kind of the training stream (word_problems.Mixture.forms), so the held-out
+These tasks are their own kind of the training stream (task_stream.Mixture.forms), so the held-out
 files, drawn from the other kinds, do not change. A task is dropped when any chain task with the same
 arithmetic and item is held out (`_clear`), so no held-out task is trained on in these shapes either.
 The hand-written file's own sentences are left unproduced on purpose (TRAINING.md).
@@ -20,8 +20,7 @@ from __future__ import annotations
 import random
 from typing import Optional
 
-from word_problems import (EASY, PAST, PLAIN, Story, Task, _agree, _casual, _equations, _past, is_heldout,
-                           new_story)
+from word_problems import EASY, PAST, PLAIN, Story, Task, agree, casual, equations, in_past, is_heldout, new_story
 
 Steps = list[tuple[int, str, int, int]]
 Sentence = tuple[str, Steps]
@@ -61,7 +60,7 @@ def _two_places(rng, s: Story):
     ask = rng.choice([f"How many {s.items} {did} {s.he} {PLAIN[verb]} in total?",
                       f"How many {s.items} {did} {s.name} {PLAIN[verb]} altogether?",
                       f"How many {s.items} {did} {s.he} {PLAIN[verb]}?"])
-    return [(_past(text) if past else text, [(a, "+", b, a + b)])], ask, [f"{a} +{b}", f"{b} +{a}"]
+    return [(in_past(text) if past else text, [(a, "+", b, a + b)])], ask, [f"{a} +{b}", f"{b} +{a}"]
 
 
 def _two_people(rng, s: Story):
@@ -110,7 +109,7 @@ def _run(rng, s: Story):
                       f"How many {s.items} did {s.he} {PLAIN[verb]} in total?" if past else
                       f"How many {s.items} does {s.he} have in total?"])
     canonical = " ".join([str(values[0])] + [f"+{v}" for v in values[1:]])
-    return [(_past(text) if past else text, steps)], ask, [canonical]
+    return [(in_past(text) if past else text, steps)], ask, [canonical]
 
 
 def _two_givers(rng, s: Story, x: int):
@@ -259,13 +258,13 @@ def form_problem(rng: random.Random) -> Optional[Task]:
     sentences, ask, canonicals = drawn
     if not _clear(s.items, *canonicals):
         return None
-    sentences = [(_agree(text, s), steps) for text, steps in sentences]
-    ask = _agree(ask, s)
+    sentences = [(agree(text, s), steps) for text, steps in sentences]
+    ask = agree(ask, s)
     told = [text for text, steps in sentences if not (restated_ask and steps)]   # _after's clause is in the ask
     question = " ".join(told + [ask])
-    worked = " ".join(f"{text[:-1]}, so {_equations(steps)}." if steps else text for text, steps in sentences)
+    worked = " ".join(f"{text[:-1]}, so {equations(steps)}." if steps else text for text, steps in sentences)
     answer = sentences[-1][1][-1][3]
-    return Task(_casual(rng, question, 0.04), f"{worked}\nThe answer is {answer}.", answer,
+    return Task(casual(rng, question, 0.04), f"{worked}\nThe answer is {answer}.", answer,
                 f"word|{s.items}|{canonicals[0]}")
 
 
@@ -278,18 +277,18 @@ def _bare_form(rng: random.Random) -> Task:
         text = rng.choice([f"What is {b} more than {x}?", f"Find the sum of {x} and {b}.",
                            f"What is the total of {x} and {b}?", f"What do you get when you add {b} to {x}?",
                            f"Start at {x} and count on {b}. Where do you end?", f"Increase {x} by {b}."])
-        return Task(_casual(rng, text, 0.1), f"{x} + {b} = {x + b}.\nThe answer is {x + b}.", x + b, f"bare|{x}+{b}")
+        return Task(casual(rng, text, 0.1), f"{x} + {b} = {x + b}.\nThe answer is {x + b}.", x + b, f"bare|{x}+{b}")
     ks = [k for k in range(2, EASY.max_divisor + 1) if x % k == 0]
     if op == "/" and ks:
         k = rng.choice(ks)
         text = rng.choice([f"How many {k}s are in {x}?", f"What do you get when you divide {x} by {k}?",
                            f"Split {x} into {k} equal parts. How big is each part?", f"What is {x} over {k}?"])
-        return Task(_casual(rng, text, 0.1), f"{x} / {k} = {x // k}.\nThe answer is {x // k}.", x // k, f"bare|{x}/{k}")
+        return Task(casual(rng, text, 0.1), f"{x} / {k} = {x // k}.\nThe answer is {x // k}.", x // k, f"bare|{x}/{k}")
     b = rng.randint(1, x - 1)
     text = rng.choice([f"What is {b} less than {x}?", f"What is the difference between {x} and {b}?",
                        f"{x} minus {b} equals what?", f"Decrease {x} by {b}.", f"What is left if you take {b} from {x}?",
                        f"Count back {b} from {x}. Where do you end?"])
-    return Task(_casual(rng, text, 0.1), f"{x} - {b} = {x - b}.\nThe answer is {x - b}.", x - b, f"bare|{x}-{b}")
+    return Task(casual(rng, text, 0.1), f"{x} - {b} = {x - b}.\nThe answer is {x - b}.", x - b, f"bare|{x}-{b}")
 
 
 def form_task(rng: random.Random) -> Optional[Task]:

@@ -10,7 +10,7 @@ Layout of a training row (RoPE positions as at decode time, right padding only):
 
     [ prompt (P_i tokens) | answer + EOS ... EOS (gen_length) | pad (P_max - P_i, attention-masked) ]
 
-Data: an endless stream (tools/word_problems.py); the tasks and the masks of step s come from
+Data: an endless stream (tools/task_stream.py); the tasks and the masks of step s come from
 generators seeded with (seed, s), held-out tasks excluded by construction. Resumable: `last.pt` in
 the run folder (every few minutes, at each evaluation and on SIGTERM) holds model, optimizer, step,
 history and RNG state, so re-running the same command continues where it stopped.
@@ -48,7 +48,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
-import word_problems  # noqa: E402
+import task_stream  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada  # noqa: E402
 
 ANSWER_PATTERN = re.compile(r"The answer is (\d+)\.")
@@ -65,7 +65,7 @@ EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
 class Recipe:
     seed: int = 1234
     gen_length: int = 128               # answers (<= 119 tokens with the v2 tokenizer) EOS-padded to this
-    drill: float = 0.155                # weight of drills in the training mixture (word_problems.Mixture)
+    drill: float = 0.155                # weight of drills in the training mixture (task_stream.Mixture)
     forms: float = 0.0                  # weight of story_forms.py's shapes (0: the stream of runs before them)
     # model
     d_model: int = 192
@@ -95,15 +95,15 @@ class Recipe:
 # ----------------------------------------------------------------------------------------------
 # Data
 
-def batch_tasks(r: Recipe, step: int, tokenizer) -> list[word_problems.Task]:
+def batch_tasks(r: Recipe, step: int, tokenizer) -> list[task_stream.Task]:
     """The batch of step `step`: drawn from a stream seeded with (seed, step), so a resumed run
     sees the same data as an uninterrupted one; tasks whose answer does not fit gen_length are skipped."""
-    stream = word_problems.training_stream(r.seed * 1_000_003 + step, word_problems.Mixture(drill=r.drill, forms=r.forms))
+    stream = task_stream.training_stream(r.seed * 1_000_003 + step, task_stream.Mixture(drill=r.drill, forms=r.forms))
     fitting = (t for t in stream if len(tokenizer.encode(t.solution, add_special_tokens=False).ids) < r.gen_length)
     return [next(fitting) for _ in range(r.batch_size)]
 
 
-def make_batch(tasks: list[word_problems.Task], tokenizer, gen_length: int, eos_id: int):
+def make_batch(tasks: list[task_stream.Task], tokenizer, gen_length: int, eos_id: int):
     """input ids (B, T), answer positions (B, T) bool, attention mask (B, T) bool; T = longest prompt + G."""
     prompts = [e.ids for e in tokenizer.encode_batch([arith_tokenizer.render_prompt(t.question) for t in tasks],
                                                      add_special_tokens=False)]
@@ -322,7 +322,7 @@ def load_eval_sets(run: Path, log: Log, limit: int = 0) -> dict[str, list[dict]]
         path = run / "eval" / file
         count = min(count, limit) if limit > 0 else count
         if path.exists():
-            sets[name] = word_problems.read_jsonl(path)[:count]
+            sets[name] = task_stream.read_jsonl(path)[:count]
         else:
             log(f"  eval set {name}: {path} missing, skipped")
     return sets

@@ -1,4 +1,4 @@
-"""Task generator of the bundled tiny-arith model (issue 16): word problems, bare arithmetic, refusals.
+"""Word problems of the bundled tiny-arith model's tasks (issue 16), and what every task shares.
 
 Every word problem follows one person's count of one kind of item through 1-4 operations (add:
 buy / find / get / receive / win / earn / "X gives him 4"; subtract: give / sell / lose / eat / use /
@@ -7,10 +7,9 @@ equally, "Y has 3 more / fewer than X", "twice / half as many", a difference, a 
 and each question has many phrasings; names and items come from wide lists; stories are told in the
 present or the past, now and then in the first or second person ("I have 6 eggs."), with sentences
 joined ("Mia has 5 apples and buys 3 more."), as one "If ..., how many ...?" sentence, with a time or
-place, a start given as groups ("2 bags with 6 in each"), or an irrelevant sentence. Bare arithmetic
-("What is 7 + 5?", "Divide 20 by 5.") and drills ("Work out 17 + 8, 40 / 4 and 9 - 3.") train the
-arithmetic itself; a small share of out-of-domain prompts ("What is the capital of France?") is
-answered with REFUSAL.
+place, a start given as groups ("2 bags with 6 in each"), or an irrelevant sentence. Bare arithmetic,
+drills and refusals are in short_tasks.py, other story shapes in story_forms.py, the training stream
+and the held-out splits in task_stream.py.
 
 The worked answer (v3) restates each story sentence of the question, followed by its arithmetic, then
 the line "The answer is N.":
@@ -22,33 +21,20 @@ loses 2, ... Therefore Mia has 6 apples."); decoded left to right, the model had
 question whether another operation was left, and it kept writing "Then ..." clauses. Restating the
 question makes that a copy: after a restated sentence comes the question's next one, or the answer.
 
-Splits:
-  easy   1-3 operations (or bare arithmetic), every number in the question <= 20, every result <= 50;
-  hard   4 operations with amounts up to 30 and results up to 99 (training sees this distribution in
-         a small share, so the hard split measures what the model does at the edge of its training);
-and the held-out tasks are disjoint from training by construction: a task belongs to the held-out
-side iff the hash of its canonical form (kind, numbers, operations, item; not names nor phrasing)
-falls in HELDOUT_BUCKETS of 1000, and the training stream rejects exactly those.
-
-    python tools/word_problems.py --show 8                    # sample training tasks
-    python tools/word_problems.py --write-heldout tools/data/tiny-arith-v2
+Held out by construction: a task belongs to the held-out side iff the hash of its canonical form
+(kind, numbers, operations, item; not names nor phrasing) falls in HELDOUT_BUCKETS of 1000
+(`is_heldout`), and the training stream rejects exactly those.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import random
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
-REFUSAL = "I can only solve small arithmetic word problems."
 HELDOUT_BUCKETS = 50            # of 1000: 5 % of canonical tasks are held out, never trained on
-EASY_SEED, HARD_SEED, OOD_SEED = 20261205, 20261206, 20261207
-EASY_COUNT, HARD_COUNT, OOD_COUNT = 300, 200, 30
 
 
 @dataclass(frozen=True)
@@ -157,7 +143,7 @@ _PRONOUN_VERB = re.compile(r"\b(I|[Yy]ou) (" + "|".join(PLAIN) + r"|is)\b")
 _VERB_PRONOUN = re.compile(r"\b(does|is) (I|you)\b")
 
 
-def _agree(text: str, s: Story) -> str:
+def agree(text: str, s: Story) -> str:
     """A sentence of a first- or second-person story made grammatical: "I buys" -> "I buy", "does I"
     -> "do I", "I's bag" -> "my bag", and "You" lower-cased inside a sentence."""
     if s.person == 3:
@@ -326,7 +312,7 @@ def _total(rng, s: Story, x: int, lim: Limits):
         return None
     F, N = s.friend, s.name
     ask = rng.choice([f"How many {s.items} do they have in total?", f"How many {s.items} do they have together?",
-                      f"How many {s.items} do {N} and {F} have altogether?", f"How many do they have in all?"])
+                      f"How many {s.items} do {N} and {F} have altogether?", "How many do they have in all?"])
     return f"{F} has {c} {s.items}.", ask, (x, "+", c, x + c), f"total{c}"
 
 
@@ -353,7 +339,7 @@ def _own_question(rng, s: Story, last: str) -> str:
                f"What is the number of {s.items} {N} has now?"]
     if last in ("-", "/"):
         choices += [f"How many {s.items} does {N} have left?", f"How many {s.items} are left?",
-                    f"How many {s.items} does {s.he} have left?", f"How many are left?",
+                    f"How many {s.items} does {s.he} have left?", "How many are left?",
                     f"How many {s.items} are still there?"]
     if last == "+":
         choices += [f"How many {s.items} does {N} have in total?", f"How many {s.items} does {s.he} have altogether?",
@@ -405,7 +391,7 @@ PAST = {"has": "had", "buys": "bought", "finds": "found", "gets": "got", "receiv
 PAST_WORDS = re.compile(r"\b(" + "|".join(PAST) + r")\b")
 
 
-def _past(sentence: str) -> str:
+def in_past(sentence: str) -> str:
     return PAST_WORDS.sub(lambda m: PAST[m.group(1)], sentence)
 
 
@@ -421,7 +407,7 @@ def _join(first: str, second: str, s: Story) -> str:
     return f"{first[:-1]} and {second[0].lower()}{second[1:]}"
 
 
-def _casual(rng, question: str, share: float) -> str:
+def casual(rng, question: str, share: float) -> str:
     """Typed as people type now and then: no capital first letter, no final punctuation."""
     if rng.random() < share:
         question = question[0].lower() + question[1:]
@@ -430,7 +416,7 @@ def _casual(rng, question: str, share: float) -> str:
     return question
 
 
-def _equations(steps: list[tuple[int, str, int, int]]) -> str:
+def equations(steps: list[tuple[int, str, int, int]]) -> str:
     return " and ".join(f"{x} {op} {b} = {y}" for x, op, b, y in steps)
 
 
@@ -472,11 +458,11 @@ def word_problem(rng: random.Random, n_operations: int, lim: Limits) -> Optional
         x, last_kind = step[3], canon[0]
     if ask is None:
         ask = _own_question(rng, s, last_kind)
-    sentences, ask = [(_agree(text, s), steps) for text, steps in sentences], _agree(ask, s)
+    sentences, ask = [(agree(text, s), steps) for text, steps in sentences], agree(ask, s)
     assert 0 <= x <= lim.max_value
     past = rng.random() < 0.3
     if past:
-        sentences = [(_past(text), steps) for text, steps in sentences]
+        sentences = [(in_past(text), steps) for text, steps in sentences]
     merged = [sentences[0]]
     for text, steps in sentences[1:]:
         if rng.random() < 0.2 and len(merged[-1][1]) < 2:
@@ -487,220 +473,7 @@ def word_problem(rng: random.Random, n_operations: int, lim: Limits) -> Optional
         question = f"If {merged[0][0][:-1]}, {ask[0].lower()}{ask[1:]}"
     else:
         question = " ".join([text for text, _ in merged] + [ask])
-    worked = " ".join(f"{text[:-1]}, so {_equations(steps)}." if steps else text for text, steps in merged)
+    worked = " ".join(f"{text[:-1]}, so {equations(steps)}." if steps else text for text, steps in merged)
     if len(worked) > MAX_WORKED_CHARS:
         return None
-    return Task(_casual(rng, question, 0.04), f"{worked}\nThe answer is {x}.", x, f"word|{s.items}|{' '.join(canonical)}")
-
-
-# ----------------------------------------------------------------------------------------------
-# Bare arithmetic: "What is 7 + 5?" -> "7 + 5 = 12.\nThe answer is 12."
-
-def _bare_equation(rng, lim: Limits, x: Optional[int] = None) -> tuple[int, str, int, int]:
-    op = rng.choices(["+", "-", "*", "/"], weights=[4, 4, 1.5, 1.5])[0]
-    if x is None:
-        x = rng.randint(1, lim.max_start)
-    if op == "+" and x + 1 <= lim.max_value:
-        b = rng.randint(1, min(lim.max_amount, lim.max_value - x))
-        return x, op, b, x + b
-    if op == "*" and 2 * x <= lim.max_value:
-        b = rng.choice([k for k in (2, 3, 4, 5) if k * x <= lim.max_value])
-        return x, op, b, x * b
-    if op == "/" and any(x % k == 0 for k in range(2, lim.max_divisor + 1)):
-        k = rng.choice([k for k in range(2, lim.max_divisor + 1) if x % k == 0])
-        return x, op, k, x // k
-    if x >= 2:
-        b = rng.randint(1, min(lim.max_amount, x - 1))
-        return x, "-", b, x - b
-    return x, "+", 1, x + 1
-
-
-def _bare_text(rng, x: int, op: str, b: int) -> str:
-    word = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}[op]
-    forms = [f"What is {x} {op} {b}?", f"What is {x} {word} {b}?", f"Compute {x} {op} {b}.",
-             f"Calculate {x} {op} {b}.", f"How much is {x} {op} {b}?", f"What's {x} {op} {b}?",
-             f"{x} {op} {b} = ?", f"What does {x} {op} {b} equal?", f"Work out {x} {op} {b}."]
-    forms += [f"What's {x} {word} {b}?", f"How much is {x} {word} {b}?", f"Compute: {x} {op} {b}",
-              f"{x} {word} {b}?", f"What is {x} {op} {b} equal to?"]
-    if op == "+":
-        forms += [f"Add {x} and {b}.", f"What is the sum of {x} and {b}?", f"What do you get if you add {x} and {b}?",
-                  f"Add {b} to {x}."]
-    if op == "-":
-        forms += [f"Subtract {b} from {x}.", f"What is {x} take away {b}?",
-                  f"If you take {b} away from {x}, what do you get?", f"Take {b} from {x}."]
-    if op == "*":
-        forms += [f"Multiply {x} by {b}.", f"What is {b} times {x}?"]
-    if op == "/":
-        forms += [f"Divide {x} by {b}.", f"What is {x} shared by {b}?"]
-    if op == "*" and b == 2:
-        forms += [f"Double {x}.", f"What is twice {x}?"]
-    if op == "/" and b == 2:
-        forms += [f"What is half of {x}?"]
-    return _casual(rng, rng.choice(forms), 0.1)
-
-
-def bare_arithmetic(rng: random.Random, lim: Limits) -> Task:
-    x, op, b, y = _bare_equation(rng, lim)
-    if rng.random() < 0.3:          # two operations: "What is 7 + 5 - 3?"
-        _, op2, c, z = _bare_equation(rng, lim, x=y)
-        if op2 in "+-":
-            q = rng.choice([f"What is {x} {op} {b} {op2} {c}?", f"Compute {x} {op} {b} {op2} {c}.",
-                            f"Calculate {x} {op} {b} {op2} {c}."]) if op in "+-" else \
-                f"Compute {x} {op} {b}, then {'add' if op2 == '+' else 'subtract'} {c}."
-            solution = f"{x} {op} {b} = {y}. Then {y} {op2} {c} = {z}.\nThe answer is {z}."
-            return Task(q, solution, z, f"bare|{x}{op}{b}{op2}{c}")
-    return Task(_bare_text(rng, x, op, b), f"{x} {op} {b} = {y}.\nThe answer is {y}.", y, f"bare|{x}{op}{b}")
-
-
-def drill(rng: random.Random, lim: Limits) -> Task:
-    """"Work out 45 + 9, 17 - 8 and 12 * 3." -> "45 + 9 = 54. 17 - 8 = 9. 12 * 3 = 36.".
-
-    In a worked answer each result is restated later, so under random masking a result can often be
-    copied; in a drill every masked result digit asks for the arithmetic itself (kept from v1)."""
-    equations = []
-    for _ in range(rng.randint(2, 5)):
-        x = rng.randint(1, lim.max_value)
-        equations.append(_bare_equation(rng, lim, x=x))
-    terms = [f"{x} {op} {b}" for x, op, b, _ in equations]
-    question = f"Work out {', '.join(terms[:-1])} and {terms[-1]}."
-    solution = " ".join(f"{x} {op} {b} = {y}." for x, op, b, y in equations)
-    return Task(question, solution, equations[-1][3], "drill|" + ",".join(terms))
-
-
-# ----------------------------------------------------------------------------------------------
-# Out-of-domain prompts, answered with REFUSAL
-
-_COUNTRIES = ["France", "Japan", "Brazil", "Kenya", "Canada", "Italy", "Egypt", "India", "Peru", "Norway",
-              "Spain", "Germany", "Mexico", "China", "Australia", "Chile", "Vietnam", "Poland", "Ghana", "Greece"]
-_TOPICS = ["the sea", "autumn", "a cat", "the moon", "friendship", "rain", "a city at night", "coffee", "trains"]
-_THINGS = ["photosynthesis", "gravity", "the internet", "black holes", "democracy", "inflation",
-           "how a car engine works", "machine learning", "the French revolution", "vaccines", "rainbows"]
-_WORDS = ["hello", "thank you", "apple", "good night", "friend", "water", "house", "book"]
-_LANGS = ["French", "Spanish", "German", "Japanese", "Italian"]
-
-
-def out_of_domain(rng: random.Random) -> Task:
-    c, t, th, w, l = (rng.choice(_COUNTRIES), rng.choice(_TOPICS), rng.choice(_THINGS), rng.choice(_WORDS),
-                      rng.choice(_LANGS))
-    q = rng.choice([
-        f"What is the capital of {c}?", f"Who is the president of {c}?", f"What language is spoken in {c}?",
-        f"Write a poem about {t}.", f"Write a short story about {t}.", f"Explain {th}.",
-        f"Can you explain {th} to me?", f"What is {th}?", f"Translate '{w}' into {l}.",
-        f"How do you say {w} in {l}?", "Tell me a joke.", "What's the weather like today?",
-        "What is your name?", "Who are you?", "Hello!", "Hi, how are you?", "What time is it?",
-        "How do I bake bread?", "Give me a recipe for pancakes.", "What color is the sky?",
-        "Who wrote Hamlet?", "Who painted the Mona Lisa?", "What is the meaning of life?",
-        f"What is the population of {c}?", f"How far is {c} from {rng.choice(_COUNTRIES)}?",
-        "How many legs does a spider have?", "How many days are there in a week?",
-        f"Summarize the history of {c}.", "Write Python code to sort a list.", "What is love?",
-        "Recommend a good movie.", "What should I eat for dinner?", "Why is the sky blue?",
-        f"Tell me three facts about {c}.", "Is it going to rain tomorrow?", "Sing me a song.",
-        f"What is the largest city in {c}?", "How tall is Mount Everest?", "What year is it?",
-    ])
-    return Task(q, REFUSAL, None, f"ood|{q}")
-
-
-# ----------------------------------------------------------------------------------------------
-# Streams and splits
-
-@dataclass(frozen=True)
-class Mixture:
-    """Shares of a training stream (normalised)."""
-    easy: float = 0.62          # 1-4 operations within EASY (operation counts weighted by EASY_OPERATIONS)
-    hard: float = 0.10          # 4 operations within HARD
-    bare: float = 0.10
-    drill: float = 0.155
-    ood: float = 0.025
-    forms: float = 0.0          # story_forms.py's shapes; 0 keeps the streams of runs from before it
-
-
-EASY_OPERATIONS = {1: 0.25, 2: 0.30, 3: 0.30, 4: 0.15}
-
-
-def draw(rng: random.Random, kind: str) -> Task:
-    while True:
-        if kind == "easy":
-            n = rng.choices(list(EASY_OPERATIONS), weights=list(EASY_OPERATIONS.values()))[0]
-            task = word_problem(rng, n, EASY)
-        elif kind == "easy_heldout":    # the easy split: 1-3 operations or bare arithmetic
-            task = bare_arithmetic(rng, EASY) if rng.random() < 0.1 else word_problem(rng, rng.randint(1, 3), EASY)
-        elif kind == "hard":
-            task = word_problem(rng, 4, HARD)
-        elif kind == "bare":
-            task = bare_arithmetic(rng, EASY)
-        elif kind == "drill":
-            task = drill(rng, EASY)
-        elif kind == "ood":
-            task = out_of_domain(rng)
-        elif kind == "forms":
-            import story_forms      # here: story_forms builds on this module
-            task = story_forms.form_task(rng)
-        else:
-            raise ValueError(kind)
-        if task is not None:
-            return task
-
-
-def training_stream(seed: int, mixture: Mixture = Mixture()) -> Iterator[Task]:
-    """Endless training tasks; never a held-out canonical task (drills, which no split holds, excepted)."""
-    rng = random.Random(seed)
-    kinds = ["easy", "hard", "bare", "drill", "ood", "forms"]   # a weight of 0 at the end changes no draw
-    weights = [getattr(mixture, k) for k in kinds]
-    while True:
-        task = draw(rng, rng.choices(kinds, weights=weights)[0])
-        if task.canonical.startswith("drill|") or not task.heldout:
-            yield task
-
-
-def heldout_split(kind: str, seed: int, count: int) -> list[Task]:
-    """`count` held-out tasks with distinct canonical forms: kind 'easy_heldout', 'hard' or 'ood'."""
-    rng = random.Random(seed)
-    seen: set[str] = set()
-    tasks: list[Task] = []
-    draws = 0
-    while len(tasks) < count:
-        draws += 1
-        if draws > 200_000:
-            raise RuntimeError(f"only {len(tasks)} held-out {kind} tasks after {draws} draws")
-        task = draw(rng, kind)
-        if task.heldout and task.canonical not in seen:
-            seen.add(task.canonical)
-            tasks.append(task)
-    return tasks
-
-
-def write_jsonl(path: Path, tasks: list[Task], prefix: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as f:
-        for i, t in enumerate(tasks):
-            answer = t.answer if t.answer is not None else REFUSAL
-            f.write(json.dumps({"id": f"{prefix}-{i:03d}", "prompt": t.question, "answer": answer}) + "\n")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def write_heldout(folder: Path) -> None:
-    write_jsonl(folder / "heldout.jsonl", heldout_split("easy_heldout", EASY_SEED, EASY_COUNT), "heldout")
-    write_jsonl(folder / "heldout-hard.jsonl", heldout_split("hard", HARD_SEED, HARD_COUNT), "hard")
-    write_jsonl(folder / "heldout-ood.jsonl", heldout_split("ood", OOD_SEED, OOD_COUNT), "ood")
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--write-heldout", type=Path, help="folder for heldout.jsonl, heldout-hard.jsonl, heldout-ood.jsonl")
-    ap.add_argument("--show", type=int, default=0, help="print this many training tasks")
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    if args.write_heldout:
-        write_heldout(args.write_heldout)
-        print(f"wrote the held-out splits to {args.write_heldout}")
-    stream = training_stream(args.seed)
-    for _ in range(args.show):
-        t = next(stream)
-        print(f"Q: {t.question}\nA: {t.solution}\n= {t.answer}   [{t.canonical}]\n")
-
-
-if __name__ == "__main__":
-    main()
+    return Task(casual(rng, question, 0.04), f"{worked}\nThe answer is {x}.", x, f"word|{s.items}|{' '.join(canonical)}")
