@@ -32,15 +32,15 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
-import train_tiny  # noqa: E402
 import task_stream  # noqa: E402
+import tiny_eval  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada, save_llada  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "Sources" / "Models" / "Resources" / "tiny-arith"
 PARITY_FIXTURE = ROOT / "Tests" / "ModelsTests" / "Fixtures" / "tiny-arith" / "expected.safetensors"
 SHIPPED_TASK_FILES = ("heldout.jsonl", "heldout-hard.jsonl", "handwritten.jsonl")
-NOTES = train_tiny.DATA / "TRAINING.md"
+NOTES = tiny_eval.DATA / "TRAINING.md"
 
 
 def export(run: Path, which: str, out: Path) -> dict:
@@ -63,7 +63,7 @@ def export(run: Path, which: str, out: Path) -> dict:
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(run / "tokenizer" / name, out / name)
     for name in SHIPPED_TASK_FILES:
-        shutil.copyfile(train_tiny.DATA / name, out / name)
+        shutil.copyfile(tiny_eval.DATA / name, out / name)
     shutil.copyfile(run / "train.log", out / "train.log")
     return state
 
@@ -76,7 +76,7 @@ def evaluate_export(out: Path, count: int) -> dict:
     results = {}
     for name in SHIPPED_TASK_FILES:
         tasks = task_stream.read_jsonl(out / name)[:count]
-        results[name] = train_tiny.evaluate(model, tokenizer, tasks, gen_length, model.config.mask_token_id,
+        results[name] = tiny_eval.evaluate(model, tokenizer, tasks, gen_length, model.config.mask_token_id,
                                             model.config.eos_token_id)
         results[name]["tasks"] = len(tasks)
     return results
@@ -117,7 +117,7 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
             f"{h[s]['ar']:.0%} | {h[s]['confidence']:.0%}" if s in h else "- | -" for s in sets) + " |"
         for h in history)
     limit = recipe.get("eval_limit", 0)
-    evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in train_tiny.EVAL_SETS.values())
+    evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in tiny_eval.EVAL_SETS.values())
     evaluated = f"first {evaluated} tasks"
     final_rows = "not run here (`--eval 0`); the notes above give dscope's own figures" if final is None else "\n".join(
         f"- {name}: AR **{r['ar']:.1%}**, confidence **{r['confidence']:.1%}** ({r['tasks']} tasks)"

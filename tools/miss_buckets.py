@@ -6,7 +6,7 @@
 
 Buckets, first match wins: right; no answer line (no "answer is N"); wrong equation (an "a op b = c"
 in the working whose arithmetic is false); wrong operation or number (every equation true, the
-answer still wrong). The decode is train_tiny's batched greedy one (AR order = leftmost mask first,
+answer still wrong). The decode is tiny_eval's batched greedy one (AR order = leftmost mask first,
 confidence order = likeliest mask first, one token per step: dscope's `--rule k --values 1`), and
 the answer is read as dscope's answer-is checker reads it (the first number after the last "answer
 is", any case). TRAINING.md's miss counts come from this script.
@@ -24,8 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
-import train_tiny  # noqa: E402
 import task_stream  # noqa: E402
+import tiny_eval  # noqa: E402
 from llada_reference import load_llada  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def main() -> None:
     for order in args.orders.split(","):
         counts, examples = Counter(), {}
         for start in range(0, len(tasks), 50):
-            outputs = train_tiny.greedy_decode(model, prompts[start:start + 50], gen_length, model.config.mask_token_id,
+            outputs = tiny_eval.greedy_decode(model, prompts[start:start + 50], gen_length, model.config.mask_token_id,
                                                model.config.eos_token_id, order)
             for task, ids in zip(tasks[start:start + 50], outputs):
                 text = tokenizer.decode(ids, skip_special_tokens=True)

@@ -33,7 +33,6 @@ import argparse
 import json
 import math
 import os
-import re
 import shutil
 import signal
 import sys
@@ -50,15 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import task_stream  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada  # noqa: E402
+from tiny_eval import DATA, EVAL_SETS, evaluate  # noqa: E402
 
-ANSWER_PATTERN = re.compile(r"The answer is (\d+)\.")
-DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"
-EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
-    "easy": ("heldout.jsonl", 50),
-    "hard": ("heldout-hard.jsonl", 30),
-    "hand": ("handwritten.jsonl", 60),
-    "ood": ("heldout-ood.jsonl", 10),
-}
 
 
 @dataclass
@@ -140,83 +132,6 @@ def masked_diffusion_loss(model: LLaDAModel, ids: torch.Tensor, answer: torch.Te
     ce = F.cross_entropy(logits.float(), ids[masked], reduction="none")
     weights = 1.0 / p_mask[:, None].expand_as(ids)[masked]
     return (ce * weights).sum() / (B * gen_length)
-
-
-# ----------------------------------------------------------------------------------------------
-# Greedy evaluation in the two orders (one token per step)
-
-@torch.no_grad()
-def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, mask_id: int, pad_id: int,
-                  order: str) -> list[list[int]]:
-    """Batched greedy decode with per-row prompt lengths (right padding, attention-masked).
-
-    order "ar": each step commits the leftmost mask (= llada_generate with block_length 1);
-    order "confidence": each step commits the mask whose argmax has the highest softmax probability
-    (= llada_generate with one block of gen_length, low_confidence). Same result as llada_generate
-    row by row (and as dscope with `--rule k --values 1`); batched so evaluation stays cheap.
-    """
-    B, device = len(prompts), next(model.parameters()).device
-    lengths = torch.tensor([len(p) for p in prompts])
-    T = int(lengths.max()) + gen_length
-    canvas = torch.full((B, T), pad_id, dtype=torch.long)
-    attend = torch.zeros((B, T), dtype=torch.bool)
-    for row, p in enumerate(prompts):
-        canvas[row, :len(p)] = torch.tensor(p)
-        canvas[row, len(p):len(p) + gen_length] = mask_id
-        attend[row, :len(p) + gen_length] = True
-    canvas, attend, lengths = canvas.to(device), attend.to(device), lengths.to(device)
-    rows = torch.arange(B, device=device)
-    for step in range(gen_length):
-        logits = model(canvas, attend).double()
-        if order == "ar":
-            position = lengths + step
-            token = logits[rows, position].argmax(dim=-1)
-        else:
-            p = logits.softmax(dim=-1)
-            x0 = p.argmax(dim=-1)
-            confidence = torch.gather(p, -1, x0[..., None]).squeeze(-1)
-            confidence = torch.where(canvas == mask_id, confidence, torch.full_like(confidence, -math.inf))
-            position = confidence.argmax(dim=-1)
-            token = x0[rows, position]
-        canvas[rows, position] = token
-    canvas = canvas.cpu()
-    return [canvas[row, len(p):len(p) + gen_length].tolist() for row, p in enumerate(prompts)]
-
-
-def parse_answer(text: str) -> Optional[int]:
-    found = ANSWER_PATTERN.findall(text)
-    return int(found[-1]) if found else None
-
-
-def is_correct(text: str, expected) -> bool:
-    """A number is checked against "The answer is N."; a refusal must be the whole (stripped) text."""
-    if isinstance(expected, str) and not expected.lstrip("-").isdigit():
-        return text.strip() == expected
-    return parse_answer(text) == int(expected)
-
-
-def evaluate(model: LLaDAModel, tokenizer, tasks: list[dict], gen_length: int, mask_id: int, pad_id: int,
-             batch: int = 100) -> dict:
-    """{"ar": accuracy, "confidence": accuracy, "<order>_samples": [(prompt, output)]} on `tasks`."""
-    prompts = [tokenizer.encode(arith_tokenizer.render_prompt(t["prompt"]), add_special_tokens=False).ids
-               for t in tasks]
-    result = {}
-    was_training = model.training
-    model.eval()
-    for order in ("ar", "confidence"):
-        correct, samples = 0, []
-        for start in range(0, len(tasks), batch):
-            outputs = greedy_decode(model, prompts[start:start + batch], gen_length, mask_id, pad_id, order)
-            for task, ids in zip(tasks[start:start + batch], outputs):
-                text = tokenizer.decode(ids, skip_special_tokens=True)
-                ok = is_correct(text, task["answer"])
-                correct += ok
-                if not ok and len(samples) < 1:
-                    samples.append((task["prompt"], text))
-        result[order] = correct / len(tasks)
-        result[order + "_samples"] = samples
-    model.train(was_training)
-    return result
 
 
 # ----------------------------------------------------------------------------------------------
