@@ -67,7 +67,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "DscopeTests", dependencies: ["dscope"]),
-        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Models", "DecoderTestFixtures"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Decoder", "Kernels", "Models", "DecoderTestFixtures"]),
         // Seeded mutations of every format through its loader (docs/robustness.md).
         .testTarget(name: "RobustnessTests", dependencies: ["Kernels", "Models", "Decoder", "TUI"],
                     exclude: ["Seeds"]),

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import XCTest
 import Decoder
+import Kernels
 import Models
 @testable import Remote
 
@@ -13,6 +14,17 @@ import Models
 final class RemoteBundledModelTests: XCTestCase {
     private static let token = "remote-test-token"
     nonisolated(unsafe) private static var started: Result<ServerProcess, Error>?
+
+    // Local decodes against the PyTorch server's fp32 forward: the exact matmul (bf16 weights take
+    // vdpbf16ps with bf16 activations otherwise, where the CPU has AVX512-BF16, and a near-tie in AR
+    // order then goes the other way).
+    override func setUp() {
+        MatmulMode.current = .exact
+    }
+
+    override func tearDown() {
+        MatmulMode.current = .fast
+    }
 
     private static func server() throws -> ServerProcess {
         if started == nil {
