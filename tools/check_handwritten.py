@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import story_forms  # noqa: E402
 import task_stream  # noqa: E402
 
-HANDWRITTEN = Path(__file__).resolve().parent / "data" / "tiny-arith-v2" / "handwritten.jsonl"
+HANDWRITTEN = task_stream.DATA / "handwritten.jsonl"
 
 
 def sentences(text: str) -> list[str]:

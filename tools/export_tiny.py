@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "Sources" / "Models" / "Resources" / "tiny-arith"
 PARITY_FIXTURE = ROOT / "Tests" / "ModelsTests" / "Fixtures" / "tiny-arith" / "expected.safetensors"
 SHIPPED_TASK_FILES = ("heldout.jsonl", "heldout-hard.jsonl", "handwritten.jsonl")
-NOTES = tiny_eval.DATA / "TRAINING.md"
+NOTES = task_stream.DATA / "TRAINING.md"
 
 
 def export(run: Path, which: str, out: Path) -> dict:
@@ -63,7 +63,7 @@ def export(run: Path, which: str, out: Path) -> dict:
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(run / "tokenizer" / name, out / name)
     for name in SHIPPED_TASK_FILES:
-        shutil.copyfile(tiny_eval.DATA / name, out / name)
+        shutil.copyfile(task_stream.DATA / name, out / name)
     shutil.copyfile(run / "train.log", out / "train.log")
     return state
 

@@ -25,6 +25,7 @@ import story_forms
 from short_tasks import REFUSAL, bare_arithmetic, drill, out_of_domain
 from word_problems import EASY, HARD, Task, word_problem
 
+DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"   # the held-out files, hand-written ones, notes
 EASY_SEED, HARD_SEED, OOD_SEED = 20261205, 20261206, 20261207
 EASY_COUNT, HARD_COUNT, OOD_COUNT = 300, 200, 30
 

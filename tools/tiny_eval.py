@@ -20,8 +20,7 @@ import arith_tokenizer  # noqa: E402
 from llada_reference import LLaDAModel  # noqa: E402
 
 ANSWER_PATTERN = re.compile(r"The answer is (\d+)\.")
-DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"
-EVAL_SETS = {  # name -> (file in DATA, tasks evaluated)
+EVAL_SETS = {  # name -> (file in task_stream.DATA, tasks evaluated)
     "easy": ("heldout.jsonl", 50),
     "hard": ("heldout-hard.jsonl", 30),
     "hand": ("handwritten.jsonl", 60),

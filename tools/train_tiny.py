@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import task_stream  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada  # noqa: E402
-from tiny_eval import DATA, EVAL_SETS, evaluate  # noqa: E402
+from tiny_eval import EVAL_SETS, evaluate  # noqa: E402
 
 
 
@@ -226,8 +226,8 @@ def copy_eval_sets(run: Path) -> None:
     """Copies the evaluation files into the run folder at each start, so a run outlives its checkout."""
     (run / "eval").mkdir(exist_ok=True)
     for file, _ in EVAL_SETS.values():
-        if (DATA / file).exists():
-            shutil.copyfile(DATA / file, run / "eval" / file)
+        if (task_stream.DATA / file).exists():
+            shutil.copyfile(task_stream.DATA / file, run / "eval" / file)
 
 
 def load_eval_sets(run: Path, log: Log, limit: int = 0) -> dict[str, list[dict]]:
