@@ -73,7 +73,7 @@ public struct ModelLocation: Sendable {
         var source: WeightSource
         switch format {
         case .huggingFaceFolder(let folder): source = try SafetensorsCheckpoint(folder: folder)
-        case .ggufFile(let file): source = try GGUFCheckpoint(file: file)
+        case .ggufFile(let file): source = GGUFCheckpoint(file: file)
         }
         if let dtype { source = QuantizedWeights(source, dtype: dtype) }
         let model = try configuration.model(source: source, threads: threads)
