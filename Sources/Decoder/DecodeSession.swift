@@ -168,6 +168,7 @@ public final class DecodeSession {
         }
     }
 
+    @discardableResult
     func commit(_ record: StepRecord, of plan: StepPlan) throws -> StepRecord {
         // Recorded only once the fill has run: a cancelled step leaves the cache to be refilled.
         if let cached = plan.cached, let fill = cached.fill { cached.cache.filledFrom = fill }

@@ -29,7 +29,7 @@ final class ServerProcess {
     init(_ arguments: [String]) throws {
         try Self.requireTorch()
         log = FileManager.default.temporaryDirectory.appendingPathComponent("dscope-server-test-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)   // FileHandle(forWritingTo:) below throws if it failed
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "dscope_server.cli"] + arguments + ["--port", "0", "--threads", "1"]

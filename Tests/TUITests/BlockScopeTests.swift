@@ -10,7 +10,7 @@ import XCTest
 @MainActor
 final class BlockScopeTests: XCTestCase {
     private static let prompt = [24, 151, 24, 207, 222]
-    private static let settings = BlockDecodeSettings(
+    nonisolated private static let settings = BlockDecodeSettings(
         blockLength: 8, generationLength: 24,
         rule: .llada2(LLaDA2DecodeRule(steps: 4, threshold: 0.95, editThreshold: 0.3, postSteps: 3, eosId: nil)))
 

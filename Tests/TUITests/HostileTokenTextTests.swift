@@ -27,7 +27,7 @@ final class HostileTokenTextTests: XCTestCase {
         var snapshot = ScriptedDecode(prompt: "", tokens: ["a", "b"], commits: [[0], [1]]).snapshot(atStep: 2)
         snapshot.positions[1] = .decoded(DecodedToken(text: TokenText(bytes: [0x1B, 0xC3]), step: 2,
                                                       entropyNats: 0, confidence: 1))
-        var view = CanvasView(snapshot: snapshot, palette: .monochrome)
+        let view = CanvasView(snapshot: snapshot, palette: .monochrome)
         view.render(into: &screen, in: screen.bounds)
         XCTAssertEqual(controlScalars(screen), [])
     }
