@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=200_000)
     args = ap.parse_args()
     seen: set[str] = set()
-    stream = task_stream.training_stream(11, task_stream.Mixture(drill=0.25, forms=0.12))
+    stream = task_stream.training_stream(11, task_stream.Mixture(drill=0.25, forms=0.12, story_drill=0.3))
     for task in itertools.islice(stream, args.draws):
         seen.update(sentences(task.question))
     rng, drawn = random.Random(12), 0

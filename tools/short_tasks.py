@@ -1,7 +1,7 @@
 """Short tasks of the bundled tiny-arith model: bare arithmetic, drills and out-of-domain refusals.
 
-Bare arithmetic ("What is 7 + 5?", "Divide 20 by 5.") and drills ("Work out 17 + 8, 40 / 4 and 9 - 3.")
-train the arithmetic itself; a small share of out-of-domain prompts ("What is the capital of France?")
+Bare arithmetic ("What is 7 + 5?", "Divide 20 by 5."), drills ("Work out 17 + 8, 40 / 4 and 9 - 3.")
+and story drills (a few short stories worked side by side) train the arithmetic itself; a small share of out-of-domain prompts ("What is the capital of France?")
 is answered with REFUSAL (no "The answer is" line).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Optional
 
-from word_problems import Limits, Task, casual
+from word_problems import Limits, Task, casual, word_problem
 
 REFUSAL = "I can only solve small arithmetic word problems."
 
@@ -87,6 +87,34 @@ def drill(rng: random.Random, lim: Limits) -> Task:
     question = f"Work out {', '.join(terms[:-1])} and {terms[-1]}."
     solution = " ".join(f"{x} {op} {b} = {y}." for x, op, b, y in equations)
     return Task(question, solution, equations[-1][3], "drill|" + ",".join(terms))
+
+
+STORY_DRILL_ASKS = ["Work out each story.", "Work out each one.", "Show the working for each.",
+                    "Do the sums in each story.", "Work through these."]
+
+
+def story_drill(rng: random.Random, lim: Limits) -> Optional[Task]:
+    """Two or three short stories worked side by side, without their questions or answer lines:
+    "Ann has 6 pens. She buys 16 more. Bob has 30 cups. He breaks 5. Work out each story." ->
+    "Ann has 6 pens. She buys 16 more, so 6 + 16 = 22. Bob has 30 cups. He breaks 5, so 30 - 5 = 25."
+
+    A word problem restates each result (the next step's operand, its answer line), so under random
+    masking its result digits can often be copied, and the model learns to copy them there; AR order
+    must compute them with the rest masked. A story's last result here is never restated: the drill's
+    arithmetic in a worked answer's words. None when a draw got stuck or a story is a held-out task."""
+    stories, worked, canonical = [], [], []
+    for _ in range(rng.randint(2, 3)):
+        task = word_problem(rng, rng.choice((1, 1, 2)), lim)
+        if task is None or task.heldout:
+            return None
+        story, _, _ = task.question.rpartition(". ")
+        if not story or story.lower().startswith("if "):
+            return None
+        stories.append(story[0].upper() + story[1:] + ".")   # casual() lower-cases only a prompt's start
+        worked.append(task.solution.partition("\nThe answer is")[0])
+        canonical.append(task.canonical)
+    question = " ".join(stories + [rng.choice(STORY_DRILL_ASKS)])
+    return Task(question, " ".join(worked), task.answer, "drill|story|" + "|".join(canonical))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 import story_forms
-from short_tasks import REFUSAL, bare_arithmetic, drill, out_of_domain
+from short_tasks import REFUSAL, bare_arithmetic, drill, out_of_domain, story_drill
 from word_problems import EASY, HARD, Task, word_problem
 
 DATA = Path(__file__).resolve().parent / "data" / "tiny-arith-v2"   # the held-out files, hand-written ones, notes
@@ -39,6 +39,7 @@ class Mixture:
     drill: float = 0.155
     ood: float = 0.025
     forms: float = 0.0          # story_forms.py's shapes; 0 keeps the streams of runs from before it
+    story_drill: float = 0.0    # short_tasks.story_drill; 0 keeps the streams of runs from before it
 
 
 EASY_OPERATIONS = {1: 0.25, 2: 0.30, 3: 0.30, 4: 0.15}
@@ -61,6 +62,8 @@ def draw(rng: random.Random, kind: str) -> Task:
             task = out_of_domain(rng)
         elif kind == "forms":
             task = story_forms.form_task(rng)
+        elif kind == "story_drill":
+            task = story_drill(rng, EASY)
         else:
             raise ValueError(kind)
         if task is not None:
@@ -70,7 +73,7 @@ def draw(rng: random.Random, kind: str) -> Task:
 def training_stream(seed: int, mixture: Mixture = Mixture()) -> Iterator[Task]:
     """Endless training tasks; never a held-out canonical task (drills, which no split holds, excepted)."""
     rng = random.Random(seed)
-    kinds = ["easy", "hard", "bare", "drill", "ood", "forms"]   # a weight of 0 at the end changes no draw
+    kinds = ["easy", "hard", "bare", "drill", "ood", "forms", "story_drill"]   # a weight of 0 at the end changes no draw
     weights = [getattr(mixture, k) for k in kinds]
     while True:
         task = draw(rng, rng.choices(kinds, weights=weights)[0])

@@ -59,6 +59,7 @@ class Recipe:
     gen_length: int = 128               # answers (<= 119 tokens with the v2 tokenizer) EOS-padded to this
     drill: float = 0.155                # weight of drills in the training mixture (task_stream.Mixture)
     forms: float = 0.0                  # weight of story_forms.py's shapes (0: the stream of runs before them)
+    story_drill: float = 0.0            # weight of short_tasks.story_drill (0: the stream of runs before them)
     # model
     d_model: int = 192
     n_layers: int = 4
@@ -90,7 +91,8 @@ class Recipe:
 def batch_tasks(r: Recipe, step: int, tokenizer) -> list[task_stream.Task]:
     """The batch of step `step`: drawn from a stream seeded with (seed, step), so a resumed run
     sees the same data as an uninterrupted one; tasks whose answer does not fit gen_length are skipped."""
-    stream = task_stream.training_stream(r.seed * 1_000_003 + step, task_stream.Mixture(drill=r.drill, forms=r.forms))
+    stream = task_stream.training_stream(r.seed * 1_000_003 + step, task_stream.Mixture(drill=r.drill, forms=r.forms,
+                                                                                              story_drill=r.story_drill))
     fitting = (t for t in stream if len(tokenizer.encode(t.solution, add_special_tokens=False).ids) < r.gen_length)
     return [next(fitting) for _ in range(r.batch_size)]
 
