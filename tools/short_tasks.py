@@ -93,19 +93,25 @@ STORY_DRILL_ASKS = ["Work out each story.", "Work out each one.", "Show the work
                     "Do the sums in each story.", "Work through these."]
 
 
+QUESTION_MADE = ("diff", "total")     # final steps whose operation only the dropped question names
+
+
 def story_drill(rng: random.Random, lim: Limits) -> Optional[Task]:
-    """Two or three short stories worked side by side, without their questions or answer lines:
+    """Two or three short stories worked side by side, without their questions:
     "Ann has 6 pens. She buys 16 more. Bob has 30 cups. He breaks 5. Work out each story." ->
-    "Ann has 6 pens. She buys 16 more, so 6 + 16 = 22. Bob has 30 cups. He breaks 5, so 30 - 5 = 25."
+    "Ann has 6 pens. She buys 16 more, so 6 + 16 = 22. Bob has 30 cups. He breaks 5, so 30 - 5 = 25.
+    The answer is 25."
 
     A word problem restates each result (the next step's operand, its answer line), so under random
     masking its result digits can often be copied, and the model learns to copy them there; AR order
-    must compute them with the rest masked. A story's last result here is never restated: the drill's
-    arithmetic in a worked answer's words. None when a draw got stuck or a story is a held-out task."""
+    must compute them with the rest masked. Here only the last story's result is restated: the drill's
+    arithmetic in a worked answer's words. The answer line is kept because without it (session 15's
+    first version) AR order learnt to go on with a made-up story after a word problem's last step.
+    None when a draw got stuck or a story is a held-out task."""
     stories, worked, canonical = [], [], []
     for _ in range(rng.randint(2, 3)):
         task = word_problem(rng, rng.choice((1, 1, 2)), lim)
-        if task is None or task.heldout:
+        if task is None or task.heldout or any(step.startswith(QUESTION_MADE) for step in task.canonical.split()):
             return None
         story, _, _ = task.question.rpartition(". ")
         if not story or story.lower().startswith("if "):
@@ -114,7 +120,8 @@ def story_drill(rng: random.Random, lim: Limits) -> Optional[Task]:
         worked.append(task.solution.partition("\nThe answer is")[0])
         canonical.append(task.canonical)
     question = " ".join(stories + [rng.choice(STORY_DRILL_ASKS)])
-    return Task(question, " ".join(worked), task.answer, "drill|story|" + "|".join(canonical))
+    return Task(question, " ".join(worked) + f"\nThe answer is {task.answer}.", task.answer,
+                "drill|story|" + "|".join(canonical))
 
 
 # ----------------------------------------------------------------------------------------------
