@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import short_tasks  # noqa: E402
 import task_stream  # noqa: E402
+import tiny_eval  # noqa: E402
 import word_problems  # noqa: E402
 from llada_reference import load_llada  # noqa: E402
 
@@ -73,15 +74,10 @@ def probe(model, tokenizer, tasks, gen_length: int, batch: int = 64) -> tuple[Co
     right, total = Counter(), Counter()
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        width = max(len(p) for p, *_ in chunk) + gen_length
-        canvas = torch.full((len(chunk), width), eos, dtype=torch.long)
-        attend = torch.zeros((len(chunk), width), dtype=torch.bool)
+        canvas, attend = tiny_eval.masked_canvas([p for p, *_ in chunk], gen_length, mask, eos)
         at = []
         for r, (prompt, prefix, _, _) in enumerate(chunk):
-            canvas[r, :len(prompt)] = torch.tensor(prompt)
-            canvas[r, len(prompt):len(prompt) + gen_length] = mask
             canvas[r, len(prompt):len(prompt) + len(prefix)] = torch.tensor(prefix, dtype=torch.long)
-            attend[r, :len(prompt) + gen_length] = True
             at.append(len(prompt) + len(prefix))
         predicted = model(canvas, attend)[torch.arange(len(chunk)), torch.tensor(at)].argmax(dim=-1)
         for r, (_, _, gold, (kind, operator, equation)) in enumerate(chunk):

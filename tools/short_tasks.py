@@ -1,8 +1,9 @@
 """Short tasks of the bundled tiny-arith model: bare arithmetic, drills and out-of-domain refusals.
 
 Bare arithmetic ("What is 7 + 5?", "Divide 20 by 5."), drills ("Work out 17 + 8, 40 / 4 and 9 - 3.")
-and story drills (a few short stories worked side by side) train the arithmetic itself; a small share of out-of-domain prompts ("What is the capital of France?")
-is answered with REFUSAL (no "The answer is" line).
+and story drills (a few short stories worked side by side) train the arithmetic itself; a small share
+of out-of-domain prompts ("What is the capital of France?") is answered with REFUSAL (no "The answer
+is" line).
 """
 
 from __future__ import annotations

@@ -29,6 +29,18 @@ EVAL_SETS = {  # name -> (file in task_stream.DATA, tasks evaluated)
 
 
 
+def masked_canvas(prompts: list[list[int]], gen_length: int, mask_id: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(canvas, attend): each row its prompt, then gen_length masks, then pad (attention-masked)."""
+    T = max(len(p) for p in prompts) + gen_length
+    canvas = torch.full((len(prompts), T), pad_id, dtype=torch.long)
+    attend = torch.zeros((len(prompts), T), dtype=torch.bool)
+    for row, p in enumerate(prompts):
+        canvas[row, :len(p)] = torch.tensor(p)
+        canvas[row, len(p):len(p) + gen_length] = mask_id
+        attend[row, :len(p) + gen_length] = True
+    return canvas, attend
+
+
 @torch.no_grad()
 def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, mask_id: int, pad_id: int,
                   order: str) -> list[list[int]]:
@@ -41,13 +53,7 @@ def greedy_decode(model: LLaDAModel, prompts: list[list[int]], gen_length: int, 
     """
     B, device = len(prompts), next(model.parameters()).device
     lengths = torch.tensor([len(p) for p in prompts])
-    T = int(lengths.max()) + gen_length
-    canvas = torch.full((B, T), pad_id, dtype=torch.long)
-    attend = torch.zeros((B, T), dtype=torch.bool)
-    for row, p in enumerate(prompts):
-        canvas[row, :len(p)] = torch.tensor(p)
-        canvas[row, len(p):len(p) + gen_length] = mask_id
-        attend[row, :len(p) + gen_length] = True
+    canvas, attend = masked_canvas(prompts, gen_length, mask_id, pad_id)
     canvas, attend, lengths = canvas.to(device), attend.to(device), lengths.to(device)
     rows = torch.arange(B, device=device)
     for step in range(gen_length):

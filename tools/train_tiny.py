@@ -91,8 +91,8 @@ class Recipe:
 def batch_tasks(r: Recipe, step: int, tokenizer) -> list[task_stream.Task]:
     """The batch of step `step`: drawn from a stream seeded with (seed, step), so a resumed run
     sees the same data as an uninterrupted one; tasks whose answer does not fit gen_length are skipped."""
-    stream = task_stream.training_stream(r.seed * 1_000_003 + step, task_stream.Mixture(drill=r.drill, forms=r.forms,
-                                                                                              story_drill=r.story_drill))
+    mixture = task_stream.Mixture(drill=r.drill, forms=r.forms, story_drill=r.story_drill)
+    stream = task_stream.training_stream(r.seed * 1_000_003 + step, mixture)
     fitting = (t for t in stream if len(tokenizer.encode(t.solution, add_special_tokens=False).ids) < r.gen_length)
     return [next(fitting) for _ in range(r.batch_size)]
 
