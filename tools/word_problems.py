@@ -92,8 +92,9 @@ THINGS = ["pens", "cards", "marbles", "stickers", "books", "coins", "shells", "s
           "chickens", "fish", "goldfish", "sheep", "hats", "robots", "tokens", "glasses", "bowls"]
 RELATIVES = ["friend", "teacher", "sister", "brother", "mom", "dad", "grandma", "grandpa", "aunt", "uncle",
              "neighbour", "cousin"]
-OTHER_PEOPLE = ["his friend", "her friend", "the teacher", "a neighbour", "her sister", "his brother",
-                "their mom", "their dad", "a classmate", "grandma"]
+# "{his}" is the story's own possessive: "Mia gets 3 from her dad", never "from his dad"
+OTHER_PEOPLE = ["{his} friend", "{his} friend", "the teacher", "a neighbour", "{his} sister", "{his} brother",
+                "{his} mom", "{his} dad", "a classmate", "grandma"]
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _add(rng, s: Story, x: int, lim: Limits):
     if b is None:
         return None
     S = s.subject(rng)
-    other = rng.choice(OTHER_PEOPLE + [s.friend] * 4)
+    other = rng.choice(OTHER_PEOPLE + [s.friend] * 4).format(his=s.his)
     relative = f"{s.His} {rng.choice(RELATIVES)}"
     q = rng.choice([
         f"{S} buys {b} more {s.items}.", f"{S} buys {b} {s.items}.", f"{S} finds {b} {s.items}.",
@@ -211,7 +212,7 @@ def _subtract(rng, s: Story, x: int, lim: Limits):
                       f"{s.friend} eats {b} of {s.his} {s.items}.", f"{s.His} dog eats {b} of them."]
     else:
         phrasings += [f"{S} breaks {b} {s.items}." if s.items in ("cups", "plates", "bottles", "crayons", "pencils")
-                      else f"{S} gives {b} {s.items} to {rng.choice(OTHER_PEOPLE)}.", f"{b} of them break."
+                      else f"{S} gives {b} {s.items} to {rng.choice(OTHER_PEOPLE).format(his=s.his)}.", f"{b} of them break."
                       if s.items in ("cups", "plates", "bottles", "balloons") else f"{S} loses {b} more."]
     return rng.choice(phrasings), (x, "-", b, x - b), f"-{b}"
 
