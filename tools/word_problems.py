@@ -92,7 +92,8 @@ THINGS = ["pens", "cards", "marbles", "stickers", "books", "coins", "shells", "s
           "chickens", "fish", "goldfish", "sheep", "hats", "robots", "tokens", "glasses", "bowls"]
 RELATIVES = ["friend", "teacher", "sister", "brother", "mom", "dad", "grandma", "grandpa", "aunt", "uncle",
              "neighbour", "cousin"]
-# "{his}" is the story's own possessive: "Mia gets 3 from her dad", never "from his dad"
+# "{his}" is the story's own possessive ("Mia gets 3 from her dad"); "{his} friend" twice keeps the
+# weights (and random draws) of the list before it had the placeholder
 OTHER_PEOPLE = ["{his} friend", "{his} friend", "the teacher", "a neighbour", "{his} sister", "{his} brother",
                 "{his} mom", "{his} dad", "a classmate", "grandma"]
 
@@ -115,6 +116,10 @@ class Story:
     @property
     def His(self) -> str:
         return self.his.capitalize()
+
+    def someone_else(self, rng: random.Random, *also: str) -> str:
+        """Another person of the story: one of OTHER_PEOPLE, in this story's possessive, or one of `also`."""
+        return rng.choice(OTHER_PEOPLE + list(also)).format(his=self.his)
 
     def subject(self, rng: random.Random) -> str:
         """The subject of a question sentence: mostly the pronoun, sometimes the name."""
@@ -171,7 +176,7 @@ def _add(rng, s: Story, x: int, lim: Limits):
     if b is None:
         return None
     S = s.subject(rng)
-    other = rng.choice(OTHER_PEOPLE + [s.friend] * 4).format(his=s.his)
+    other = s.someone_else(rng, *[s.friend] * 4)
     relative = f"{s.His} {rng.choice(RELATIVES)}"
     q = rng.choice([
         f"{S} buys {b} more {s.items}.", f"{S} buys {b} {s.items}.", f"{S} finds {b} {s.items}.",
@@ -212,7 +217,7 @@ def _subtract(rng, s: Story, x: int, lim: Limits):
                       f"{s.friend} eats {b} of {s.his} {s.items}.", f"{s.His} dog eats {b} of them."]
     else:
         phrasings += [f"{S} breaks {b} {s.items}." if s.items in ("cups", "plates", "bottles", "crayons", "pencils")
-                      else f"{S} gives {b} {s.items} to {rng.choice(OTHER_PEOPLE).format(his=s.his)}.", f"{b} of them break."
+                      else f"{S} gives {b} {s.items} to {s.someone_else(rng)}.", f"{b} of them break."
                       if s.items in ("cups", "plates", "bottles", "balloons") else f"{S} loses {b} more."]
     return rng.choice(phrasings), (x, "-", b, x - b), f"-{b}"
 
