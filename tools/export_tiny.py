@@ -43,8 +43,10 @@ SHIPPED_TASK_FILES = ("heldout.jsonl", "heldout-hard.jsonl", "handwritten.jsonl"
 NOTES = task_stream.DATA / "TRAINING.md"
 
 
-def export(run: Path, which: str, out: Path) -> dict:
+def export(run: Path, which: str, out: Path, average_with: Path | None = None) -> dict:
     state = torch.load(run / f"{which}.pt", weights_only=False, map_location="cpu")
+    if average_with:
+        average_weights(state["model"], average_with)
     cfg = LLaDAConfig.from_json_dict(state["config"])
     model = LLaDAModel(cfg)
     model.load_state_dict(state["model"])
@@ -66,6 +68,17 @@ def export(run: Path, which: str, out: Path) -> dict:
         shutil.copyfile(task_stream.DATA / name, out / name)
     shutil.copyfile(run / "train.log", out / "train.log")
     return state
+
+
+def average_weights(weights: dict, folder: Path) -> None:
+    """Replaces `weights` by their mean with an exported model's (a checkpoint average: two runs from
+    the same weights that each gained where the other lost, averaged, can keep both gains)."""
+    _, other = load_llada(folder)
+    theirs = other.state_dict()
+    for name, value in weights.items():
+        if name not in theirs or theirs[name].shape != value.shape:
+            raise SystemExit(f"{folder}: tensor {name} is missing or differs in shape from the checkpoint's")
+        weights[name] = 0.5 * value.float() + 0.5 * theirs[name].float()
 
 
 def evaluate_export(out: Path, count: int) -> dict:
@@ -100,7 +113,7 @@ def write_parity_fixture(out: Path, path: Path) -> None:
     save_file({"input_ids": ids[0].to(torch.int32), "logits": logits.contiguous()}, str(path), metadata={"format": "pt"})
 
 
-def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
+def training_md(run: Path, state: dict, which: str, final: dict | None, average_with: Path | None) -> str:
     """The hand-written notes (tools/data/tiny-arith-v2/TRAINING.md), then this export's figures."""
     last = torch.load(run / "last.pt", weights_only=False, map_location="cpu")
     recipe, history = last["recipe"], last["history"]
@@ -119,6 +132,7 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
     limit = recipe.get("eval_limit", 0)
     evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in tiny_eval.EVAL_SETS.values())
     evaluated = f"first {evaluated} tasks"
+    averaged = f", averaged 50 / 50 with the weights of `{_relative(average_with)}`" if average_with else ""
     final_rows = "not run here (`--eval 0`); the notes above give dscope's own figures" if final is None else "\n".join(
         f"- {name}: AR **{r['ar']:.1%}**, confidence **{r['confidence']:.1%}** ({r['tasks']} tasks)"
         for name, r in final.items())
@@ -128,7 +142,7 @@ def training_md(run: Path, state: dict, which: str, final: dict | None) -> str:
 
 {n_params:,} parameters (d_model {cfg['d_model']}, {cfg['n_layers']} layers, {cfg['n_heads']} heads, MLP
 {cfg['mlp_hidden_size']}, vocabulary {cfg['vocab_size']}); `{which}.pt` at step {state['step']} of the run
-in `{run}`, bf16, generation length {state['gen_length']}.
+in `{run}`{averaged}, bf16, generation length {state['gen_length']}.
 
 Greedy accuracy of the exported weights (PyTorch, one token per step):
 
@@ -177,11 +191,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--fixture", type=Path, default=None,
                     help="parity fixture path (default: the test fixture when --out is the bundled folder, else none)")
+    ap.add_argument("--average-with", type=Path, default=None,
+                    help="an exported model folder of the same shape: export the mean of its weights and the checkpoint's")
     ap.add_argument("--eval", type=int, default=task_stream.EASY_COUNT,
                     help="evaluate the exported weights on this many tasks of each shipped file (0: skip)")
     args = ap.parse_args()
     torch.set_num_threads(2)
-    state = export(args.run, args.which, args.out)
+    state = export(args.run, args.which, args.out, args.average_with)
     print(f"exported {args.which}.pt (step {state['step']}) to {args.out}")
     final = None
     if args.eval:
@@ -190,7 +206,7 @@ def main() -> None:
         for name, r in final.items():
             print(f"exported weights, {name}: AR {r['ar']:.1%}, confidence {r['confidence']:.1%} on {r['tasks']} tasks")
         print(f"({time.time() - t0:.0f}s)")
-    (args.out / "TRAINING.md").write_text(training_md(args.run, state, args.which, final))
+    (args.out / "TRAINING.md").write_text(training_md(args.run, state, args.which, final, args.average_with))
     fixture = args.fixture or (PARITY_FIXTURE if args.out.resolve() == DEFAULT_OUT.resolve() else None)
     if fixture:
         write_parity_fixture(args.out, fixture)
