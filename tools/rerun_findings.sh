@@ -30,15 +30,24 @@ timed() {
     echo "$name $((SECONDS - start)) s: $*" | tee -a times.txt
 }
 
+# waitall NAME PID…: waits for every job, and stops the script if any of them failed.
+waitall() {
+    local name=$1 pid failed=0; shift
+    for pid in "$@"; do wait "$pid" || failed=1; done
+    [ $failed = 0 ] || { echo "error: $name: a job failed or was killed; its outputs are incomplete" >&2; exit 1; }
+}
+
 passk() {
     # pass@k, n = 16 samples per task and order at temperature 1, as two shards (one per core)
     rm -rf transcripts passk-0.json passk-1.json passk.json
     local start=$SECONDS
     dscope passk --limit 100 --n 16 --k 1,2,4,8,16 --orders ar,confidence --threads 1 \
       --shard 0/2 --out passk-0.json --keep-transcripts transcripts > passk-0.txt &
+    local shard0=$!
     dscope passk --limit 100 --n 16 --k 1,2,4,8,16 --orders ar,confidence --threads 1 \
       --shard 1/2 --out passk-1.json --keep-transcripts transcripts > passk-1.txt &
-    wait
+    # a shard that failed or was killed leaves docs/data/ as it was (a bare `wait` would merge the partial runs)
+    waitall passk $shard0 $!
     echo "passk-shards $((SECONDS - start)) s: two shards of dscope passk --limit 100 --n 16" | tee -a times.txt
     timed passk-merge dscope passk merge passk-0.json passk-1.json --out passk.json
     cp passk.json "$ROOT/docs/data/passk.json"
@@ -64,11 +73,13 @@ accuracy() {
     for file in heldout heldout-hard handwritten; do
         [ -f "$BUNDLED/$file.jsonl" ] || { echo "($file.jsonl not shipped: skipped)"; continue; }
         local start=$SECONDS
+        local pids=()
         for order in confidence ar; do
             dscope tradeoff --tasks "$BUNDLED/$file.jsonl" --rule k --values 1 --order $order --threads 1 \
                 > "accuracy-$file-$order.txt" &
+            pids+=($!)
         done
-        wait
+        waitall "accuracy-$file" "${pids[@]}"
         echo "accuracy-$file $((SECONDS - start)) s: dscope tradeoff --tasks $file.jsonl --rule k --values 1 --order confidence|ar --threads 1" | tee -a times.txt
         grep -h -A3 "^k " "accuracy-$file-confidence.txt" "accuracy-$file-ar.txt" || true
     done
