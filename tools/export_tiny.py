@@ -17,6 +17,8 @@ weights) of a half-decoded held-out canvas, which the Swift forward of the bundl
     python3 tools/export_tiny.py --run /work/runs/tiny-arith-v2                  # best checkpoint
     python3 tools/export_tiny.py --run /work/runs/tiny-arith-v2 --which last --eval 0 \
         --out /tmp/tiny-arith-scratch --fixture /tmp/tiny-arith-scratch/expected.safetensors
+    python3 tools/export_tiny.py --run /work/runs/tiny-arith-v3e --which last --eval 0 \
+        --average-with /work/runs/tiny-arith-66237     # the mean of last.pt and an earlier export
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ def export(run: Path, which: str, out: Path, average_with: Path | None = None) -
 def average_weights(weights: dict, folder: Path) -> None:
     """Replaces `weights` by their mean with an exported model's (a checkpoint average: two runs from
     the same weights that each gained where the other lost, averaged, can keep both gains)."""
+    if not (folder / "config.json").is_file():
+        raise SystemExit(f"{folder}: not an exported model folder (no config.json)")
     _, other = load_llada(folder)
     theirs = other.state_dict()
     for name, value in weights.items():
