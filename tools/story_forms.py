@@ -5,7 +5,8 @@ also write two amounts side by side ("Tara has 7 pencils at home and 6 at school
 Kate has 9 buttons."), two operations in one clause ("She gives 4 cookies to each of her 3
 cousins.", "He trades 4 cards for 6 new ones.", "After buying 7 more and losing 2, how many ...?"),
 a count that is nobody's ("There are 12 ducks in the pond. 5 swim away and 3 more join them."), runs ("picks
-5 and then 6 more") and "keeps 4 and gives the rest away"; and bare arithmetic in more
+5 and then 6 more"), "keeps 4 and gives the rest away", a comparison told before the count it refers
+to ("Noah has 3 more books than Emma. Emma has 8 books.") or followed by a total; and bare arithmetic in more
 words ("What is 9 more than 7?", "How many 5s are in 20?"). The worked answers keep the v3 format:
 each story sentence restated, followed by its arithmetic, then "The answer is N.".
 
@@ -203,6 +204,37 @@ def _keep_rest(rng, s: Story):
             [f"{x} -{k}", f"{x} -{x - k}"])
 
 
+def _compare(rng, s: Story):
+    """A count given through another's, the reference told last ("Noah has 3 more books than Emma.
+    Emma has 8 books.", "…, and Emma has 8.") or first and the two then added ("Amy has 6 dolls. Jane
+    has 4 more than Amy. How many do they have together?")."""
+    if s.person != 3:
+        return None
+    N, F = s.name, s.friend
+    x = rng.randint(2, EASY.max_start)
+    more = x < 4 or rng.random() < 0.6
+    b = rng.randint(2, min(EASY.max_amount, EASY.max_value - x)) if more else rng.randint(1, x - 2)
+    word = "more" if more else rng.choice(["fewer", "less"])
+    step = (x, "+" if more else "-", b, x + b if more else x - b)
+    relation = rng.choice([f"{F} has {b} {word} {s.items} than {N}", f"{F} has {b} {word} than {N}"])
+    count = rng.choice([f"{N} has {x} {s.items}", f"{N} owns {x} {s.items}"])
+    if rng.random() < 0.5:
+        told = rng.choice([[(f"{relation}.", []), (f"{count}.", [step])],
+                           [(f"{relation}, and {N} has {x}.", [step])],
+                           [(f"{count}.", []), (f"{relation}.", [step])]])
+        ask = rng.choice([f"How many {s.items} does {F} have?", f"How many does {F} have?",
+                          f"How many {s.items} has {F} got?"])
+        return told, ask, [f"{x} {'more' if more else 'fewer'}{b}"]
+    y = step[3]
+    if x + y > EASY.max_value:
+        return None
+    told = rng.choice([[(f"{count}.", []), (f"{relation}.", [step, (x, "+", y, x + y)])],
+                       [(f"{relation}.", []), (f"{count}.", [step, (x, "+", y, x + y)])]])
+    ask = rng.choice([f"How many {s.items} do they have together?", f"How many {s.items} do they have in total?",
+                      f"How many {s.items} do {N} and {F} have altogether?", f"How many {s.items} do the two of them have?"])
+    return told, ask, [f"{x} {'more' if more else 'fewer'}{b} total"]
+
+
 SCENES = [  # (items, place, leave, arrive)
     ("birds", "in a tree", "fly away", "come back"), ("people", "on a bus", "get off", "get on"),
     ("ducks", "in the pond", "swim away", "join them"), ("cars", "in the parking lot", "drive away", "arrive"),
@@ -239,18 +271,20 @@ def form_problem(rng: random.Random) -> Optional[Task]:
     s = new_story(rng)
     restated_ask = False
     kind = rng.random()
-    if kind < 0.2:
+    if kind < 0.17:
         drawn = _two_places(rng, s)
-    elif kind < 0.4:
+    elif kind < 0.34:
         drawn = _two_people(rng, s)
-    elif kind < 0.5:
+    elif kind < 0.43:
         drawn = _run(rng, s)
-    elif kind < 0.7:
+    elif kind < 0.6:
         drawn = _owned(rng, s)
         if drawn is not None:
             *drawn, restated_ask = drawn
-    elif kind < 0.8:
+    elif kind < 0.68:
         drawn = _keep_rest(rng, s)
+    elif kind < 0.83:
+        drawn = _compare(rng, s)
     else:
         s, *drawn = _scene(rng, s)
     if drawn is None:
