@@ -214,8 +214,9 @@ def _compare(rng, s: Story):
     x = rng.randint(2, EASY.max_start)
     more = x < 4 or rng.random() < 0.6
     b = rng.randint(2, min(EASY.max_amount, EASY.max_value - x)) if more else rng.randint(1, x - 2)
+    kind = "more" if more else "fewer"
     word = "more" if more else rng.choice(["fewer", "less"])
-    step = (x, "+" if more else "-", b, x + b if more else x - b)
+    step = (x, "+", b, x + b) if more else (x, "-", b, x - b)
     relation = rng.choice([f"{F} has {b} {word} {s.items} than {N}", f"{F} has {b} {word} than {N}"])
     count = rng.choice([f"{N} has {x} {s.items}", f"{N} owns {x} {s.items}"])
     if rng.random() < 0.5:
@@ -224,15 +225,15 @@ def _compare(rng, s: Story):
                            [(f"{count}.", []), (f"{relation}.", [step])]])
         ask = rng.choice([f"How many {s.items} does {F} have?", f"How many does {F} have?",
                           f"How many {s.items} has {F} got?"])
-        return told, ask, [f"{x} {'more' if more else 'fewer'}{b}"]
+        return told, ask, [f"{x} {kind}{b}"]
     y = step[3]
     if x + y > EASY.max_value:
         return None
-    told = rng.choice([[(f"{count}.", []), (f"{relation}.", [step, (x, "+", y, x + y)])],
-                       [(f"{relation}.", []), (f"{count}.", [step, (x, "+", y, x + y)])]])
+    steps = [step, (x, "+", y, x + y)]
+    told = rng.choice([[(f"{count}.", []), (f"{relation}.", steps)], [(f"{relation}.", []), (f"{count}.", steps)]])
     ask = rng.choice([f"How many {s.items} do they have together?", f"How many {s.items} do they have in total?",
                       f"How many {s.items} do {N} and {F} have altogether?", f"How many {s.items} do the two of them have?"])
-    return told, ask, [f"{x} {'more' if more else 'fewer'}{b} total"]
+    return told, ask, [f"{x} {kind}{b} total"]
 
 
 SCENES = [  # (items, place, leave, arrive)
