@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// bf16 weights against many rows with AVX512-BF16's vdpbf16ps (CKernels/bf16_dot_kernels.c),
 /// twice the fp32 FMA's multiply-adds per instruction. The canvas is rounded to bf16 once per call
@@ -26,7 +25,7 @@ func matmulBF16Dot(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         let blockRows = BF16Dot.blockRows
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         let weights = w.base.assumingMemoryBound(to: UInt16.self)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
+        runWorkers(max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * paddedT) { sums in
                 while let block = blocks.claim() {
                     let firstRow = block * blockRows, rowCount = min(blockRows, N - firstRow)

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// Fewer rows than half a narrow panel (a block step's 4 rows, the logits of a few positions):
 /// the packed tiles would mostly multiply padding, so these paths read each weight once and share
@@ -110,7 +109,7 @@ func rowStableFewRowsBF16(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatri
     let weights = w.base.assumingMemoryBound(to: UInt16.self)
     ScratchPool.shared.withBuffer(K * lanes) { panel in
         dscope_few_rows_panel(x, Int32(rows), Int32(K), Int32(lanes), panel)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, claims.count))) { _ in
+        runWorkers(max(1, min(threads, claims.count))) { _ in
             while let claim = claims.claim() {
                 let first = claim * FewRows.claim
                 dscope_few_rows_bf16(weights, K, Int32(N), Int32(first), Int32(min(FewRows.claim, groups - first)),

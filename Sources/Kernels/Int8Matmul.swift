@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// The int8 path for quantised weights (CKernels does the arithmetic). The canvas is quantised
 /// once into 16-row panels of int8 codes. Weight rows go in blocks of 16 to whichever worker is
@@ -54,7 +53,7 @@ func matmulInt8(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         // Q8_0, Q4_0 and Q4_K rows the few-row tiles read in place; Q5_K and Q6_K are unpacked first.
         let inPlace = !superblocks || layout.type == DSCOPE_Q4_K
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
+        runWorkers(max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(blockRows * K / 4 + 2 * blockRows * units + blockRows * paddedT) { scratch in
                 let weightCodes = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt8.self)
                 let a = scratch + blockRows * K / 4, b = a + blockRows * units

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Many rows (a whole canvas). x is packed once into panels (PanelPacking.swift). The weight rows
 /// go in blocks of `MatmulTile.blockRows`, handed to whichever worker is free; a worker walks each
 /// block in passes of up to `MatmulTile.span` columns, converted to fp32 in one buffer while the
@@ -16,7 +14,7 @@ func matmulPacked(_ x: UnsafePointer<Float>, rows: Int, _ w: WeightMatrix,
         let blocks = WorkCounter((N + blockRows - 1) / blockRows)
         // Offsets rounded to 16 Floats keep every buffer 64-byte aligned.
         let passFloats = (blockRows * span + 15) / 16 * 16
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, blocks.count))) { _ in
+        runWorkers(max(1, min(threads, blocks.count))) { _ in
             ScratchPool.shared.withBuffer(2 * passFloats + blockRows * paddedT) { scratch in
                 let buffers = [scratch, scratch + passFloats]
                 // Partial sums of the block's weight rows for every input row, n-major so a tile

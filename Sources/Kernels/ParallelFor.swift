@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Splits `0..<count` into `threads` contiguous slices (each a multiple of `granularity`, the last
 /// takes the rest) and runs `body` on them concurrently. One slice runs on the calling thread.
 public func parallelFor(_ count: Int, threads: Int, granularity: Int = 1,
@@ -10,7 +8,7 @@ public func parallelFor(_ count: Int, threads: Int, granularity: Int = 1,
         body(0..<count)
         return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    runWorkers(workers) { worker in
         let firstUnit = units * worker / workers
         let endUnit = units * (worker + 1) / workers
         let range = min(count, firstUnit * granularity)..<min(count, endUnit * granularity)

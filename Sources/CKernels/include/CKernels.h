@@ -155,4 +155,11 @@ void dscope_bf16_dot_block(const uint16_t *w, size_t row_stride, int row_count, 
 /// Weight rows one tile of dscope_bf16_dot_block computes.
 int dscope_bf16_dot_tile_rows(void);
 
+/// A spin-wait hint (x86 `pause`): a waiting thread yields the core's shared resources to its sibling.
+static inline void dscope_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif
