@@ -264,26 +264,52 @@ def prepare_tokenizer(run: Path, init: Optional[Path] = None):
     return arith_tokenizer.load_tokenizer(tok_dir)
 
 
+def grown_layer_sources(old_layers: int, new_layers: int) -> list[tuple[int, bool]]:
+    """For each layer of a deeper model, the old layer it starts from and whether it is a new one: the
+    new layers spread evenly, each a copy of the old layer before it (LLaMA Pro's block expansion)."""
+    extra = new_layers - old_layers
+    sources = []
+    for old in range(old_layers):
+        sources.append((old, False))
+        grown_so_far = len(sources) - (old + 1)
+        if (old + 1) * extra // old_layers > grown_so_far:
+            sources.append((old, True))
+    return sources
+
+
 @torch.no_grad()
 def start_from(model: LLaDAModel, init: Path, tokenizer) -> None:
     """Copies a trained model (an HF folder whose tokenizer the run's extends) into `model`. Every
     matrix keeps its values; the embedding and head rows of tokens the old vocabulary lacks start as
-    the mean of the rows of the old tokens that spell them, so they begin where the old model read them."""
-    _, old = load_llada(init)
+    the mean of the rows of the old tokens that spell them, so they begin where the old model read them.
+    A recipe with more layers grows the model without changing what it computes: each new layer is a
+    copy of the one before it with its two output projections at zero, so it adds nothing until trained."""
+    old_cfg, old = load_llada(init)
     old_tokenizer = arith_tokenizer.load_tokenizer(init)
     new_state, old_state = model.state_dict(), old.state_dict()
+    new_layers = model.config.n_layers
+    if new_layers < old_cfg.n_layers:
+        raise SystemExit(f"{init}: {old_cfg.n_layers} layers, more than the recipe's {new_layers}")
+    block = "model.transformer.blocks."
+    renamed = {k: v for k, v in old_state.items() if not k.startswith(block)}
+    for index, (source, grown) in enumerate(grown_layer_sources(old_cfg.n_layers, new_layers)):
+        prefix = f"{block}{source}."
+        for name, value in old_state.items():
+            if name.startswith(prefix):
+                silenced = grown and name.endswith(("attn_out.weight", "ff_out.weight"))
+                renamed[f"{block}{index}." + name[len(prefix):]] = torch.zeros_like(value) if silenced else value
     vocabulary_rows = ("model.transformer.wte.weight", "model.transformer.ff_out.weight")
-    if any(new_state[k].shape != v.shape for k, v in old_state.items() if k not in vocabulary_rows):
+    if any(new_state[k].shape != v.shape for k, v in renamed.items() if k not in vocabulary_rows):
         raise SystemExit(f"{init}: its layers differ in shape from the recipe's model")
     old_rows = old_tokenizer.get_vocab_size()
     for name in vocabulary_rows:
         rows = new_state[name]
-        rows[:old_rows] = old_state[name][:old_rows]
+        rows[:old_rows] = renamed[name][:old_rows]
         for token_id in range(old_rows, rows.shape[0]):
             token = tokenizer.id_to_token(token_id)
             spelling = [old_tokenizer.token_to_id(t.value) for t in old_tokenizer.model.tokenize(token)] if token else []
-            rows[token_id] = old_state[name][spelling].mean(0) if spelling else 0.0
-    for name, value in old_state.items():
+            rows[token_id] = renamed[name][spelling].mean(0) if spelling else 0.0
+    for name, value in renamed.items():
         if name not in vocabulary_rows:
             new_state[name].copy_(value)
     model.load_state_dict(new_state)
@@ -455,7 +481,8 @@ def main() -> None:
                     help="torch device to train on (cpu, cuda); the checkpoints load on any device")
     ap.add_argument("--init", type=Path, default=None,
                     help="a new run starts from this trained model's folder (its tokenizer is extended on the "
-                         "v2 corpus, new token rows start from their spelling); ignored on resume")
+                         "v2 corpus, new token rows start from their spelling; a larger --n-layers grows it, "
+                         "the new layers silent until trained); ignored on resume")
     ap.add_argument("--bench", type=int, default=0, help="only time this many training steps and print seq/s")
     ap.add_argument("--compile", action="store_true", help="with --bench: torch.compile the model")
     ap.add_argument("--bf16", action="store_true", help="with --bench: bf16 autocast")
