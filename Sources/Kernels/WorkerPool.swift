@@ -35,10 +35,9 @@ final class WorkerPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private var helpers = 0
 
-    /// False when another region holds the pool.
+    /// False when another region holds the pool, or for more workers than a region's word holds.
     func run(_ workers: Int, _ body: (Int) -> Void) -> Bool {
-        precondition(workers < 256, "at most 255 workers")
-        guard taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        guard workers < 256, taken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
         defer { taken.store(false, ordering: .releasing) }
         while helpers < workers - 1 { startHelper(index: helpers + 1) }
         withoutActuallyEscaping(body) { body in

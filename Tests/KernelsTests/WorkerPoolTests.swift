@@ -71,6 +71,12 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(tally.snapshot, [0: 30, 1: 30])
     }
 
+    func testMoreWorkersThanThePoolTakesRunOnDispatch() {
+        let tally = Tally()
+        runWorkers(300) { tally.add($0) }
+        XCTAssertEqual(tally.snapshot, Dictionary(uniqueKeysWithValues: (0..<300).map { ($0, 1) }))
+    }
+
     func testARegionInsideARegionRunsEveryIndex() {
         let tally = Tally()
         runWorkers(2) { outer in
