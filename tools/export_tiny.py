@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import task_stream  # noqa: E402
 import tiny_eval  # noqa: E402
+from layer_growth import grow_layers  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada, save_llada  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +48,9 @@ NOTES = task_stream.DATA / "TRAINING.md"
 
 def export(run: Path, which: str, out: Path, average_with: Path | None = None) -> dict:
     state = torch.load(run / f"{which}.pt", weights_only=False, map_location="cpu")
-    if average_with:
-        average_weights(state["model"], average_with)
     cfg = LLaDAConfig.from_json_dict(state["config"])
+    if average_with:
+        average_weights(state["model"], cfg.n_layers, average_with)
     model = LLaDAModel(cfg)
     model.load_state_dict(state["model"])
     out.mkdir(parents=True, exist_ok=True)
@@ -72,13 +73,17 @@ def export(run: Path, which: str, out: Path, average_with: Path | None = None) -
     return state
 
 
-def average_weights(weights: dict, folder: Path) -> None:
+def average_weights(weights: dict, n_layers: int, folder: Path) -> None:
     """Replaces `weights` by their mean with an exported model's (a checkpoint average: two runs from
-    the same weights that each gained where the other lost, averaged, can keep both gains)."""
+    the same weights that each gained where the other lost, averaged, can keep both gains). A shallower
+    export is first grown to `n_layers` as `train_tiny.py --init` grew it, so a deeper run can be
+    averaged with the export it started from."""
     if not (folder / "config.json").is_file():
         raise SystemExit(f"{folder}: not an exported model folder (no config.json)")
-    _, other = load_llada(folder)
-    theirs = other.state_dict()
+    their_cfg, other = load_llada(folder)
+    if their_cfg.n_layers > n_layers:
+        raise SystemExit(f"{folder}: {their_cfg.n_layers} layers, more than the checkpoint's {n_layers}")
+    theirs = grow_layers(other.state_dict(), their_cfg.n_layers, n_layers)
     for name, value in weights.items():
         if name not in theirs or theirs[name].shape != value.shape:
             raise SystemExit(f"{folder}: tensor {name} is missing or differs in shape from the checkpoint's")
@@ -136,7 +141,11 @@ def training_md(run: Path, state: dict, which: str, final: dict | None, average_
     limit = recipe.get("eval_limit", 0)
     evaluated = " / ".join(str(min(n, limit) if limit else n) for _, n in tiny_eval.EVAL_SETS.values())
     evaluated = f"first {evaluated} tasks"
-    averaged = f", averaged 50 / 50 with the weights of `{_relative(average_with)}`" if average_with else ""
+    averaged = ""
+    if average_with:
+        their_layers = json.loads((average_with / "config.json").read_text())["n_layers"]
+        grown = f" (grown from {their_layers} layers)" if their_layers != cfg["n_layers"] else ""
+        averaged = f", averaged 50 / 50 with the weights of `{_relative(average_with)}`{grown}"
     final_rows = "not run here (`--eval 0`); the notes above give dscope's own figures" if final is None else "\n".join(
         f"- {name}: AR **{r['ar']:.1%}**, confidence **{r['confidence']:.1%}** ({r['tasks']} tasks)"
         for name, r in final.items())

@@ -48,6 +48,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arith_tokenizer  # noqa: E402
 import task_stream  # noqa: E402
+from layer_growth import grow_layers  # noqa: E402
 from llada_reference import LLaDAConfig, LLaDAModel, load_llada  # noqa: E402
 from tiny_eval import EVAL_SETS, evaluate  # noqa: E402
 
@@ -264,40 +265,19 @@ def prepare_tokenizer(run: Path, init: Optional[Path] = None):
     return arith_tokenizer.load_tokenizer(tok_dir)
 
 
-def grown_layer_sources(old_layers: int, new_layers: int) -> list[tuple[int, bool]]:
-    """For each layer of a deeper model, the old layer it starts from and whether it is a new one: the
-    new layers spread evenly, each a copy of the old layer before it (LLaMA Pro's block expansion)."""
-    extra = new_layers - old_layers
-    sources = []
-    for old in range(old_layers):
-        sources.append((old, False))
-        grown_so_far = len(sources) - (old + 1)
-        if (old + 1) * extra // old_layers > grown_so_far:
-            sources.append((old, True))
-    return sources
-
-
 @torch.no_grad()
 def start_from(model: LLaDAModel, init: Path, tokenizer) -> None:
     """Copies a trained model (an HF folder whose tokenizer the run's extends) into `model`. Every
     matrix keeps its values; the embedding and head rows of tokens the old vocabulary lacks start as
     the mean of the rows of the old tokens that spell them, so they begin where the old model read them.
-    A recipe with more layers grows the model without changing what it computes: each new layer is a
-    copy of the one before it with its two output projections at zero, so it adds nothing until trained."""
+    A recipe with more layers grows the model without changing what it computes (`layer_growth`)."""
     old_cfg, old = load_llada(init)
     old_tokenizer = arith_tokenizer.load_tokenizer(init)
     new_state, old_state = model.state_dict(), old.state_dict()
     new_layers = model.config.n_layers
     if new_layers < old_cfg.n_layers:
         raise SystemExit(f"{init}: {old_cfg.n_layers} layers, more than the recipe's {new_layers}")
-    block = "model.transformer.blocks."
-    renamed = {k: v for k, v in old_state.items() if not k.startswith(block)}
-    for index, (source, grown) in enumerate(grown_layer_sources(old_cfg.n_layers, new_layers)):
-        prefix = f"{block}{source}."
-        for name, value in old_state.items():
-            if name.startswith(prefix):
-                silenced = grown and name.endswith(("attn_out.weight", "ff_out.weight"))
-                renamed[f"{block}{index}." + name[len(prefix):]] = torch.zeros_like(value) if silenced else value
+    renamed = grow_layers(old_state, old_cfg.n_layers, new_layers)
     vocabulary_rows = ("model.transformer.wte.weight", "model.transformer.ff_out.weight")
     if any(new_state[k].shape != v.shape for k, v in renamed.items() if k not in vocabulary_rows):
         raise SystemExit(f"{init}: its layers differ in shape from the recipe's model")
