@@ -9,6 +9,7 @@ Writes into Sources/Models/Resources/tiny-arith/ (or --out):
     heldout-hard.jsonl       the hard generator split (200 tasks)
     handwritten.jsonl        the hand-written-style questions
     TRAINING.md              tools/data/tiny-arith-v2/TRAINING.md, then the run's curve and loss excerpt
+    RUNS.md                  tools/data/tiny-arith-v2/RUNS.md, the session-by-session log of the runs
     train.log                the full training log
 and the parity fixture (default Tests/ModelsTests/Fixtures/tiny-arith/expected.safetensors when --out
 is the bundled folder; --fixture otherwise): the PyTorch logits (fp32 compute on the exported bf16
@@ -44,6 +45,7 @@ DEFAULT_OUT = ROOT / "Sources" / "Models" / "Resources" / "tiny-arith"
 PARITY_FIXTURE = ROOT / "Tests" / "ModelsTests" / "Fixtures" / "tiny-arith" / "expected.safetensors"
 SHIPPED_TASK_FILES = ("heldout.jsonl", "heldout-hard.jsonl", "handwritten.jsonl")
 NOTES = task_stream.DATA / "TRAINING.md"
+RUN_LOG = task_stream.DATA / "RUNS.md"
 
 
 def export(run: Path, which: str, out: Path, average_with: Path | None = None) -> dict:
@@ -69,6 +71,7 @@ def export(run: Path, which: str, out: Path, average_with: Path | None = None) -
         shutil.copyfile(run / "tokenizer" / name, out / name)
     for name in SHIPPED_TASK_FILES:
         shutil.copyfile(task_stream.DATA / name, out / name)
+    shutil.copyfile(RUN_LOG, out / RUN_LOG.name)
     shutil.copyfile(run / "train.log", out / "train.log")
     return state
 
