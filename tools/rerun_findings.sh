@@ -9,7 +9,8 @@
 #
 # `passk` and `analyze` copy passk.json and analysis.json into docs/data/ (as findings.md cites them).
 # Long: on 2 cores with the 128-position model, passk ≈ 39 min, analyze ≈ 5 min, tradeoff ≈ 7 min,
-# accuracy ≈ 13 min on an AMD EPYC; 55-65, 5-7, 8.5-12 and 22 min on an Intel Xeon. Run it on a quiet
+# accuracy ≈ 13 min on an AMD EPYC; 55-65, 5-7, 8.5-12 and 22 min on an Intel Xeon (the 5-layer model:
+# passk 75, analyze 6, tradeoff 10). Run it on a quiet
 # machine. `tools/splice_findings.py OUT` pastes the outputs into docs/findings.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
